@@ -1,0 +1,55 @@
+/** Builds the Hono app: middleware, the routes of `routes/`, static files and the one error handler. */
+import { Hono } from "hono";
+import { serveStatic } from "hono/deno";
+import type { AppEnv } from "@/lib/app_env.ts";
+import type { Services } from "@/lib/services.ts";
+import { HttpError } from "@/lib/errors.ts";
+import { bodyLimit, securityHeaders, services, session } from "@/lib/middleware.ts";
+import { mountRoutes } from "@/lib/routes.ts";
+import { registerIslands } from "@/lib/islands.ts";
+import { renderPage } from "@/lib/render.ts";
+import { manifest } from "@/lib/manifest.gen.ts";
+import App from "@/routes/_app.tsx";
+import * as ErrorPage from "@/routes/_error.tsx";
+import { log } from "@/lib/log.ts";
+
+registerIslands(manifest.islands);
+
+/**
+ * @example
+ * const app = createApp(await openServices(loadConfig()));
+ * const res = await app.request("/healthz");
+ */
+export function createApp(s: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(services(s), securityHeaders());
+  app.use(
+    "/static/*",
+    serveStatic({
+      root: new URL("..", import.meta.url).pathname,
+      onFound: (path, c) => {
+        c.header("Cache-Control", path.includes("/build/") ? "public, max-age=31536000, immutable" : "public, max-age=300");
+      },
+    }),
+  );
+  app.use(session(), bodyLimit({ maxBytes: s.config.maxBodyBytes }));
+  mountRoutes(app, manifest.routes, App);
+
+  const errorResponse = (c: Parameters<Parameters<typeof app.onError>[0]>[1], err: HttpError) => {
+    for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+    if (new URL(c.req.url).pathname.startsWith("/api/") || c.req.header("accept")?.includes("application/json")) {
+      return c.json({ error: { code: err.code, message: err.message } }, err.status as 400);
+    }
+    return renderPage(c, App, ErrorPage, { status: err.status, message: err.message }, err.status);
+  };
+  app.notFound((c) => errorResponse(c, new HttpError(404, "not_found", "Page not found")));
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return errorResponse(c, err);
+    if (err.name === "StoreUnavailableError") {
+      return errorResponse(c, new HttpError(503, "unavailable", "The database is unavailable; try again shortly"));
+    }
+    log.error("http.error", { path: new URL(c.req.url).pathname, error: String(err?.stack ?? err) });
+    return errorResponse(c, new HttpError(500, "internal", "Something went wrong on our side"));
+  });
+  return app;
+}

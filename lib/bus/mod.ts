@@ -1,0 +1,29 @@
+/**
+ * Picks the bus from the configuration: Redis when `REDIS_URL` is set, else BroadcastChannel.
+ */
+import type { Bus } from "@/lib/bus/types.ts";
+import { createBroadcastBus } from "@/lib/bus/broadcast.ts";
+import { createRedisBus, type RedisBusOptions } from "@/lib/bus/redis.ts";
+
+export type { Bus, BusEvent, BusListener } from "@/lib/bus/types.ts";
+export { createBroadcastBus } from "@/lib/bus/broadcast.ts";
+export { createRedisBus } from "@/lib/bus/redis.ts";
+
+/** Both implementations count what they could not send; for `/healthz` and metrics. */
+export type CountingBus = Bus & { readonly dropped: number };
+
+/**
+ * Opens the deployment's bus. With `redisUrl`, fails with a one-line `ConfigError` when Redis
+ * cannot be reached.
+ *
+ * @example
+ * const bus = await openBus({ redisUrl: config.redisUrl });
+ * globalThis.addEventListener("unload", () => bus.close());
+ */
+export function openBus(
+  config: { redisUrl?: string },
+  options: RedisBusOptions & { broadcastChannel?: string } = {},
+): Promise<CountingBus> {
+  if (config.redisUrl) return createRedisBus(config.redisUrl, options);
+  return Promise.resolve(createBroadcastBus(options.broadcastChannel));
+}

@@ -1,0 +1,39 @@
+/**
+ * The bus carries events between the hubs of every isolate and process of one deployment.
+ * Two implementations: BroadcastChannel (`broadcast.ts`, the default: the isolates of one
+ * `deno serve --parallel` process or one Deno Deploy project) and Redis pub/sub (`redis.ts`).
+ * Both are held to the contract suite in `contract.ts`.
+ *
+ * Delivery is at most once and may drop events (BroadcastChannel drops when a receiver lags),
+ * so the hub never relies on the bus for correctness: messages carry `seq` and gaps are refilled
+ * from the store; presence is re-announced periodically and expires without heartbeats.
+ */
+import type { Message, PresenceMember, SupportSummary, UserRef } from "@/lib/protocol.ts";
+
+export type BusEvent =
+  | { t: "message"; message: Message }
+  | { t: "typing"; room: string; user: UserRef }
+  /** A node's full local presence for one room; replaces what that node said before. */
+  | { t: "presence"; node: string; room: string; members: PresenceMember[] }
+  /** A node's liveness beat; a node silent for longer than the TTL is dropped from presence. */
+  | { t: "beat"; node: string; rooms: string[] }
+  /** A new node asks the others to announce their presence now. */
+  | { t: "sync"; node: string }
+  /** A node is going away cleanly. */
+  | { t: "bye"; node: string }
+  | { t: "support"; conversation: SupportSummary }
+  /** A session ended (logout): every node closes its sockets. */
+  | { t: "session-ended"; session: string };
+
+export type BusListener = (event: BusEvent) => void;
+
+export interface Bus {
+  readonly kind: "broadcast" | "redis";
+  /** Sends to every other node of the deployment; never back to this node's own listeners. */
+  publish(event: BusEvent): void;
+  /** Returns a function that unsubscribes. */
+  subscribe(listener: BusListener): () => void;
+  /** False while the bus is disconnected (Redis down); BroadcastChannel is always up. */
+  healthy(): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,67 @@
+/** Parley's middleware, each a factory returning a named function. */
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "@/lib/app_env.ts";
+import type { Services } from "@/lib/services.ts";
+import { readSession } from "@/lib/auth.ts";
+import { HttpError } from "@/lib/errors.ts";
+import { bodyLimit as honoBodyLimit } from "hono/body-limit";
+
+/** Puts the isolate's services on every request's context. */
+export function services(s: Services): MiddlewareHandler<AppEnv> {
+  return async function servicesMiddleware(c, next) {
+    c.set("services", s);
+    await next();
+  };
+}
+
+/** Loads the session named by the cookie, once per request. */
+export function session(): MiddlewareHandler<AppEnv> {
+  return async function sessionMiddleware(c, next) {
+    c.set("session", await readSession(c));
+    await next();
+  };
+}
+
+export interface SecurityHeadersOptions {
+  /** Extra `connect-src` sources beyond 'self' (the WebSocket is same-origin). */
+  connectSrc?: string[];
+}
+
+/** CSP allowing only the site's own scripts, no framing, no sniffing, a strict referrer. */
+export function securityHeaders(options: SecurityHeadersOptions = {}): MiddlewareHandler<AppEnv> {
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${(options.connectSrc ?? []).join(" ")}`.trim(),
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  return async function securityHeadersMiddleware(c, next) {
+    await next();
+    c.header("Content-Security-Policy", csp);
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "strict-origin-when-cross-origin");
+    c.header("X-Frame-Options", "DENY");
+  };
+}
+
+export interface BodyLimitOptions {
+  maxBytes: number;
+}
+
+/** Refuses request bodies over `maxBytes` with 413, counting as they stream (no Content-Length trust). */
+export function bodyLimit({ maxBytes }: BodyLimitOptions): MiddlewareHandler<AppEnv> {
+  const limit = honoBodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new HttpError(413, "too_large", `Request body over ${maxBytes} bytes`);
+    },
+  });
+  return function bodyLimitMiddleware(c, next) {
+    return limit(c, next);
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * The one storage interface of Parley. Two implementations: Deno KV (`kv.ts`, the default) and
+ * MongoDB (`mongo.ts`); both are held to the contract suite in `contract.ts`.
+ *
+ * Every id and string a method takes is a plain string validated by the caller; implementations
+ * never build a query operator from caller text (search text is escaped, see `escapeRegExp`).
+ */
+import type { Message, MessageKind, ProgramSnapshot, Role, SupportState, UserRef } from "@/lib/protocol.ts";
+
+export type Visibility = "public" | "private" | "support";
+
+export interface Room {
+  id: string;
+  name: string;
+  visibility: Visibility;
+  /** Only private rooms have one; ≥ 80 random bits, URL-safe. */
+  inviteCode?: string;
+  ownerId: string;
+  createdAt: string;
+  /** The highest `seq` stored in the room (0 when empty). */
+  lastSeq: number;
+}
+
+export interface NewRoom {
+  name: string;
+  visibility: Visibility;
+  ownerId: string;
+  inviteCode?: string;
+}
+
+export interface NewMessage {
+  room: string;
+  kind: MessageKind;
+  author: UserRef;
+  /** Client-made id; (author.id, clientId) is unique: a retry returns the stored message. */
+  clientId: string;
+  text?: string;
+  program?: ProgramSnapshot;
+}
+
+export interface AppendResult {
+  message: Message;
+  /** True when (author, clientId) was stored before and nothing new was written. */
+  duplicate: boolean;
+}
+
+export interface ListMessagesOptions {
+  /** Only messages with seq < before. */
+  before?: number;
+  /** Only messages with seq > after. */
+  after?: number;
+  /** At most this many; with `after`, the oldest ones after it, otherwise the newest. */
+  limit: number;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface User {
+  id: string;
+  /** As typed at signup; uniqueness is on `username.toLowerCase()`. */
+  username: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface Program {
+  id: string;
+  title: string;
+  description: string;
+  /** ISO 8601 date-times. */
+  startsAt: string;
+  endsAt: string;
+  price: number;
+  currency: string;
+  url: string;
+  tags: string[];
+  updatedAt: string;
+}
+
+export type ProgramStatus = "current" | "expired" | "all";
+
+export interface ProgramQuery {
+  /** Matched literally, case-insensitively, in title and description. */
+  q?: string;
+  status: ProgramStatus;
+  limit: number;
+  /** Opaque, from a previous page's `nextCursor`. */
+  cursor?: string;
+  now: Date;
+}
+
+export interface ProgramPage {
+  programs: Program[];
+  nextCursor?: string;
+}
+
+export interface SupportConversation {
+  /** The id of the support room (a Room with visibility "support"). */
+  room: string;
+  user: UserRef;
+  state: SupportState;
+  counselor?: UserRef;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Store {
+  readonly kind: "kv" | "mongo";
+
+  // Rooms. Names are unique without regard to case among public and private rooms.
+  createRoom(input: NewRoom): Promise<Room>;
+  getRoom(id: string): Promise<Room | null>;
+  getRoomByName(name: string): Promise<Room | null>;
+  getRoomByInvite(code: string): Promise<Room | null>;
+  listPublicRooms(): Promise<Room[]>;
+  setInviteCode(roomId: string, code: string): Promise<void>;
+  addMember(roomId: string, userId: string): Promise<void>;
+  isMember(roomId: string, userId: string): Promise<boolean>;
+  listRoomsOf(userId: string): Promise<Room[]>;
+
+  // Messages. `seq` is assigned here, atomically and gap-free per room.
+  appendMessage(input: NewMessage): Promise<AppendResult>;
+  /** Oldest first. */
+  listMessages(room: string, options: ListMessagesOptions): Promise<Message[]>;
+
+  // Sessions and users.
+  putSession(session: Session): Promise<void>;
+  getSession(id: string): Promise<Session | null>;
+  deleteSession(id: string): Promise<void>;
+  /** Throws `HttpError(409, "username_taken")` when the name is taken (case-insensitively). */
+  createUser(user: User): Promise<void>;
+  getUser(id: string): Promise<User | null>;
+  getUserByUsername(username: string): Promise<User | null>;
+  setUserRole(id: string, role: Role): Promise<void>;
+  setUserPassword(id: string, passwordHash: string): Promise<void>;
+
+  // Programs.
+  /** Inserts or replaces; `changed` is false when the stored record was identical. */
+  upsertProgram(program: Program): Promise<{ changed: boolean }>;
+  getProgram(id: string): Promise<Program | null>;
+  searchPrograms(query: ProgramQuery): Promise<ProgramPage>;
+
+  // Support conversations: one per user, made on the first call.
+  getOrCreateSupport(user: UserRef, make: () => { room: Room; conversation: SupportConversation }): Promise<
+    SupportConversation
+  >;
+  getSupport(room: string): Promise<SupportConversation | null>;
+  listSupport(state?: SupportState): Promise<SupportConversation[]>;
+  updateSupport(room: string, patch: Partial<Pick<SupportConversation, "state" | "counselor">>): Promise<
+    SupportConversation | null
+  >;
+  /** The last seq a reader has seen in a room (0 when never). */
+  getReadMark(room: string, readerId: string): Promise<number>;
+  setReadMark(room: string, readerId: string, seq: number): Promise<void>;
+
+  /** Throws StoreUnavailableError when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Escapes text so it matches itself literally inside a regular expression.
+ *
+ * @example
+ * escapeRegExp("(a+)+$"); // "\\(a\\+\\)\\+\\$"
+ */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
+}

@@ -1,0 +1,21 @@
+import type { PageProps } from "@/lib/app_env.ts";
+
+interface ErrorData {
+  status: number;
+  message: string;
+}
+
+export const title = (props: PageProps<ErrorData>) => (props.data.status === 404 ? "Not found" : "Error");
+
+/** The page for any error on an HTML route (404 included). */
+export default function ErrorPage({ data }: PageProps<ErrorData>) {
+  return (
+    <section class="error-page">
+      <h1>{data.status === 404 ? "Page not found" : `Error ${data.status}`}</h1>
+      <p>{data.message}</p>
+      <p>
+        <a href="/">Back to the lobby</a>
+      </p>
+    </section>
+  );
+}

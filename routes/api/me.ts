@@ -1,0 +1,10 @@
+import type { AppContext } from "@/lib/app_env.ts";
+import { assertSignedIn } from "@/lib/auth.ts";
+
+export const handler = {
+  /** The session's user `{id, name, role}`; 401 without a session. */
+  GET(c: AppContext) {
+    const session = assertSignedIn(c);
+    return c.json({ id: session.userId, name: session.name, role: session.role });
+  },
+};

@@ -1,0 +1,26 @@
+import type { AppContext } from "@/lib/app_env.ts";
+import { badRequest } from "@/lib/errors.ts";
+import { roomForSession } from "@/lib/rooms.ts";
+
+const MAX_LIMIT = 100;
+
+function intParam(c: AppContext, name: string, fallback: number | undefined, min: number, max: number) {
+  const raw = c.req.query(name);
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw badRequest(`${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+export const handler = {
+  /** `?before=SEQ&limit=N` → `{messages, hasMore}`, newest last. */
+  async GET(c: AppContext) {
+    const { store } = c.var.services;
+    const room = await roomForSession(store, c.get("session"), c.req.param("id") ?? "");
+    const before = intParam(c, "before", undefined, 1, Number.MAX_SAFE_INTEGER);
+    const limit = intParam(c, "limit", 50, 1, MAX_LIMIT)!;
+    const page = await store.listMessages(room.id, { before, limit: limit + 1 });
+    const hasMore = page.length > limit;
+    return c.json({ messages: hasMore ? page.slice(1) : page, hasMore });
+  },
+};

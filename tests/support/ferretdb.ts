@@ -1,0 +1,182 @@
+/**
+ * Starts a throwaway FerretDB (MongoDB wire protocol over SQLite) for tests, building the binary once
+ * when it is missing. FerretDB 1.24.2 is pinned: it is the last release with the SQLite handler, which
+ * needs no PostgreSQL and no CGO.
+ */
+import { MongoClient } from "mongodb";
+
+export const FERRETDB_VERSION = "v1.24.2";
+
+export interface FerretDB {
+  /** `mongodb://127.0.0.1:<port>/` */
+  uri: string;
+  stop(): Promise<void>;
+}
+
+/** Where the binary lives: `$FERRETDB_BIN`, else `$XDG_CACHE_HOME` (or `~/.cache`)`/parley/bin/ferretdb`. */
+export function ferretdbBinPath(): string {
+  const explicit = Deno.env.get("FERRETDB_BIN");
+  if (explicit) return explicit;
+  const cache = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? "."}/.cache`;
+  return `${cache}/parley/bin/ferretdb`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function run(cmd: string, args: string[], options: Deno.CommandOptions = {}): Promise<string> {
+  const out = await new Deno.Command(cmd, { ...options, args, stdout: "piped", stderr: "piped" }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  if (!out.success) {
+    const err = new TextDecoder().decode(out.stderr).trim();
+    throw new Error(`${cmd} ${args.join(" ")} failed: ${err || text}`);
+  }
+  return text;
+}
+
+/**
+ * Builds FerretDB from source into `bin`. `go install …@version` cannot be used: the module proxy
+ * refuses its `@v/list` lookup here, and a build from the module cache has an empty version.txt,
+ * which makes FerretDB panic at start. So: fetch the module into a temp module, copy it out of the
+ * read-only cache, write the version, build without CGO.
+ */
+async function buildFerretDB(bin: string): Promise<void> {
+  console.log(`building FerretDB ${FERRETDB_VERSION} (once)…`);
+  const work = await Deno.makeTempDir({ prefix: "parley_ferretdb_build_" });
+  try {
+    const mod = `${work}/mod`;
+    await Deno.mkdir(mod);
+    await run("go", ["mod", "init", "parley.local/ferretdb"], { cwd: mod });
+    await run("go", ["get", `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], { cwd: mod });
+    const dir = await run("go", ["list", "-m", "-f", "{{.Dir}}", "github.com/FerretDB/FerretDB"], { cwd: mod });
+    const src = `${work}/src`;
+    await run("cp", ["-r", dir, src]);
+    await run("chmod", ["-R", "u+w", src]);
+    await Deno.writeTextFile(`${src}/build/version/version.txt`, FERRETDB_VERSION);
+    await Deno.mkdir(bin.slice(0, bin.lastIndexOf("/")) || ".", { recursive: true });
+    await run("go", ["build", "-o", bin, "./cmd/ferretdb"], {
+      cwd: src,
+      env: { CGO_ENABLED: "0" },
+    });
+  } finally {
+    await Deno.remove(work, { recursive: true }).catch(() => {});
+  }
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+async function waitForPing(uri: string, process: Deno.ChildProcess, exited: { done: boolean }) {
+  const deadline = Date.now() + 20_000;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (exited.done) throw new Error("FerretDB exited during start-up");
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, directConnection: true });
+    try {
+      await client.connect();
+      await client.db("admin").command({ ping: 1 });
+      return;
+    } catch (error) {
+      lastError = error;
+    } finally {
+      await client.close().catch(() => {});
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  process.kill("SIGKILL");
+  throw new Error(`FerretDB did not answer a ping within 20 s: ${lastError}`);
+}
+
+/**
+ * Starts FerretDB on a free loopback port with a temp data dir.
+ *
+ * @example
+ * const db = await startFerretDB();
+ * try { ... new MongoClient(db.uri) ... } finally { await db.stop(); }
+ */
+export async function startFerretDB(): Promise<FerretDB> {
+  const bin = ferretdbBinPath();
+  if (!(await exists(bin))) await buildFerretDB(bin);
+  const dataDir = await Deno.makeTempDir({ prefix: "parley_ferretdb_" });
+  const port = freePort();
+  const process = new Deno.Command(bin, {
+    args: [
+      "--handler=sqlite",
+      // FerretDB wants a directory URL that ends with a slash.
+      `--sqlite-url=file:${dataDir}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      "--telemetry=disable",
+      "--log-level=error",
+      // "-" turns off the debug HTTP listener, whose fixed default port would clash between instances.
+      "--debug-addr=-",
+      // Otherwise FerretDB writes state.json into the current directory.
+      `--state-dir=${dataDir}`,
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  const exited = { done: false };
+  const status = process.status.then((s) => {
+    exited.done = true;
+    return s;
+  });
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  try {
+    await waitForPing(uri, process, exited);
+  } catch (error) {
+    await status;
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    throw error;
+  }
+  let stopped = false;
+  return {
+    uri,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (!exited.done) process.kill("SIGTERM");
+      const timer = setTimeout(() => !exited.done && process.kill("SIGKILL"), 5_000);
+      await status;
+      clearTimeout(timer);
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/**
+ * One FerretDB shared by every test of a file: `get()` starts it on first use, `stop()` (call it from
+ * the file's last test or an `unload` listener) stops it. With `MONGODB_URI` set, that server is used
+ * and nothing is started.
+ *
+ * @example
+ * const db = sharedFerretDB();
+ * Deno.test("…", async () => { const uri = await db.get(); ... });
+ * Deno.test("[zz] stop FerretDB", () => db.stop());
+ */
+export function sharedFerretDB(): { get(): Promise<string>; stop(): Promise<void> } {
+  let started: Promise<FerretDB> | undefined;
+  return {
+    get() {
+      const fromEnv = Deno.env.get("MONGODB_URI");
+      if (fromEnv) return Promise.resolve(fromEnv);
+      started ??= startFerretDB();
+      return started.then((db) => db.uri);
+    },
+    async stop() {
+      const db = await started?.catch(() => undefined);
+      started = undefined;
+      await db?.stop();
+    },
+  };
+}

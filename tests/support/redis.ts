@@ -1,0 +1,88 @@
+/**
+ * Starts a throwaway redis-server (Debian's /usr/bin/redis-server) on a loopback port for tests:
+ * no persistence, and it dies with the test process (parent-death signal) if a test forgets it.
+ */
+
+const REDIS_SERVER = "/usr/bin/redis-server";
+const SETPRIV = "/usr/bin/setpriv";
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  /** SIGTERM and wait for it to exit. */
+  stop(): Promise<void>;
+  /** SIGKILL and wait: a crash, for fault tests. Restart with `startRedis(samePort)`. */
+  kill(): Promise<void>;
+}
+
+/** A port nobody is listening on right now (bind to 0, read it, release it). */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function accepts(port: number): Promise<boolean> {
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    conn.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts redis-server on `port` (a free one if omitted) and resolves once it accepts connections.
+ *
+ * @example
+ * const redis = await startRedis();
+ * try { ... redis.url ... } finally { await redis.stop(); }
+ */
+export async function startRedis(port = freePort()): Promise<RedisServer> {
+  if (!exists(REDIS_SERVER)) {
+    throw new Error(`${REDIS_SERVER} is missing: run \`apt-get install -y redis-server\``);
+  }
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+  // setpriv makes the kernel kill redis if this process dies without calling stop().
+  const command = exists(SETPRIV)
+    ? new Deno.Command(SETPRIV, { args: ["--pdeathsig", "KILL", REDIS_SERVER, ...args], stdout: "null" })
+    : new Deno.Command(REDIS_SERVER, { args, stdout: "null" });
+  const child = command.spawn();
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+
+  const deadline = Date.now() + 5000;
+  while (!(await accepts(port))) {
+    if (exited || Date.now() > deadline) {
+      if (!exited) child.kill("SIGKILL");
+      const s = await status;
+      throw new Error(`redis-server did not start on 127.0.0.1:${port} (exit code ${s.code})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  const end = async (signal: Deno.Signal) => {
+    if (!exited) child.kill(signal);
+    await status;
+  };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () => end("SIGTERM"),
+    kill: () => end("SIGKILL"),
+  };
+}
