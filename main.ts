@@ -6,14 +6,11 @@ import { loadConfig } from "@/lib/config.ts";
 import { closeServices, openServices } from "@/lib/boot.ts";
 import { createApp } from "@/lib/app.ts";
 import { fatal } from "@/lib/fatal.ts";
+import { onShutdown } from "@/lib/shutdown.ts";
 
 const services = await Promise.resolve().then(() => openServices(loadConfig())).catch(fatal);
 
-// Without this a `--parallel` isolate holding a BroadcastChannel can ignore SIGTERM.
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  Deno.addSignalListener(signal, () => {
-    closeServices(services).finally(() => Deno.exit(0));
-  });
-}
+// Sockets get 1012 and the bus and store close before the process exits (see lib/shutdown.ts).
+onShutdown(() => closeServices(services));
 
 export default createApp(services);

@@ -4,7 +4,7 @@ import { serveStatic } from "hono/deno";
 import type { AppEnv } from "@/lib/app_env.ts";
 import type { Services } from "@/lib/services.ts";
 import { HttpError } from "@/lib/errors.ts";
-import { bodyLimit, securityHeaders, services, session } from "@/lib/middleware.ts";
+import { bodyLimit, sameOrigin, securityHeaders, services, session } from "@/lib/middleware.ts";
 import { mountRoutes } from "@/lib/routes.ts";
 import { registerIslands } from "@/lib/islands.ts";
 import { renderPage } from "@/lib/render.ts";
@@ -12,6 +12,7 @@ import { manifest } from "@/lib/manifest.gen.ts";
 import App from "@/routes/_app.tsx";
 import * as ErrorPage from "@/routes/_error.tsx";
 import { log } from "@/lib/log.ts";
+import { attachSupport } from "@/lib/support.ts";
 
 registerIslands(manifest.islands);
 
@@ -21,6 +22,8 @@ registerIslands(manifest.islands);
  * const res = await app.request("/healthz");
  */
 export function createApp(s: Services): Hono<AppEnv> {
+  // Program cards and the support queue plug into the hub here, the one place every app is made.
+  attachSupport(s.hub, s.store);
   const app = new Hono<AppEnv>();
   app.use(services(s), securityHeaders());
   app.use(
@@ -32,7 +35,7 @@ export function createApp(s: Services): Hono<AppEnv> {
       },
     }),
   );
-  app.use(session(), bodyLimit({ maxBytes: s.config.maxBodyBytes }));
+  app.use(sameOrigin(), session(), bodyLimit({ maxBytes: s.config.maxBodyBytes }));
   mountRoutes(app, manifest.routes, App);
 
   const errorResponse = (c: Parameters<Parameters<typeof app.onError>[0]>[1], err: HttpError) => {

@@ -68,7 +68,9 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
   return {
     port: int(env, "PORT", 8000, 0),
     mongodbUri: url(env, "MONGODB_URI", ["mongodb:", "mongodb+srv:"]),
-    kvPath: env.KV_PATH || "./data/parley.kv",
+    // On Deno Deploy (DENO_DEPLOYMENT_ID is set) nothing may be written to disk: "" opens the app's
+    // attached KV database (Deno.openKv() without a path).
+    kvPath: env.KV_PATH || (env.DENO_DEPLOYMENT_ID ? "" : "./data/parley.kv"),
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
     rateBurst: int(env, "RATE_BURST", 20, 1),
     ratePerSecond: int(env, "RATE_PER_SECOND", 1, 0),

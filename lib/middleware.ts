@@ -1,9 +1,9 @@
 /** Parley's middleware, each a factory returning a named function. */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "@/lib/app_env.ts";
 import type { Services } from "@/lib/services.ts";
 import { readSession } from "@/lib/auth.ts";
-import { HttpError } from "@/lib/errors.ts";
+import { forbidden, HttpError } from "@/lib/errors.ts";
 import { bodyLimit as honoBodyLimit } from "hono/body-limit";
 
 /** Puts the isolate's services on every request's context. */
@@ -63,5 +63,33 @@ export function bodyLimit({ maxBytes }: BodyLimitOptions): MiddlewareHandler<App
   });
   return function bodyLimitMiddleware(c, next) {
     return limit(c, next);
+  };
+}
+
+/**
+ * Refuses state-changing requests sent from another site (login CSRF, forced logout): a browser
+ * always says where a POST comes from with `Origin` or `Sec-Fetch-Site`. Clients that send neither
+ * are not browsers and carry no ambient cookies worth forging.
+ */
+function assertSameOrigin(c: Context<AppEnv>): void {
+  const site = c.req.header("sec-fetch-site");
+  const origin = c.req.header("origin");
+  if (origin !== undefined) {
+    const allowed = new Set([new URL(c.req.url).origin, ...c.var.services.config.allowedOrigins]);
+    // Behind a proxy the browser's origin is the proxy's host, as the proxy reports it.
+    for (const host of [c.req.header("host"), c.req.header("x-forwarded-host")?.split(",")[0].trim()]) {
+      if (host) allowed.add(`http://${host}`).add(`https://${host}`);
+    }
+    if (!allowed.has(origin)) throw forbidden("Cross-site requests are not accepted");
+    return;
+  }
+  if (site === "cross-site") throw forbidden("Cross-site requests are not accepted");
+}
+
+/** Applies the cross-site check to every request that can change state. */
+export function sameOrigin(): MiddlewareHandler<AppEnv> {
+  return async function sameOriginMiddleware(c, next) {
+    if (!["GET", "HEAD", "OPTIONS"].includes(c.req.method)) assertSameOrigin(c);
+    await next();
   };
 }

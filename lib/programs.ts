@@ -4,19 +4,23 @@
  * stays on the server; islands may import only the pure helpers below it (status, formatting).
  */
 import { z } from "zod";
-import type { Program, ProgramQuery, ProgramStatus } from "@/lib/store/types.ts";
+import type { Program, ProgramQuery, ProgramStatus, Store } from "@/lib/store/types.ts";
 import type { ProgramSnapshot } from "@/lib/protocol.ts";
-import { badRequest } from "@/lib/errors.ts";
+import { badRequest, notFound } from "@/lib/errors.ts";
 import { programStatus } from "@/lib/program_view.ts";
 
-export { formatPrice, formatRange, programStatus, type ProgramPhase } from "@/lib/program_view.ts";
+export { formatPrice, formatRange, type ProgramPhase, programStatus } from "@/lib/program_view.ts";
 
 export const SEARCH_MAX_CHARS = 100;
 export const PAGE_MAX = 50;
 export const PAGE_DEFAULT = 20;
 
+const PROGRAM_ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
+
 const isoDateTime = z.string().refine(
-  (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+  (s) =>
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) &&
+    !Number.isNaN(Date.parse(s)),
   "must be an ISO 8601 date-time with a time zone, e.g. 2026-03-02T09:00:00+09:00",
 );
 
@@ -31,7 +35,7 @@ const webUrl = z.string().max(2000).refine((s) => {
 }, "must be an http(s) URL");
 
 const programSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 letters, digits, '-' or '_'"),
+  id: z.string().regex(PROGRAM_ID_SHAPE, "must be 1–64 letters, digits, '-' or '_'"),
   title: z.string().trim().min(1, "must not be empty").max(200),
   description: z.string().trim().max(5000).default(""),
   startsAt: isoDateTime,
@@ -120,15 +124,31 @@ export function parseProgramQuery(params: URLSearchParams, now: Date): ProgramQu
   let limit = PAGE_DEFAULT;
   if (rawLimit !== null && rawLimit !== "") {
     limit = Number(rawLimit);
-    if (!Number.isInteger(limit) || limit < 1) throw badRequest("limit must be a whole number from 1", "bad_query");
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw badRequest("limit must be a whole number from 1", "bad_query");
+    }
     limit = Math.min(limit, PAGE_MAX);
   }
   const cursor = params.get("cursor") || undefined;
-  if (cursor !== undefined && !/^[A-Za-z0-9_-]{1,300}$/.test(cursor)) throw badRequest("Bad cursor", "bad_query");
+  if (cursor !== undefined && !/^[A-Za-z0-9_-]{1,300}$/.test(cursor)) {
+    throw badRequest("Bad cursor", "bad_query");
+  }
   return { q: q || undefined, status: rawStatus as ProgramStatus, limit, cursor, now };
 }
 
 /** Whether a program can still be applied for at `now` (it has not ended). */
-export function isOpen(p: Pick<Program, "endsAt">, now = new Date()): boolean {
+export function isOpen(p: Pick<Program, "startsAt" | "endsAt">, now = new Date()): boolean {
   return programStatus(p, now) !== "ended";
+}
+
+/**
+ * The program with this id, or a 404 (ids that cannot exist are not looked up at all).
+ *
+ * @example
+ * const program = await findProgram(store, c.req.param("id"));
+ */
+export async function findProgram(store: Store, id: string): Promise<Program> {
+  const program = PROGRAM_ID_SHAPE.test(id) ? await store.getProgram(id) : null;
+  if (!program) throw notFound("No such program");
+  return program;
 }

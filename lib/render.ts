@@ -8,7 +8,7 @@ export interface AppShellProps {
   title: string;
   url: URL;
   session: PageProps<unknown>["session"];
-  children: preact.ComponentChildren;
+  children?: preact.ComponentChildren;
 }
 
 let bundleVersion: string | undefined;

@@ -30,6 +30,14 @@ export class Throttle {
     return 0;
   }
 
+  /** Seconds to wait for `key` without counting a hit (checks before work that only failures count). */
+  peek(key: string): number {
+    const now = this.now();
+    const entry = this.#hits.get(key);
+    if (!entry || entry.resetAt <= now || entry.count < this.limit) return 0;
+    return Math.max(1, Math.ceil((entry.resetAt - now) / 1000));
+  }
+
   /** Forgets `key` (a successful login clears its failures). */
   reset(key: string): void {
     this.#hits.delete(key);

@@ -19,8 +19,17 @@ if (!Deno.args.includes("--manifest-only")) {
   await Deno.mkdir(build, { recursive: true });
   const entry = new URL("entry.ts", build);
   await Deno.writeTextFile(entry, manifest.browserEntry);
+  // The browser needs plain `jsx()` calls: precompiled templates (`jsxTemplate`) only render to strings,
+  // so islands would never hydrate. Bundle with the same imports and the automatic runtime instead.
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+  const imports = { ...config.imports, "@/": "../../" };
+  const bundleConfig = { compilerOptions: { ...config.compilerOptions, jsx: "react-jsx" }, imports };
+  await Deno.writeTextFile(new URL("bundle.deno.json", build), JSON.stringify(bundleConfig));
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--platform", "browser", "--minify", "-o", "static/build/islands.js", "static/build/entry.ts"],
+    args: [
+      "bundle", "--quiet", "--config", "static/build/bundle.deno.json", "--platform", "browser", "--minify",
+      "-o", "static/build/islands.js", "static/build/entry.ts",
+    ],
     cwd: root,
     stdout: "inherit",
     stderr: "inherit",

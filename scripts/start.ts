@@ -8,7 +8,7 @@ import { openStore } from "@/lib/store/mod.ts";
 import { openBus } from "@/lib/bus/mod.ts";
 import { fatal } from "@/lib/fatal.ts";
 
-const config = await Promise.resolve().then(loadConfig).catch(fatal);
+const config = await Promise.resolve().then(() => loadConfig()).catch(fatal);
 await (async () => {
   const store = await openStore(config);
   await store.close();

@@ -3,8 +3,7 @@
  * status filters and cursor paging.
  */
 import assert from "node:assert/strict";
-import type { ContractTest } from "./contract.ts";
-import { randomProgram } from "./contract.ts";
+import { type ContractTest, randomProgram } from "./contract_data.ts";
 import type { Program, ProgramQuery, Store } from "./types.ts";
 
 const NOW = new Date("2030-06-01T00:00:00.000Z");
@@ -33,7 +32,9 @@ export function registerProgramContract(test: ContractTest): void {
     assert.deepEqual(await store.getProgram(program.id), program);
     assert.deepEqual(await store.upsertProgram({ ...program }), { changed: false });
     // A reload that only restamps updatedAt is not a change.
-    assert.deepEqual(await store.upsertProgram({ ...program, updatedAt: new Date(0).toISOString() }), { changed: false });
+    assert.deepEqual(await store.upsertProgram({ ...program, updatedAt: new Date(0).toISOString() }), {
+      changed: false,
+    });
     const renamed = { ...program, title: "Renamed", tags: ["a", "b"] };
     assert.deepEqual(await store.upsertProgram(renamed), { changed: true });
     assert.deepEqual(await store.getProgram(program.id), renamed);
@@ -55,7 +56,10 @@ export function registerProgramContract(test: ContractTest): void {
 
   test("searchPrograms - regex metacharacters are taken literally", async (store) => {
     const plain = randomProgram({ title: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", description: "plain" });
-    const regexy = randomProgram({ title: "Regex (a+)+$ class", description: "covers [brackets] and back\\slash" });
+    const regexy = randomProgram({
+      title: "Regex (a+)+$ class",
+      description: "covers [brackets] and back\\slash",
+    });
     const dots = randomProgram({ title: "Wildcards", description: "match .* anything" });
     for (const p of [plain, regexy, dots]) await store.upsertProgram(p);
     assert.deepEqual(await ids(store, { q: "(a+)+$" }), [regexy.id]);
@@ -80,7 +84,11 @@ export function registerProgramContract(test: ContractTest): void {
       await store.upsertProgram(p);
     }
     assert.deepEqual(await ids(store, { status: "current" }), [running.id, shortForm.id, soon.id, later.id]);
-    assert.deepEqual(await ids(store, { status: "expired" }), [endsNow.id, endedRecently.id, endedLongAgo.id]);
+    assert.deepEqual(await ids(store, { status: "expired" }), [
+      endsNow.id,
+      endedRecently.id,
+      endedLongAgo.id,
+    ]);
     assert.deepEqual(await ids(store, { status: "all" }), [
       endedLongAgo.id,
       endedRecently.id,
@@ -98,7 +106,9 @@ export function registerProgramContract(test: ContractTest): void {
     const programs: Program[] = [];
     for (let i = 0; i < 23; i++) {
       // Every third pair shares a start time, so ties must page by id.
-      programs.push(randomProgram({ title: `Course ${i}`, startsAt: day(Math.floor(i / 3)), endsAt: day(50 + (i % 4)) }));
+      programs.push(
+        randomProgram({ title: `Course ${i}`, startsAt: day(Math.floor(i / 3)), endsAt: day(50 + (i % 4)) }),
+      );
     }
     for (const p of programs) await store.upsertProgram(p);
     for (const status of ["current", "all"] as const) {

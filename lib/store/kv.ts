@@ -15,8 +15,9 @@ import { monotonicFactory } from "ulid";
 import type { Message } from "@/lib/protocol.ts";
 import { conflict } from "@/lib/errors.ts";
 import type { AppendResult, NewMessage, NewRoom, Room, Session, Store, User } from "./types.ts";
-import { assertStrings, retryAtomic, withoutUndefined } from "./shared.ts";
+import { assertStrings, isLocked, retryAtomic, withoutUndefined, wrapMethods } from "./shared.ts";
 import { kvProgramsAndSupport } from "./kv_programs.ts";
+import { kvAppender } from "./kv_append.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
@@ -31,6 +32,7 @@ const ulid = monotonicFactory();
  */
 export async function openKvStore(path?: string): Promise<Store> {
   const kv = await Deno.openKv(path);
+  const appender = kvAppender(kv);
 
   async function withSeq(room: StoredRoom | null): Promise<Room | null> {
     if (!room) return null;
@@ -69,7 +71,10 @@ export async function openKvStore(path?: string): Promise<Store> {
         ownerId: input.ownerId,
         createdAt: new Date().toISOString(),
       });
-      const op = kv.atomic().check({ key: ["room", room.id], versionstamp: null }).set(["room", room.id], room);
+      const op = kv.atomic().check({ key: ["room", room.id], versionstamp: null }).set(
+        ["room", room.id],
+        room,
+      );
       if (room.visibility !== "support") {
         const nameKey = ["roomByName", room.name.toLowerCase()];
         op.check({ key: nameKey, versionstamp: null }).set(nameKey, room.id);
@@ -85,14 +90,14 @@ export async function openKvStore(path?: string): Promise<Store> {
       return withSeq((await kv.get<StoredRoom>(["room", id])).value);
     },
 
-    getRoomByName(name) {
+    async getRoomByName(name) {
       assertStrings({ name });
-      return roomIdAt(["roomByName", name.toLowerCase()]);
+      return await roomIdAt(["roomByName", name.toLowerCase()]);
     },
 
-    getRoomByInvite(code) {
+    async getRoomByInvite(code) {
       assertStrings({ code });
-      return roomIdAt(["roomByInvite", code]);
+      return await roomIdAt(["roomByInvite", code]);
     },
 
     async listPublicRooms() {
@@ -137,33 +142,7 @@ export async function openKvStore(path?: string): Promise<Store> {
 
     appendMessage(input: NewMessage): Promise<AppendResult> {
       assertStrings({ room: input.room, authorId: input.author.id, clientId: input.clientId });
-      const seqKey = ["roomSeq", input.room];
-      const idemKey = ["msgByClient", input.author.id, input.clientId];
-      return retryAtomic(async () => {
-        const [counter, idem] = await kv.getMany<[number, { room: string; seq: number }]>([seqKey, idemKey]);
-        if (idem.value) {
-          const stored = await kv.get<Message>(["msg", idem.value.room, idem.value.seq]);
-          if (stored.value) return { message: stored.value, duplicate: true };
-        }
-        const seq = (counter.value ?? 0) + 1;
-        const message: Message = withoutUndefined({
-          id: ulid(),
-          seq,
-          room: input.room,
-          kind: input.kind,
-          author: { id: input.author.id, name: input.author.name, role: input.author.role },
-          text: input.text,
-          program: input.program,
-          at: new Date().toISOString(),
-        });
-        // The counter check makes seq gap-free; the idempotency check makes a racing retry lose.
-        const result = await kv.atomic().check(counter).check(idem)
-          .set(seqKey, seq)
-          .set(["msg", input.room, seq], message)
-          .set(idemKey, { room: input.room, seq })
-          .commit();
-        return result.ok ? { message, duplicate: false } : undefined;
-      });
+      return appender.append(input);
     },
 
     async listMessages(room, { before, after, limit }) {
@@ -183,7 +162,9 @@ export async function openKvStore(path?: string): Promise<Store> {
 
     async putSession(session) {
       assertStrings({ id: session.id });
-      await kv.set(["session", session.id], withoutUndefined(session));
+      // KV deletes the record some time after it expires (cleanup only: callers check expiresAt).
+      const expireIn = Date.parse(session.expiresAt) - Date.now();
+      await kv.set(["session", session.id], withoutUndefined(session), expireIn > 0 ? { expireIn } : {});
     },
 
     async getSession(id) {
@@ -261,5 +242,16 @@ export async function openKvStore(path?: string): Promise<Store> {
     });
   }
 
-  return store;
+  // Plain reads and writes can meet "database is locked" too when isolates share the file; every
+  // method is safe to run again (a refused write wrote nothing).
+  return wrapMethods(store, async (call) => {
+    for (let i = 0;; i++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!isLocked(error) || i >= 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+      }
+    }
+  });
 }

@@ -60,7 +60,10 @@ export function kvProgramsAndSupport(kv: Deno.Kv): Part {
       for await (const entry of kv.list<Program>({ prefix: ["program"] })) {
         const p = entry.value;
         if (!matchesStatus(p, query.status, query.now)) continue;
-        if (needle && !`${p.title}`.toLowerCase().includes(needle) && !`${p.description}`.toLowerCase().includes(needle)) {
+        if (
+          needle && !`${p.title}`.toLowerCase().includes(needle) &&
+          !`${p.description}`.toLowerCase().includes(needle)
+        ) {
           continue;
         }
         if (after && compare(keyOf(p), p.id, after.key, after.id) <= 0) continue;
@@ -75,10 +78,10 @@ export function kvProgramsAndSupport(kv: Deno.Kv): Part {
         : { programs };
     },
 
-    getOrCreateSupport(user, make) {
+    async getOrCreateSupport(user, make) {
       assertStrings({ userId: user.id });
       const byUser = ["supportByUser", user.id];
-      return retryAtomic(async () => {
+      return await retryAtomic(async () => {
         const existing = await kv.get<string>(byUser);
         if (existing.value) {
           const conversation = await kv.get<SupportConversation>(["support", existing.value]);
@@ -111,9 +114,9 @@ export function kvProgramsAndSupport(kv: Deno.Kv): Part {
       return list.sort(bySupportAge);
     },
 
-    updateSupport(room, patch) {
+    async updateSupport(room, patch) {
       assertStrings({ room });
-      return retryAtomic(async () => {
+      return await retryAtomic(async () => {
         const entry = await kv.get<SupportConversation>(["support", room]);
         if (!entry.value) return null;
         const next = withoutUndefined({

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { assertGapFreeAppends, storeContract } from "./contract.ts";
 import { openKvStore } from "./kv.ts";
 
@@ -9,6 +10,25 @@ Deno.test("[store:kv] appendMessage - gap-free with two stores on one file (two 
   const b = await openKvStore(`${dir}/store.kv`);
   try {
     await assertGapFreeAppends([a, b], 200, 8);
+  } finally {
+    await a.close();
+    await b.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("[store:kv] writes - two stores on one file never fail with 'database is locked'", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley_kv_test_" });
+  const a = await openKvStore(`${dir}/store.kv`);
+  const b = await openKvStore(`${dir}/store.kv`);
+  try {
+    await Promise.all(Array.from({ length: 300 }, async (_, i) => {
+      const store = i % 2 ? a : b;
+      const room = await store.createRoom({ name: `Room ${i}`, visibility: "public", ownerId: `u${i}` });
+      await store.addMember(room.id, `u${i}`);
+      await store.setReadMark(room.id, `u${i}`, i);
+    }));
+    assert.equal((await b.listPublicRooms()).length, 300);
   } finally {
     await a.close();
     await b.close();

@@ -68,7 +68,9 @@ export interface ProgramOrder {
 }
 
 export function programOrder(status: ProgramQuery["status"]): ProgramOrder {
-  return status === "expired" ? { field: "endsAt", descending: true } : { field: "startsAt", descending: false };
+  return status === "expired"
+    ? { field: "endsAt", descending: true }
+    : { field: "startsAt", descending: false };
 }
 
 /** Epoch ms of an ISO time; NaN for a bad one sorts as 0 so paging stays stable. */
@@ -122,6 +124,11 @@ export function pageLimit(limit: number): number {
   return Math.max(1, Math.min(100, Math.floor(limit) || 1));
 }
 
+/** Whether SQLite refused a write because another isolate or process holds the lock. */
+export function isLocked(error: unknown): boolean {
+  return error instanceof Error && /database is locked/i.test(error.message);
+}
+
 /**
  * Runs `attempt` until it returns something other than `undefined` (KV atomic commits that lost a
  * race return `undefined` to go again).
@@ -131,9 +138,35 @@ export function pageLimit(limit: number): number {
  */
 export async function retryAtomic<T>(attempt: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0;; i++) {
-    const result = await attempt();
+    let result: T | undefined;
+    try {
+      result = await attempt();
+    } catch (error) {
+      // Several isolates or processes on one KV file: SQLite answers "database is locked" when another
+      // one holds the write lock past its busy timeout. Nothing was written, so going again is safe.
+      if (!isLocked(error) || i > 200) throw error;
+    }
     if (result !== undefined) return result;
     // Many writers on one key: a little random back-off keeps them from colliding in lockstep.
     if (i > 3) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(i, 20)));
   }
+}
+
+/**
+ * A copy of `target` whose every method runs through `around` (for uniform error handling).
+ *
+ * @example
+ * wrapMethods(store, async (call) => { try { return await call(); } catch (e) { throw map(e); } });
+ */
+export function wrapMethods<T extends object>(
+  target: T,
+  around: (call: () => Promise<unknown>) => Promise<unknown>,
+): T {
+  const wrapped = { ...target } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(target)) {
+    if (typeof value === "function") {
+      wrapped[key] = (...args: unknown[]) => around(() => value.apply(target, args));
+    }
+  }
+  return wrapped as T;
 }

@@ -120,6 +120,7 @@ export interface Store {
   getRoom(id: string): Promise<Room | null>;
   getRoomByName(name: string): Promise<Room | null>;
   getRoomByInvite(code: string): Promise<Room | null>;
+  /** Oldest first. */
   listPublicRooms(): Promise<Room[]>;
   setInviteCode(roomId: string, code: string): Promise<void>;
   addMember(roomId: string, userId: string): Promise<void>;
@@ -143,9 +144,10 @@ export interface Store {
   setUserPassword(id: string, passwordHash: string): Promise<void>;
 
   // Programs.
-  /** Inserts or replaces; `changed` is false when the stored record was identical. */
+  /** Inserts or replaces; `changed` is false when the stored record was identical (`updatedAt` aside). */
   upsertProgram(program: Program): Promise<{ changed: boolean }>;
   getProgram(id: string): Promise<Program | null>;
+  /** `current` by startsAt ascending, `expired` by endsAt descending, `all` by startsAt ascending; ties by id. */
   searchPrograms(query: ProgramQuery): Promise<ProgramPage>;
 
   // Support conversations: one per user, made on the first call.
@@ -153,12 +155,14 @@ export interface Store {
     SupportConversation
   >;
   getSupport(room: string): Promise<SupportConversation | null>;
+  /** Oldest conversation (createdAt) first. */
   listSupport(state?: SupportState): Promise<SupportConversation[]>;
   updateSupport(room: string, patch: Partial<Pick<SupportConversation, "state" | "counselor">>): Promise<
     SupportConversation | null
   >;
   /** The last seq a reader has seen in a room (0 when never). */
   getReadMark(room: string, readerId: string): Promise<number>;
+  /** Never moves a mark back (a lower seq than the stored one is ignored). */
   setReadMark(room: string, readerId: string, seq: number): Promise<void>;
 
   /** Throws StoreUnavailableError when the database cannot be reached. */

@@ -2,7 +2,7 @@
  * One load-generating process. The bench runs one or two of these (each its own process, so each
  * has its own file-descriptor limit and core) and drives them with JSON lines on stdin/stdout.
  */
-import { connect, type Conn, now, stamp, type Target } from "./protocols.ts";
+import { type Conn, connect, now, stamp, type Target } from "./protocols.ts";
 import { decode, Histogram } from "./stats.ts";
 
 export type Command =
@@ -31,17 +31,36 @@ function onData(data: string): void {
   }
 }
 
+/**
+ * A server out of file descriptors still completes TCP handshakes from its backlog but never
+ * answers: without a deadline the open would wait forever instead of stopping at the limit.
+ */
+const OPEN_DEADLINE_MS = 10_000;
+
+function withDeadline(ready: Promise<void>, conn: Conn): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      conn.close();
+      reject(new Error(`no answer within ${OPEN_DEADLINE_MS / 1000} s (server at its connection limit?)`));
+    }, OPEN_DEADLINE_MS);
+  });
+  return Promise.race([ready, late]).finally(() => clearTimeout(timer));
+}
+
 async function open(cmd: Extract<Command, { op: "open" }>) {
   const started = performance.now();
-  let next = 0, failed = 0, error = "";
+  let next = 0, failed = 0, opened = 0, error = "";
   const worker = async () => {
     while (next < cmd.rooms.length && failed === 0) {
       const i = next++;
       try {
         const conn = connect(cmd.target, cmd.firstIndex + i, onData);
-        await conn.ready;
+        await withDeadline(conn.ready, conn);
         for (const room of cmd.rooms[i]) conn.join(room);
-        conns.push(conn);
+        // At the index it was asked for: senders name their connection by it, and opens finish out of order.
+        conns[i] = conn;
+        opened++;
       } catch (e) {
         failed++;
         error ||= (e as Error).message;
@@ -49,7 +68,7 @@ async function open(cmd: Extract<Command, { op: "open" }>) {
     }
   };
   await Promise.all(Array.from({ length: cmd.concurrency }, worker));
-  return { opened: conns.length, failed, error, ms: performance.now() - started };
+  return { opened, failed, error, ms: performance.now() - started };
 }
 
 function startSending(cmd: Extract<Command, { op: "send" }>) {
@@ -82,7 +101,7 @@ function handle(cmd: Command): unknown {
       return { received, sent, hist: hist.toJSON() };
     case "close":
       clearInterval(sendTimer);
-      for (const c of conns.splice(0)) c.close();
+      for (const c of conns.splice(0)) c?.close();
       return {};
   }
 }

@@ -31,6 +31,10 @@ async function* splitLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<s
 export class LoadGen {
   private constructor(private procs: Proc[]) {}
 
+  get pids(): number[] {
+    return this.procs.map((p) => p.child.pid);
+  }
+
   get size(): number {
     return this.procs.length;
   }

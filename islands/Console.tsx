@@ -1,0 +1,194 @@
+import { useEffect, useMemo, useState } from "preact/hooks";
+import type { Message, SupportSummary, UserRef } from "@/lib/protocol.ts";
+import type { Program } from "@/lib/store/types.ts";
+import { sharedConnection } from "@/lib/chat_client.ts";
+import { api, errorText } from "@/lib/api_client.ts";
+import { linesOf, type QueueTab, tabOf } from "@/lib/support_view.ts";
+import QueueList from "@/components/console/QueueList.tsx";
+import ConversationHeader from "@/components/console/ConversationHeader.tsx";
+import ProgramResults from "@/components/console/ProgramResults.tsx";
+import ConnectionState from "@/components/ConnectionState.tsx";
+import ChatPane from "./ChatPane.tsx";
+import { Alerter } from "./console/alert.ts";
+import { useQueue } from "./console/use_queue.ts";
+import { useProgramSearch } from "./console/use_program_search.ts";
+
+export interface ConsoleProps {
+  me: UserRef;
+  queue: SupportSummary[];
+}
+
+interface OpenChat {
+  room: string;
+  history: { messages: Message[]; hasMore: boolean; lastSeq: number };
+}
+
+/** Conversations kept mounted (history, draft, subscription) while the counselor switches between them. */
+const MAX_OPEN = 8;
+const TABS: QueueTab[] = ["waiting", "mine", "closed"];
+
+/**
+ * The counselor console: the live queue, the open conversations (each keeps its history and unsent
+ * draft across switches) and the program search, all over the tab's one socket.
+ */
+export default function Console({ me, queue }: ConsoleProps) {
+  const alerter = useMemo(() => new Alerter(), []);
+  const q = useQueue(me, queue, alerter);
+  const search = useProgramSearch();
+  const [tab, setTab] = useState<QueueTab>("waiting");
+  const [open, setOpen] = useState<OpenChat[]>([]);
+  const [action, setAction] = useState({ busy: false, error: "" });
+  const [sent, setSent] = useState<Record<string, boolean>>({});
+  const all = Object.values(q.lines);
+  const current = q.viewing ? q.lines[q.viewing] : undefined;
+
+  useEffect(() => {
+    const unlock = () => alerter.unlock();
+    const seen = () => !document.hidden && alerter.seen();
+    document.addEventListener("pointerdown", unlock);
+    document.addEventListener("keydown", unlock);
+    document.addEventListener("visibilitychange", seen);
+    globalThis.addEventListener("focus", seen);
+    return () => {
+      document.removeEventListener("pointerdown", unlock);
+      document.removeEventListener("keydown", unlock);
+      document.removeEventListener("visibilitychange", seen);
+      globalThis.removeEventListener("focus", seen);
+    };
+  }, []);
+  useEffect(() => alerter.setWaiting(all.filter((l) => l.state === "waiting").length), [q.lines]);
+
+  async function select(room: string) {
+    q.view(room);
+    setAction({ busy: false, error: "" });
+    if (open.some((o) => o.room === room)) return;
+    try {
+      const page = await api<{ messages: Message[]; hasMore: boolean }>(
+        `/api/rooms/${encodeURIComponent(room)}/messages?limit=50`,
+      );
+      const chat = { room, history: { ...page, lastSeq: page.messages.at(-1)?.seq ?? 0 } };
+      setOpen((old) => old.some((o) => o.room === room) ? old : [...old, chat].slice(-MAX_OPEN));
+    } catch (err) {
+      setAction({ busy: false, error: errorText(err) });
+    }
+  }
+
+  async function act(kind: "claim" | "close") {
+    if (!q.viewing) return;
+    setAction({ busy: true, error: "" });
+    try {
+      const line = await api<SupportSummary>(`/api/support/${encodeURIComponent(q.viewing)}/${kind}`, {});
+      q.update(line);
+      setTab(tabOf(line, me) ?? tab);
+      setAction({ busy: false, error: "" });
+    } catch (err) {
+      setAction({ busy: false, error: errorText(err) });
+    }
+  }
+
+  function sendProgram(program: Program) {
+    if (!q.viewing) return;
+    sharedConnection().send(q.viewing, { program: program.id });
+    setSent((old) => ({ ...old, [`${q.viewing}:${program.id}`]: true }));
+  }
+
+  const counts = Object.fromEntries(TABS.map((t) => [t, linesOf(all, t, me).length])) as Record<
+    QueueTab,
+    number
+  >;
+  const unread = Object.fromEntries(
+    TABS.map((t) => [t, linesOf(all, t, me).reduce((n, l) => n + (l.unread > 0 ? 1 : 0), 0)]),
+  ) as Record<QueueTab, number>;
+  const sentHere = Object.fromEntries(
+    Object.keys(sent).filter((k) => k.startsWith(`${q.viewing}:`)).map((
+      k,
+    ) => [k.slice(k.indexOf(":") + 1), true]),
+  );
+
+  return (
+    <div class="console">
+      <section class="console-queue" aria-label="Queue">
+        <ConnectionState status={q.status} />
+        <QueueList
+          tab={tab}
+          counts={counts}
+          unread={unread}
+          items={linesOf(all, tab, me)}
+          selected={q.viewing}
+          onTab={setTab}
+          onSelect={select}
+        />
+      </section>
+      <section class="console-chat" aria-label="Conversation">
+        {current && (
+          <ConversationHeader
+            line={current}
+            me={me}
+            busy={action.busy}
+            error={action.error}
+            onClaim={() => act("claim")}
+            onClose={() => act("close")}
+          />
+        )}
+        {!current && <p class="console-empty">{action.error || "Choose a conversation from the queue."}</p>}
+        {open.map((chat) => (
+          <div key={chat.room} class="console-pane" hidden={chat.room !== q.viewing}>
+            <ChatPane
+              room={{
+                id: chat.room,
+                name: q.lines[chat.room]?.user.name ?? "Conversation",
+                visibility: "support",
+              }}
+              me={me}
+              history={chat.history}
+              heading={q.lines[chat.room]?.user.name}
+            />
+          </div>
+        ))}
+      </section>
+      <section class="console-programs" aria-label="Programs">
+        <form
+          class="program-search"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            search.search();
+          }}
+        >
+          <label for="program-q" class="sr-only">Search programs</label>
+          <input
+            id="program-q"
+            type="search"
+            placeholder="Search programs"
+            maxLength={100}
+            value={search.q}
+            onInput={(e) => search.type(e.currentTarget.value)}
+          />
+          <div class="status-toggle" role="group" aria-label="Program status">
+            {(["current", "expired"] as const).map((s) => (
+              <button
+                key={s}
+                type="button"
+                class={`btn btn-small${search.status === s ? " active" : ""}`}
+                aria-pressed={search.status === s}
+                onClick={() => search.search(s)}
+              >
+                {s === "current" ? "Current" : "Expired"}
+              </button>
+            ))}
+          </div>
+        </form>
+        <ProgramResults
+          programs={search.programs}
+          loading={search.loading}
+          error={search.error}
+          hasMore={search.hasMore}
+          sendBlocked={q.viewing ? "" : "Open a conversation first"}
+          sent={sentHere}
+          onSend={sendProgram}
+          onMore={search.more}
+        />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { useState } from "preact/hooks";
+import type { UserRef } from "@/lib/protocol.ts";
+import { api, errorText, type RoomInfo, startGuest } from "@/lib/api_client.ts";
+import InviteLink from "@/components/InviteLink.tsx";
+
+/** "Start a room": name and visibility; asks a nickname first when there is no session. */
+export default function CreateRoom({ me: initialMe }: { me: UserRef | null }) {
+  const [me, setMe] = useState(initialMe);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+  const [created, setCreated] = useState<RoomInfo | null>(null);
+
+  async function submit(form: HTMLFormElement) {
+    const data = new FormData(form);
+    const name = String(data.get("name") ?? "").trim();
+    if (!name) return setError("Enter a room name");
+    setBusy(true);
+    setError("");
+    try {
+      if (!me) setMe(await startGuest(String(data.get("nickname") ?? "")));
+      const room = await api<RoomInfo>("/api/rooms", {
+        name,
+        visibility: data.get("visibility") ?? "public",
+      });
+      if (room.visibility === "private") setCreated(room);
+      else location.assign(`/rooms/${encodeURIComponent(room.id)}`);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (created) {
+    return (
+      <div class="created">
+        <p>
+          <strong>{created.name}</strong> is ready. Share this link with the people you want in it:
+        </p>
+        <InviteLink code={created.inviteCode ?? ""} />
+        <a class="btn btn-primary" href={`/rooms/${encodeURIComponent(created.id)}`}>Open the room</a>
+      </div>
+    );
+  }
+  return (
+    <form
+      class="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit(e.currentTarget);
+      }}
+    >
+      {!me && (
+        <div class="field">
+          <label for="create-nick">Your nickname</label>
+          <input id="create-nick" name="nickname" autoComplete="nickname" maxLength={32} required />
+        </div>
+      )}
+      <div class="field">
+        <label for="create-name">Room name</label>
+        <input id="create-name" name="name" maxLength={64} placeholder="e.g. weekend-hikers" />
+      </div>
+      <fieldset class="segmented">
+        <legend class="sr-only">Who can join</legend>
+        <input type="radio" id="vis-public" name="visibility" value="public" checked />
+        <label for="vis-public">Public</label>
+        <input type="radio" id="vis-private" name="visibility" value="private" />
+        <label for="vis-private">Private · invite only</label>
+      </fieldset>
+      {error && <p class="field-error" role="alert">{error}</p>}
+      <button type="submit" class="btn btn-primary" disabled={busy}>
+        {busy ? "Creating…" : "Create room"}
+      </button>
+    </form>
+  );
+}

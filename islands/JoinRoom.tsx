@@ -1,0 +1,99 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { UserRef } from "@/lib/protocol.ts";
+import { api, ApiError, errorText, type RoomInfo, startGuest } from "@/lib/api_client.ts";
+
+export interface JoinRoomProps {
+  me: UserRef | null;
+  /** An invite code from the link (`/?invite=CODE`): filled in, and joined at once with a session. */
+  invite?: string;
+}
+
+const CODE = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** Pulls the code out of a pasted invite link; anything else is taken as typed. */
+function codeOrName(raw: string): string {
+  try {
+    return new URL(raw).searchParams.get("invite") ?? raw;
+  } catch {
+    return raw;
+  }
+}
+
+/** "Join by name or invite code": a public room by its name, or a private one by its code. */
+export default function JoinRoom({ me: initialMe, invite }: JoinRoomProps) {
+  const [me, setMe] = useState(initialMe);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+  const [needNick, setNeedNick] = useState(Boolean(invite) && !initialMe);
+  const [target, setTarget] = useState(invite ?? "");
+  const form = useRef<HTMLFormElement>(null);
+
+  async function submit() {
+    const data = new FormData(form.current!);
+    const value = codeOrName(String(data.get("target") ?? "").trim());
+    if (!value) return setError("Enter a room name or an invite code");
+    setBusy(true);
+    setError("");
+    try {
+      let room: RoomInfo | null = null;
+      try {
+        room = await api<RoomInfo>(`/api/rooms/lookup?name=${encodeURIComponent(value)}`);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 404) || !CODE.test(value)) throw err;
+      }
+      if (!room) {
+        const nickname = String(data.get("nickname") ?? "").trim();
+        if (!me && !nickname) {
+          setNeedNick(true);
+          setBusy(false);
+          return setError("Pick a nickname to join a private room");
+        }
+        if (!me) setMe(await startGuest(nickname));
+        room = await api<RoomInfo>("/api/rooms/join", { code: value });
+      }
+      location.assign(`/rooms/${encodeURIComponent(room.id)}`);
+    } catch (err) {
+      setBusy(false);
+      setError(
+        err instanceof ApiError && err.status === 404
+          ? "No room by that name or invite code"
+          : errorText(err),
+      );
+    }
+  }
+
+  useEffect(() => {
+    if (invite && me) submit();
+  }, []);
+
+  return (
+    <form
+      ref={form}
+      class="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      {invite && <p class="note">You've been invited to a private room.</p>}
+      {!me && needNick && (
+        <div class="field">
+          <label for="join-nick">Your nickname</label>
+          <input id="join-nick" name="nickname" autoComplete="nickname" maxLength={32} required />
+        </div>
+      )}
+      <div class="field">
+        <label for="join-target">Room name or invite code</label>
+        <input
+          id="join-target"
+          name="target"
+          value={target}
+          onInput={(e) => setTarget(e.currentTarget.value)}
+          autoComplete="off"
+        />
+      </div>
+      {error && <p class="field-error" role="alert">{error}</p>}
+      <button type="submit" class="btn" disabled={busy}>{busy ? "Joining…" : "Join"}</button>
+    </form>
+  );
+}

@@ -1,0 +1,98 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, type RoomInfo } from "@/lib/api_client.ts";
+
+export interface RoomListProps {
+  rooms: RoomInfo[];
+}
+
+const POLL_MS = 10_000;
+
+/** The lobby's public rooms with live participant counts (SSE, falling back to polling). */
+export default function RoomList({ rooms: initial }: RoomListProps) {
+  const [rooms, setRooms] = useState(initial);
+  const [filter, setFilter] = useState("");
+  const known = useRef(new Set(initial.map((r) => r.id)));
+
+  useEffect(() => {
+    let es: EventSource | null = null;
+    let poll: ReturnType<typeof setInterval> | undefined;
+    let failures = 0;
+    const refresh = async () => {
+      try {
+        const { rooms } = await api<{ rooms: RoomInfo[] }>("/api/rooms");
+        known.current = new Set(rooms.map((r) => r.id));
+        setRooms(rooms);
+      } catch { /* keep what we show; the next poll may work */ }
+    };
+    const startPolling = () => {
+      es?.close();
+      es = null;
+      if (poll === undefined) poll = setInterval(refresh, POLL_MS);
+      refresh();
+    };
+    if (typeof EventSource === "undefined") startPolling();
+    else {
+      es = new EventSource("/api/rooms/events");
+      es.onmessage = (event) => {
+        failures = 0;
+        let counts: Record<string, number>;
+        try {
+          counts = JSON.parse(event.data).rooms ?? {};
+        } catch {
+          return;
+        }
+        // A room we have never seen was just created: fetch the list once to show it.
+        if (Object.keys(counts).some((id) => !known.current.has(id))) refresh();
+        setRooms((old) => old.map((r) => (r.id in counts ? { ...r, count: counts[r.id] } : r)));
+      };
+      es.onerror = () => {
+        if (es?.readyState === EventSource.CLOSED || ++failures >= 3) startPolling();
+      };
+    }
+    return () => {
+      es?.close();
+      clearInterval(poll);
+    };
+  }, []);
+
+  const needle = filter.trim().toLowerCase();
+  const shown = needle ? rooms.filter((r) => r.name.toLowerCase().includes(needle)) : rooms;
+  const total = rooms.reduce((n, r) => n + (r.count ?? 0), 0);
+  return (
+    <div class="room-list">
+      <div class="room-list-tools">
+        <label for="room-filter" class="sr-only">Filter rooms</label>
+        <input
+          id="room-filter"
+          type="search"
+          placeholder="Filter rooms"
+          value={filter}
+          onInput={(e) => setFilter(e.currentTarget.value)}
+        />
+        <span class="muted nowrap">{total} online now</span>
+      </div>
+      {shown.length === 0
+        ? (
+          <p class="empty">
+            {rooms.length === 0 ? "No public rooms yet — start the first one." : "No room matches."}
+          </p>
+        )
+        : (
+          <ul class="room-grid">
+            {shown.map((r) => (
+              <li key={r.id}>
+                <a class="room-card" href={`/rooms/${encodeURIComponent(r.id)}`}>
+                  <span class="room-hash" aria-hidden="true">#</span>
+                  <span class="room-name">{r.name}</span>
+                  <span class={`room-count${r.count ? " active" : ""}`}>
+                    <span class="live-dot" aria-hidden="true" />
+                    {r.count ?? 0} <span class="sr-only">people</span> online
+                  </span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * The state of one chat room over the tab's shared connection: history, live messages, presence
+ * notices, typing, pending sends and errors. Used by ChatPane; the counselor console can use one
+ * per conversation (they share the socket). Not an island itself (it lives in a subfolder).
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { ErrorCode, Message, Presence, UserRef } from "@/lib/protocol.ts";
+import { type ConnectionStatus, diffMembers, mergeMessages, sharedConnection } from "@/lib/chat_client.ts";
+import { errorText, olderMessages } from "@/lib/api_client.ts";
+import type { Notice, PendingMessage } from "@/components/MessageList.tsx";
+
+export interface ChatRoomInit {
+  messages: Message[];
+  hasMore: boolean;
+  /** The room's last seq when the page was rendered: the join asks only for what came after. */
+  lastSeq: number;
+  presence?: Presence;
+}
+
+const ERROR_TEXT: Partial<Record<ErrorCode, string>> = {
+  rate_limited: "You're sending too fast — wait a moment and try again",
+  too_large: "That message is too long",
+  forbidden: "You can't post in this room",
+  unavailable: "The server can't store messages right now; we'll retry",
+};
+const TYPING_SHOWN_MS = 4000;
+
+export function useChatRoom(room: string, me: UserRef | null, init: ChatRoomInit) {
+  const [messages, setMessages] = useState(init.messages);
+  const [hasMore, setHasMore] = useState(init.hasMore);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [pending, setPending] = useState<PendingMessage[]>([]);
+  const [notices, setNotices] = useState<Notice[]>([]);
+  const [presence, setPresence] = useState<Presence>(init.presence ?? { count: 0, members: [] });
+  const [typers, setTypers] = useState<Array<UserRef & { until: number }>>([]);
+  const [status, setStatus] = useState<ConnectionStatus>({ state: "connecting" });
+  const [error, setError] = useState("");
+  const lastSeq = useRef(init.lastSeq);
+  const members = useRef<Presence["members"] | null>(null);
+
+  useEffect(() => {
+    if (!me) return;
+    const conn = sharedConnection();
+    const unsubscribe = conn.subscribe(setStatus);
+    const addMessages = (list: Message[]) => {
+      if (list.length === 0) return;
+      lastSeq.current = Math.max(lastSeq.current, ...list.map((m) => m.seq));
+      setMessages((old) => mergeMessages(old, list));
+      const ids = new Set(list.map((m) => m.id)), authors = new Set(list.map((m) => m.author.id));
+      setPending((old) => old.filter((p) => !p.id || !ids.has(p.id)));
+      setTypers((old) => old.filter((t) => !authors.has(t.id)));
+    };
+    const applyPresence = (p: Presence, announce: boolean) => {
+      const before = members.current;
+      members.current = p.members;
+      setPresence(p);
+      if (!before || !announce) return;
+      const { joined, left } = diffMembers(before, p.members);
+      const lines = [...joined.map((m) => `${m.name} joined`), ...left.map((m) => `${m.name} left`)];
+      const at = lastSeq.current, stamp = Date.now();
+      if (lines.length) {
+        setNotices((
+          old,
+        ) => [...old, ...lines.map((text, i) => ({ key: `n${stamp}-${i}`, afterSeq: at, text }))]);
+      }
+    };
+    conn.join(room, {
+      joined: (frame) => {
+        addMessages(frame.messages);
+        applyPresence(frame.presence, false);
+      },
+      message: (m) => addMessages([m]),
+      presence: (p) => applyPresence(p, true),
+      typing: (user) => {
+        if (user.id === me.id) return;
+        const until = Date.now() + TYPING_SHOWN_MS;
+        setTypers((old) => [...old.filter((t) => t.id !== user.id), { ...user, until }]);
+      },
+      ack: (clientId, id) =>
+        setPending((old) => old.map((p) => (p.clientId === clientId ? { ...p, id } : p))),
+      error: (code, message, clientId) => {
+        const text = ERROR_TEXT[code] ?? message;
+        if (clientId && code !== "unavailable") {
+          setPending((old) => old.map((p) => (p.clientId === clientId ? { ...p, error: text } : p)));
+        }
+        setError(text);
+      },
+    }, lastSeq.current);
+    return () => {
+      unsubscribe();
+      conn.leave(room);
+    };
+  }, [room, me?.id]);
+
+  // Typing lines fade on their own; errors clear after a while.
+  useEffect(() => {
+    if (typers.length === 0) return;
+    const next = Math.min(...typers.map((t) => t.until)) - Date.now();
+    const timer = setTimeout(() => setTypers((old) => old.filter((t) => t.until > Date.now())), next + 50);
+    return () => clearTimeout(timer);
+  }, [typers]);
+  useEffect(() => {
+    if (!error) return;
+    const timer = setTimeout(() => setError(""), 6000);
+    return () => clearTimeout(timer);
+  }, [error]);
+
+  return {
+    messages,
+    hasMore,
+    loadingOlder,
+    pending,
+    notices,
+    presence,
+    typers,
+    status,
+    error,
+    send(text: string) {
+      const clientId = sharedConnection().send(room, { text });
+      setPending((old) => [...old, { clientId, text, at: new Date().toISOString() }]);
+    },
+    typing: () => sharedConnection().typing(room),
+    async loadOlder() {
+      const oldest = messages[0]?.seq;
+      if (!oldest || loadingOlder) return;
+      setLoadingOlder(true);
+      try {
+        const page = await olderMessages(room, oldest);
+        setMessages((old) => mergeMessages(old, page.messages));
+        setHasMore(page.hasMore);
+      } catch (err) {
+        setError(errorText(err));
+      } finally {
+        setLoadingOlder(false);
+      }
+    },
+  };
+}

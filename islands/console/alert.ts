@@ -1,0 +1,73 @@
+/**
+ * New-chat alerts for the console: a short chime (browsers allow sound only after the page has been
+ * clicked, so the audio context is made on the first click) and the tab title, which names the new
+ * chat until the counselor looks at the tab again.
+ */
+const BASE_TITLE = "Console · Parley";
+
+export class Alerter {
+  #audio: AudioContext | null = null;
+  #unseen: string[] = [];
+  #waiting = 0;
+
+  /** Call from a user gesture (the first click anywhere on the page). */
+  unlock(): void {
+    if (this.#audio) return;
+    try {
+      this.#audio = new AudioContext();
+    } catch {
+      this.#audio = null;
+    }
+  }
+
+  get soundReady(): boolean {
+    return this.#audio !== null;
+  }
+
+  /** A new waiting chat: chime, and name it in the title while the tab is not being looked at. */
+  newChat(name: string): void {
+    this.#chime();
+    if (document.hidden || !document.hasFocus()) this.#unseen.push(name);
+    this.#render();
+  }
+
+  /** How many conversations wait, shown in the title. */
+  setWaiting(count: number): void {
+    this.#waiting = count;
+    this.#render();
+  }
+
+  /** The counselor is looking at the tab again. */
+  seen(): void {
+    this.#unseen = [];
+    this.#render();
+  }
+
+  #render(): void {
+    const count = this.#waiting > 0 ? `(${this.#waiting}) ` : "";
+    const news = this.#unseen.length === 1
+      ? `New chat from ${this.#unseen[0]} · `
+      : this.#unseen.length > 1
+      ? `${this.#unseen.length} new chats · `
+      : "";
+    document.title = `${count}${news}${BASE_TITLE}`;
+  }
+
+  #chime(): void {
+    const ctx = this.#audio;
+    if (!ctx) return;
+    if (ctx.state === "suspended") ctx.resume().catch(() => {});
+    const start = ctx.currentTime;
+    for (const [i, freq] of [660, 880].entries()) {
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.0001, start + i * 0.16);
+      gain.gain.exponentialRampToValueAtTime(0.2, start + i * 0.16 + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + i * 0.16 + 0.15);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start(start + i * 0.16);
+      osc.stop(start + i * 0.16 + 0.16);
+    }
+  }
+}

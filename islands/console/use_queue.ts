@@ -1,0 +1,88 @@
+/**
+ * The console's live queue over the tab's one socket: `{type:"support"}` pushes merge into the held
+ * lines; every (re)open of the socket refetches the queue, so nothing pushed while it was down is
+ * missed; the conversation on screen is marked read as its messages arrive.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { SupportSummary, UserRef } from "@/lib/protocol.ts";
+import { type ConnectionStatus, sharedConnection } from "@/lib/chat_client.ts";
+import { api } from "@/lib/api_client.ts";
+import { isNewWaiting, mergeLine } from "@/lib/support_view.ts";
+import type { Alerter } from "./alert.ts";
+
+type Lines = Record<string, SupportSummary>;
+
+export function useQueue(me: UserRef, initial: SupportSummary[], alerter: Alerter) {
+  const [lines, setLines] = useState<Lines>(() => Object.fromEntries(initial.map((l) => [l.room, l])));
+  const [viewing, setViewing] = useState<string | undefined>();
+  const [status, setStatus] = useState<ConnectionStatus>({ state: "connecting" });
+  const viewingRef = useRef<string | undefined>();
+  const readTimer = useRef<number | undefined>();
+  viewingRef.current = viewing;
+
+  /** Tells the server, a moment later and once per burst, how far the open conversation was read. */
+  function markRead(room: string, seq: number) {
+    clearTimeout(readTimer.current);
+    readTimer.current = setTimeout(() => {
+      api(`/api/support/${encodeURIComponent(room)}/read`, { seq }).catch(() => {/* next read retries */});
+    }, 300) as unknown as number;
+  }
+
+  function apply(pushed: SupportSummary[], exact = false) {
+    setLines((old) => {
+      const next = { ...old };
+      for (const line of pushed) {
+        const held = old[line.room];
+        const ctx = { me, viewing: viewingRef.current };
+        // A refetch carries this counselor's exact counts; a push only the one in charge's.
+        next[line.room] = exact
+          ? { ...line, unread: ctx.viewing === line.room ? 0 : line.unread }
+          : mergeLine(held, line, ctx);
+        if (isNewWaiting(held, next[line.room])) alerter.newChat(line.user.name);
+      }
+      return next;
+    });
+  }
+
+  useEffect(() => {
+    const conn = sharedConnection();
+    const offFrame = conn.onFrame((frame) => {
+      if (frame.type === "support") apply([frame.conversation]);
+      else if (frame.type === "message" && frame.room === viewingRef.current && !document.hidden) {
+        markRead(frame.room, frame.message.seq);
+      }
+    });
+    const offStatus = conn.subscribe((next) => {
+      setStatus(next);
+      if (next.state !== "open") return;
+      api<{ conversations: SupportSummary[] }>("/api/support").then((r) => apply(r.conversations, true))
+        .catch(() => {});
+    });
+    // The queue needs the socket even before any conversation is opened.
+    if (conn.status.state === "closed" && conn.status.retryIn === null) conn.connect();
+    return () => {
+      offFrame();
+      offStatus();
+      clearTimeout(readTimer.current);
+    };
+  }, []);
+
+  return {
+    lines,
+    viewing,
+    status,
+    /** Opens a conversation on screen: it is read up to its last message. */
+    view(room: string | undefined) {
+      setViewing(room);
+      viewingRef.current = room;
+      const line = room ? lines[room] : undefined;
+      if (!room || !line) return;
+      setLines((old) => ({ ...old, [room]: { ...old[room], unread: 0 } }));
+      if (line.lastMessage) markRead(room, line.lastMessage.seq);
+    },
+    /** A claim or close answered with the new line. */
+    update(line: SupportSummary) {
+      apply([line], true);
+    },
+  };
+}

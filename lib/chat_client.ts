@@ -1,0 +1,379 @@
+/**
+ * The browser side of `GET /ws`: ONE WebSocket per tab shared by every chat pane. It re-joins rooms
+ * after a reconnect with `since` (so nothing is lost), drops messages it already has (by seq), and
+ * resends unacknowledged sends with their original clientId (the server makes them once).
+ * Browser-safe: no DOM beyond WebSocket/timers, no server imports, types only from the protocol.
+ */
+import type { ErrorCode, Message, Presence, ServerFrame, UserRef } from "@/lib/protocol.ts";
+
+export * from "@/lib/chat_helpers.ts";
+
+/** The few WebSocket members the connection uses, so tests can pass a fake. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: Event) => void) | null;
+  onmessage: ((ev: MessageEvent) => void) | null;
+  onclose: ((ev: CloseEvent) => void) | null;
+  onerror: ((ev: Event) => void) | null;
+}
+
+export interface Clock {
+  setTimeout(fn: () => void, ms: number): number;
+  clearTimeout(id: number): void;
+  now(): number;
+}
+
+export interface ChatConnectionOptions {
+  url: string;
+  createSocket?: (url: string) => SocketLike;
+  clock?: Clock;
+  random?: () => number;
+  /** How often to ping an open socket (ms); a socket silent for 2.5× this is treated as dead. */
+  pingEvery?: number;
+}
+
+/** "closed" carries the seconds until the next try (null: not retrying, e.g. signed out). */
+export type ConnectionStatus =
+  | { state: "connecting" }
+  | { state: "open" }
+  | { state: "closed"; retryIn: number | null; reason?: string };
+
+export interface RoomHandlers {
+  /** The join answer; `rejoin` when it follows a reconnect (its messages are only the missed ones). */
+  joined?(
+    frame: { seq: number; messages: Message[]; presence: Presence; hasMore: boolean },
+    rejoin: boolean,
+  ): void;
+  message?(message: Message): void;
+  presence?(presence: Presence): void;
+  typing?(user: UserRef): void;
+  ack?(clientId: string, id: string, seq: number): void;
+  error?(code: ErrorCode, message: string, clientId?: string): void;
+}
+
+interface RoomState {
+  handlers: RoomHandlers;
+  lastSeq: number;
+  joinedOnce: boolean;
+  lastTyping: number;
+}
+
+type SendFrame = { type: "send"; room: string; clientId: string; text?: string; program?: string };
+
+const FIRST_RETRY_MS = 2000;
+const MAX_RETRY_MS = 30_000;
+const TYPING_EVERY_MS = 2500;
+const NO_RETRY_CODES = new Set([4401, 4403, 4030]);
+
+/**
+ * The wait before reconnect attempt `attempt` (0-based): 2 s first, then doubling with ±20 % jitter,
+ * never past 30 s.
+ *
+ * @example
+ * retryDelay(0, Math.random); // 2000
+ */
+export function retryDelay(attempt: number, random: () => number): number {
+  if (attempt <= 0) return FIRST_RETRY_MS;
+  const base = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt);
+  return Math.min(MAX_RETRY_MS, Math.round(base * (0.8 + 0.4 * random())));
+}
+
+const browserClock: Clock = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms) as unknown as number,
+  clearTimeout: (id) => clearTimeout(id),
+  now: () => Date.now(),
+};
+
+/**
+ * @example
+ * const conn = new ChatConnection({ url: "wss://example.com/ws" });
+ * conn.join("01J...", { message: (m) => console.log(m.text) });
+ * conn.send("01J...", { text: "hi" });
+ */
+export class ChatConnection {
+  #opts: Required<ChatConnectionOptions>;
+  #socket: SocketLike | null = null;
+  #rooms = new Map<string, RoomState>();
+  #outbox = new Map<string, SendFrame>();
+  #listeners = new Set<(s: ConnectionStatus) => void>();
+  #frameListeners = new Set<(f: ServerFrame) => void>();
+  #status: ConnectionStatus = { state: "closed", retryIn: null };
+  #attempt = 0;
+  #retryAt = 0;
+  #retryTimer: number | null = null;
+  #tickTimer: number | null = null;
+  #pingTimer: number | null = null;
+  #lastFrameAt = 0;
+  #stopped = true;
+
+  constructor(options: ChatConnectionOptions) {
+    this.#opts = {
+      createSocket: (url) => new WebSocket(url),
+      clock: browserClock,
+      random: Math.random,
+      pingEvery: 25_000,
+      ...options,
+    };
+  }
+
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  /** Calls `fn` now and on every status change (and every second of a countdown); returns unsubscribe. */
+  subscribe(fn: (s: ConnectionStatus) => void): () => void {
+    this.#listeners.add(fn);
+    fn(this.#status);
+    return () => this.#listeners.delete(fn);
+  }
+
+  /** Every parsed server frame, for frames not tied to a room (e.g. `support`). */
+  onFrame(fn: (f: ServerFrame) => void): () => void {
+    this.#frameListeners.add(fn);
+    return () => this.#frameListeners.delete(fn);
+  }
+
+  /** Subscribes to a room; `since` when the caller already holds messages up to that seq. */
+  join(room: string, handlers: RoomHandlers, since?: number): void {
+    const known = this.#rooms.get(room);
+    const state: RoomState = {
+      handlers,
+      lastSeq: Math.max(known?.lastSeq ?? 0, since ?? 0),
+      joinedOnce: known?.joinedOnce ?? since !== undefined,
+      lastTyping: -Infinity,
+    };
+    this.#rooms.set(room, state);
+    if (this.#stopped) this.connect();
+    else if (this.#socket?.readyState === 1) this.#sendJoin(room, state);
+  }
+
+  leave(room: string): void {
+    if (!this.#rooms.delete(room)) return;
+    for (const [id, frame] of this.#outbox) if (frame.room === room) this.#outbox.delete(id);
+    this.#raw({ type: "leave", room });
+  }
+
+  /** Queues a message; returns its clientId. It is (re)sent until acknowledged or refused. */
+  send(room: string, body: { text: string } | { program: string }): string {
+    const frame: SendFrame = { type: "send", room, clientId: crypto.randomUUID(), ...body };
+    this.#outbox.set(frame.clientId, frame);
+    this.#raw(frame);
+    return frame.clientId;
+  }
+
+  /** Tells the room this user is typing, at most once every 2.5 s. */
+  typing(room: string): void {
+    const state = this.#rooms.get(room);
+    const now = this.#opts.clock.now();
+    if (!state || now - state.lastTyping < TYPING_EVERY_MS) return;
+    state.lastTyping = now;
+    this.#raw({ type: "typing", room });
+  }
+
+  /** The clientIds still waiting for an ack. */
+  get pending(): string[] {
+    return [...this.#outbox.keys()];
+  }
+
+  connect(): void {
+    this.#stopped = false;
+    this.#clearTimers();
+    this.#setStatus(this.#attempt === 0 ? { state: "connecting" } : { state: "closed", retryIn: 0 });
+    const socket = this.#opts.createSocket(this.#opts.url);
+    this.#socket = socket;
+    socket.onopen = () => this.#onOpen(socket);
+    socket.onmessage = (ev) => this.#onData(socket, ev.data);
+    socket.onclose = (ev) => this.#onClose(socket, ev.code, ev.reason);
+    socket.onerror = () => {/* a close event always follows */};
+  }
+
+  /** Skips the wait (e.g. the browser came back online). */
+  retryNow(): void {
+    if (!this.#stopped && this.#status.state === "closed" && this.#retryTimer !== null) this.connect();
+  }
+
+  /** Closes for good (the page is going away). */
+  close(): void {
+    this.#stopped = true;
+    this.#clearTimers();
+    const socket = this.#socket;
+    this.#socket = null;
+    socket?.close(1000, "bye");
+    this.#setStatus({ state: "closed", retryIn: null });
+  }
+
+  #raw(frame: object): void {
+    if (this.#socket?.readyState === 1) this.#socket.send(JSON.stringify(frame));
+  }
+
+  #sendJoin(room: string, state: RoomState): void {
+    this.#raw(state.joinedOnce ? { type: "join", room, since: state.lastSeq } : { type: "join", room });
+  }
+
+  #onOpen(socket: SocketLike): void {
+    if (socket !== this.#socket) return;
+    this.#attempt = 0;
+    this.#lastFrameAt = this.#opts.clock.now();
+    this.#setStatus({ state: "open" });
+    for (const [room, state] of this.#rooms) this.#sendJoin(room, state);
+    this.#schedulePing();
+  }
+
+  #onData(socket: SocketLike, data: unknown): void {
+    if (socket !== this.#socket || typeof data !== "string") return;
+    this.#lastFrameAt = this.#opts.clock.now();
+    // Under load the server coalesces several frames into one, separated by newlines.
+    for (const line of data.split("\n")) {
+      if (!line.trim()) continue;
+      let frame: ServerFrame;
+      try {
+        frame = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      this.#dispatch(frame);
+    }
+  }
+
+  #dispatch(frame: ServerFrame): void {
+    for (const fn of this.#frameListeners) fn(frame);
+    switch (frame.type) {
+      case "joined": {
+        const state = this.#rooms.get(frame.room);
+        if (!state) return;
+        const rejoin = state.joinedOnce;
+        const fresh = frame.messages.filter((m) => !rejoin || m.seq > state.lastSeq);
+        state.lastSeq = Math.max(rejoin ? state.lastSeq : 0, frame.seq ?? 0, ...fresh.map((m) => m.seq));
+        state.joinedOnce = true;
+        state.handlers.joined?.({ ...frame, messages: fresh }, rejoin);
+        // Sends are retried only once the room is joined again: the server refuses them before.
+        for (const f of this.#outbox.values()) if (f.room === frame.room) this.#raw(f);
+        return;
+      }
+      case "message": {
+        const state = this.#rooms.get(frame.room);
+        if (!state || frame.message.seq <= state.lastSeq) return;
+        state.lastSeq = frame.message.seq;
+        state.handlers.message?.(frame.message);
+        return;
+      }
+      case "ack": {
+        const sent = this.#outbox.get(frame.clientId);
+        if (!sent) return;
+        this.#outbox.delete(frame.clientId);
+        this.#rooms.get(sent.room)?.handlers.ack?.(frame.clientId, frame.id, frame.seq);
+        return;
+      }
+      case "presence":
+        this.#rooms.get(frame.room)?.handlers.presence?.({ count: frame.count, members: frame.members });
+        return;
+      case "typing":
+        this.#rooms.get(frame.room)?.handlers.typing?.(frame.user);
+        return;
+      case "error": {
+        const sent = frame.clientId ? this.#outbox.get(frame.clientId) : undefined;
+        // A refused send is not retried; "unavailable" (store down) is worth another try later.
+        if (sent && frame.code !== "unavailable") this.#outbox.delete(frame.clientId!);
+        const room = sent?.room ?? frame.room;
+        const targets = room ? [this.#rooms.get(room)] : [...this.#rooms.values()];
+        for (const t of targets) t?.handlers.error?.(frame.code, frame.message, frame.clientId);
+        return;
+      }
+    }
+  }
+
+  #onClose(socket: SocketLike, code: number, reason: string): void {
+    if (socket !== this.#socket) return;
+    this.#socket = null;
+    this.#clearTimers();
+    if (this.#stopped) return;
+    if (NO_RETRY_CODES.has(code)) {
+      this.#stopped = true;
+      this.#setStatus({ state: "closed", retryIn: null, reason: reason || "Signed out" });
+      return;
+    }
+    // 1012: the server is restarting; come back soon, spread out so all tabs do not arrive at once.
+    const delay = code === 1012 && this.#attempt === 0
+      ? Math.round(500 + 1000 * this.#opts.random())
+      : retryDelay(this.#attempt, this.#opts.random);
+    this.#attempt++;
+    this.#retryAt = this.#opts.clock.now() + delay;
+    this.#retryTimer = this.#opts.clock.setTimeout(() => this.connect(), delay);
+    this.#tick();
+  }
+
+  #tick(): void {
+    const left = Math.max(0, Math.ceil((this.#retryAt - this.#opts.clock.now()) / 1000));
+    this.#setStatus({ state: "closed", retryIn: left });
+    if (left > 0) this.#tickTimer = this.#opts.clock.setTimeout(() => this.#tick(), 1000);
+  }
+
+  #schedulePing(): void {
+    const every = this.#opts.pingEvery;
+    this.#pingTimer = this.#opts.clock.setTimeout(() => {
+      const socket = this.#socket;
+      if (!socket) return;
+      if (this.#opts.clock.now() - this.#lastFrameAt > every * 2.5) {
+        // Silent for too long: the network dropped without a close; treat it as closed.
+        socket.onclose = null;
+        socket.close(4000, "timeout");
+        this.#onClose(socket, 4000, "timeout");
+        return;
+      }
+      this.#raw({ type: "ping" });
+      this.#schedulePing();
+    }, every);
+  }
+
+  #clearTimers(): void {
+    for (const t of [this.#retryTimer, this.#tickTimer, this.#pingTimer]) {
+      if (t !== null) this.#opts.clock.clearTimeout(t);
+    }
+    this.#retryTimer = this.#tickTimer = this.#pingTimer = null;
+  }
+
+  #setStatus(status: ConnectionStatus): void {
+    const s = this.#status;
+    if (
+      s.state === status.state && (s.state !== "closed" ||
+        (status.state === "closed" && s.retryIn === status.retryIn && s.reason === status.reason))
+    ) return;
+    this.#status = status;
+    for (const fn of this.#listeners) fn(status);
+  }
+}
+
+/**
+ * The status line of a chat pane.
+ *
+ * @example
+ * statusText({ state: "closed", retryIn: 4 }); // "Connection is closed — reconnecting in 4 s"
+ */
+export function statusText(status: ConnectionStatus): string {
+  if (status.state === "open") return "Connection is open";
+  if (status.state === "connecting") return "Connecting…";
+  if (status.retryIn === null) return `Connection is closed — ${status.reason ?? "not reconnecting"}`;
+  if (status.retryIn === 0) return "Connection is closed — reconnecting…";
+  return `Connection is closed — reconnecting in ${status.retryIn} s`;
+}
+
+let shared: ChatConnection | null = null;
+
+/**
+ * The tab's one connection, made on first use, to this site's `/ws`.
+ *
+ * @example
+ * sharedConnection().join(roomId, handlers);
+ */
+export function sharedConnection(): ChatConnection {
+  if (!shared) {
+    const { protocol, host } = globalThis.location;
+    const conn = new ChatConnection({ url: `${protocol === "https:" ? "wss:" : "ws:"}//${host}/ws` });
+    // Back online: no reason to sit out the rest of a backoff.
+    globalThis.addEventListener?.("online", () => conn.retryNow());
+    shared = conn;
+  }
+  return shared;
+}

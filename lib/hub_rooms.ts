@@ -1,0 +1,161 @@
+/**
+ * The hub's rooms on one node: which local sockets are in each room, the last `seq` delivered to
+ * them, and a serial queue per room so joins, live messages and gap refills happen in one order.
+ * The bus may drop or reorder nothing but loss, so a message that skips ahead is preceded by the
+ * missing ones, read from the store; a message at or below the last delivered seq is a duplicate.
+ */
+import type { Message } from "@/lib/protocol.ts";
+import type { Store } from "@/lib/store/types.ts";
+import type { Connection } from "@/lib/connection.ts";
+import { log } from "@/lib/log.ts";
+
+/** Messages read from the store per page (gap refills and `since` replays). */
+export const PAGE = 200;
+
+/**
+ * A room sends its readers at most one frame per this many ms; messages stored meanwhile share the
+ * frame ("\n"-separated, SPEC.md). A quiet room's message still leaves on the next tick.
+ */
+export const COALESCE_MS = 4;
+
+export interface LiveRoom {
+  id: string;
+  conns: Set<Connection>;
+  /** The highest seq delivered on this node; -1 until the first join read the store. */
+  last: number;
+  /** Tasks queued or running; the room is forgotten only when it has no sockets and no tasks. */
+  pending: number;
+  tail: Promise<void>;
+  /** Serialized messages waiting for the room's next frame, and their seqs. */
+  out: string[];
+  outSeqs: number[];
+  flushTimer?: ReturnType<typeof setTimeout>;
+  flushedAt: number;
+}
+
+/**
+ * @example
+ * const rooms = new LiveRooms(store);
+ * rooms.deliver(message); // in order, exactly once per local socket
+ */
+export class LiveRooms {
+  readonly #rooms = new Map<string, LiveRoom>();
+  gapsRefilled = 0;
+
+  constructor(readonly store: Store) {}
+
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  get(id: string): LiveRoom | undefined {
+    return this.#rooms.get(id);
+  }
+
+  values(): IterableIterator<LiveRoom> {
+    return this.#rooms.values();
+  }
+
+  /** The room's state, made on first use. */
+  open(id: string): LiveRoom {
+    let room = this.#rooms.get(id);
+    if (!room) {
+      this.#rooms.set(
+        id,
+        room = {
+          id,
+          conns: new Set(),
+          last: -1,
+          pending: 0,
+          tail: Promise.resolve(),
+          out: [],
+          outSeqs: [],
+          flushedAt: 0,
+        },
+      );
+    }
+    return room;
+  }
+
+  /** Runs `task` after every task queued before it on this room. */
+  run<T>(room: LiveRoom, task: () => Promise<T> | T): Promise<T> {
+    room.pending++;
+    const result = room.tail.then(task);
+    room.tail = result.then(() => {}, (err) => {
+      log.warn("hub.room_task_failed", { room: room.id, error: String(err) });
+    }).finally(() => {
+      room.pending--;
+      this.forgetIfIdle(room);
+    });
+    return result;
+  }
+
+  forgetIfIdle(room: LiveRoom): void {
+    if (room.conns.size === 0 && room.pending === 0 && this.#rooms.get(room.id) === room) {
+      this.#rooms.delete(room.id);
+    }
+  }
+
+  /** Queues a stored message for this node's sockets in the room (if any). */
+  deliver(message: Message): void {
+    const room = this.#rooms.get(message.room);
+    if (room) this.run(room, () => this.#inOrder(room, message));
+  }
+
+  /** Reads from the store and delivers every message after `room.last` up to `upTo`. */
+  async refill(room: LiveRoom, upTo: number): Promise<void> {
+    while (room.last < upTo) {
+      const batch = await this.store.listMessages(room.id, {
+        after: room.last,
+        limit: Math.min(PAGE, upTo - room.last),
+      });
+      if (batch.length === 0) return;
+      for (const m of batch) {
+        if (m.seq <= room.last) continue;
+        this.#fanout(room, m);
+        this.gapsRefilled++;
+      }
+    }
+  }
+
+  async #inOrder(room: LiveRoom, message: Message): Promise<void> {
+    // No join has read the store yet: the join that will sees this message itself.
+    if (room.last < 0 || message.seq <= room.last) return;
+    if (message.seq > room.last + 1) {
+      try {
+        await this.refill(room, message.seq - 1);
+      } catch (err) {
+        // The store is down: readers get the live message now and the gap on their next `since`.
+        log.warn("hub.gap_refill_failed", {
+          room: room.id,
+          from: room.last + 1,
+          to: message.seq - 1,
+          error: String(err),
+        });
+      }
+    }
+    if (message.seq > room.last) this.#fanout(room, message);
+  }
+
+  /** One JSON.stringify per message and one frame per flush, whatever the number of readers. */
+  #fanout(room: LiveRoom, message: Message): void {
+    room.last = message.seq;
+    if (room.conns.size === 0) return;
+    room.out.push(JSON.stringify({ type: "message", room: room.id, message }));
+    room.outSeqs.push(message.seq);
+    if (room.flushTimer === undefined) {
+      const wait = Math.max(0, room.flushedAt + COALESCE_MS - performance.now());
+      room.flushTimer = setTimeout(() => this.#flush(room), wait);
+    }
+  }
+
+  #flush(room: LiveRoom): void {
+    room.flushTimer = undefined;
+    room.flushedAt = performance.now();
+    const lines = room.out, seqs = room.outSeqs;
+    room.out = [];
+    room.outSeqs = [];
+    const frame = lines.length === 1 ? lines[0] : lines.join("\n");
+    for (const conn of room.conns) conn.sendMessages(room.id, seqs, frame, lines);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Per-connection send limit: a token bucket (a burst, then a steady rate) plus an abuse detector
+ * that tells the caller to close a connection which keeps sending past the limit.
+ */
+
+export interface RateLimiterOptions {
+  /** Sends allowed at once (the bucket's size). */
+  burst: number;
+  /** Tokens added back per second. */
+  perSecond: number;
+  /** Rejected sends within `abuseWindowMs` that count as abuse; default 2 × burst. */
+  abuseLimit?: number;
+  abuseWindowMs?: number;
+  /** Milliseconds; injected by tests. */
+  now?: () => number;
+}
+
+/** `ok`: go ahead. `limited`: refuse this one. `abuse`: refuse and close the connection. */
+export type RateDecision = "ok" | "limited" | "abuse";
+
+/**
+ * @example
+ * const rate = new RateLimiter({ burst: 20, perSecond: 1 });
+ * if (rate.take() !== "ok") refuse();
+ */
+export class RateLimiter {
+  readonly #burst: number;
+  readonly #perMs: number;
+  readonly #abuseLimit: number;
+  readonly #abuseWindowMs: number;
+  readonly #now: () => number;
+  #tokens: number;
+  #last: number;
+  /** Times of recent rejections, oldest first; never longer than the abuse limit. */
+  #rejected: number[] = [];
+
+  constructor(options: RateLimiterOptions) {
+    this.#burst = options.burst;
+    this.#perMs = options.perSecond / 1000;
+    this.#abuseLimit = options.abuseLimit ?? 2 * options.burst;
+    this.#abuseWindowMs = options.abuseWindowMs ?? 10_000;
+    this.#now = options.now ?? performance.now.bind(performance);
+    this.#tokens = options.burst;
+    this.#last = this.#now();
+  }
+
+  /** Tokens left now (fractional while refilling). */
+  get tokens(): number {
+    this.#refill();
+    return this.#tokens;
+  }
+
+  /** Spends one token if there is one. */
+  take(): RateDecision {
+    this.#refill();
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return "ok";
+    }
+    const now = this.#now();
+    while (this.#rejected.length && now - this.#rejected[0] > this.#abuseWindowMs) this.#rejected.shift();
+    this.#rejected.push(now);
+    if (this.#rejected.length > this.#abuseLimit) return "abuse";
+    return "limited";
+  }
+
+  #refill() {
+    const now = this.#now();
+    this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#last) * this.#perMs);
+    this.#last = now;
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * The store on MongoDB (or a compatible server such as FerretDB), with the official driver.
+ */
+import { MongoClient } from "mongodb";
+import { monotonicFactory } from "ulid";
+import { ConfigError, conflict, StoreUnavailableError } from "@/lib/errors.ts";
+import type { Room, Store } from "./types.ts";
+import { assertStrings, withoutUndefined, wrapMethods } from "./shared.ts";
+import {
+  collections,
+  createIndexes,
+  fromRoomDoc,
+  fromSessionDoc,
+  fromUserDoc,
+  isDuplicateKey,
+  isUnreachable,
+  type RoomDoc,
+  roomDoc,
+} from "./mongo_docs.ts";
+import { mongoProgramsAndSupport } from "./mongo_programs.ts";
+import { mongoMessages } from "./mongo_messages.ts";
+
+/** Increasing within a process, so rooms made in the same millisecond still list in order. */
+const ulid = monotonicFactory();
+
+/** A Store on MongoDB, plus `drop()` (deletes the whole database; for tests). */
+export interface MongoStore extends Store {
+  drop(): Promise<void>;
+}
+
+/** The hosts of a MongoDB URI without credentials, e.g. "db.example.com:27017". */
+function hostsOf(uri: string): string {
+  return uri.replace(/^[a-z+]+:\/\//i, "").replace(/^[^@/]*@/, "").split(/[/?]/)[0] || uri;
+}
+
+/** The database named in the URI's path, else "parley". */
+function databaseOf(uri: string): string {
+  const path = uri.replace(/^[a-z+]+:\/\/[^/]*/i, "").split("?")[0].replace(/^\//, "");
+  return decodeURIComponent(path) || "parley";
+}
+
+/**
+ * Connects, checks the server answers, creates the indexes. Throws ConfigError for a malformed URI
+ * and StoreUnavailableError (one line: `cannot reach MongoDB at host:port: reason`) when unreachable.
+ *
+ * @example
+ * const store = await openMongoStore("mongodb://127.0.0.1:27017/parley");
+ */
+export async function openMongoStore(uri: string): Promise<MongoStore> {
+  let client: MongoClient;
+  try {
+    // A short server selection timeout: an unreachable database should fail start-up (and later
+    // requests) within seconds, not the driver's default 30 s.
+    client = new MongoClient(uri, { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000 });
+  } catch (error) {
+    throw new ConfigError(`invalid MongoDB URI: ${(error as Error).message}`);
+  }
+  const db = client.db(databaseOf(uri));
+  const c = collections(db);
+  try {
+    await client.connect();
+    await db.command({ ping: 1 });
+    await createIndexes(c);
+  } catch (error) {
+    await client.close().catch(() => {});
+    if (!isUnreachable(error)) throw error;
+    const reason = (error as Error).message.split("\n")[0];
+    throw new StoreUnavailableError(`cannot reach MongoDB at ${hostsOf(uri)}: ${reason}`, { cause: error });
+  }
+
+  async function withSeq(doc: RoomDoc | null): Promise<Room | null> {
+    return doc ? fromRoomDoc(doc, await lastSeqOf(doc)) : null;
+  }
+
+  const messages = mongoMessages(c);
+  const lastSeqOf = messages.lastSeqOf;
+
+  const store: MongoStore = {
+    kind: "mongo",
+
+    async createRoom(input) {
+      assertStrings({ name: input.name, ownerId: input.ownerId });
+      const room: Room = withoutUndefined({
+        id: ulid(),
+        name: input.name,
+        visibility: input.visibility,
+        inviteCode: input.inviteCode,
+        ownerId: input.ownerId,
+        createdAt: new Date().toISOString(),
+        lastSeq: 0,
+      });
+      try {
+        await c.rooms.insertOne(roomDoc(room));
+      } catch (error) {
+        if (isDuplicateKey(error)) {
+          throw conflict(`A room named "${room.name}" already exists`, "room_exists");
+        }
+        throw error;
+      }
+      return room;
+    },
+
+    async getRoom(id) {
+      assertStrings({ id });
+      return await withSeq(await c.rooms.findOne({ _id: id }));
+    },
+
+    async getRoomByName(name) {
+      assertStrings({ name });
+      return await withSeq(
+        await c.rooms.findOne({ nameLower: name.toLowerCase(), visibility: { $ne: "support" } }),
+      );
+    },
+
+    async getRoomByInvite(code) {
+      assertStrings({ code });
+      return await withSeq(await c.rooms.findOne({ inviteCode: code }));
+    },
+
+    async listPublicRooms() {
+      const docs = await c.rooms.find({ visibility: "public" }).sort({ _id: 1 }).toArray();
+      return await Promise.all(docs.map(async (doc) => fromRoomDoc(doc, await lastSeqOf(doc))));
+    },
+
+    async setInviteCode(roomId, code) {
+      assertStrings({ roomId, code });
+      await c.rooms.updateOne({ _id: roomId }, { $set: { inviteCode: code } });
+    },
+
+    async addMember(roomId, userId) {
+      assertStrings({ roomId, userId });
+      try {
+        await c.members.updateOne({ room: roomId, user: userId }, {
+          $setOnInsert: { room: roomId, user: userId },
+        }, {
+          upsert: true,
+        });
+      } catch (error) {
+        // Two upserts raced; the other one stored the membership.
+        if (!isDuplicateKey(error)) throw error;
+      }
+    },
+
+    async isMember(roomId, userId) {
+      assertStrings({ roomId, userId });
+      return (await c.members.findOne({ room: roomId, user: userId })) !== null;
+    },
+
+    async listRoomsOf(userId) {
+      assertStrings({ userId });
+      const ids = (await c.members.find({ user: userId }).toArray()).map((m) => m.room);
+      const docs = await c.rooms.find({ _id: { $in: ids } }).sort({ _id: 1 }).toArray();
+      return await Promise.all(docs.map(async (doc) => fromRoomDoc(doc, await lastSeqOf(doc))));
+    },
+
+    appendMessage: messages.appendMessage,
+    listMessages: messages.listMessages,
+
+    async putSession(session) {
+      assertStrings({ id: session.id });
+      const { id, ...rest } = withoutUndefined(session);
+      await c.sessions.replaceOne({ _id: id }, rest, { upsert: true });
+    },
+
+    async getSession(id) {
+      assertStrings({ id });
+      const doc = await c.sessions.findOne({ _id: id });
+      return doc ? fromSessionDoc(doc) : null;
+    },
+
+    async deleteSession(id) {
+      assertStrings({ id });
+      await c.sessions.deleteOne({ _id: id });
+    },
+
+    async createUser(user) {
+      assertStrings({ id: user.id, username: user.username });
+      const { id, ...rest } = withoutUndefined(user);
+      try {
+        await c.users.insertOne({ _id: id, ...rest, usernameLower: user.username.toLowerCase() });
+      } catch (error) {
+        if (isDuplicateKey(error)) {
+          throw conflict(`The username "${user.username}" is taken`, "username_taken");
+        }
+        throw error;
+      }
+    },
+
+    async getUser(id) {
+      assertStrings({ id });
+      const doc = await c.users.findOne({ _id: id });
+      return doc ? fromUserDoc(doc) : null;
+    },
+
+    async getUserByUsername(username) {
+      assertStrings({ username });
+      const doc = await c.users.findOne({ usernameLower: username.toLowerCase() });
+      return doc ? fromUserDoc(doc) : null;
+    },
+
+    async setUserRole(id, role) {
+      assertStrings({ id, role });
+      await c.users.updateOne({ _id: id }, { $set: { role } });
+    },
+
+    async setUserPassword(id, passwordHash) {
+      assertStrings({ id, passwordHash });
+      await c.users.updateOne({ _id: id }, { $set: { passwordHash } });
+    },
+
+    ...mongoProgramsAndSupport(c),
+
+    async getReadMark(room, readerId) {
+      assertStrings({ room, readerId });
+      return (await c.readMarks.findOne({ room, reader: readerId }))?.seq ?? 0;
+    },
+
+    async setReadMark(room, readerId, seq) {
+      assertStrings({ room, readerId });
+      const write = () =>
+        c.readMarks.updateOne({ room, reader: readerId }, { $max: { seq: Number(seq) } }, { upsert: true });
+      // Two first upserts may race on the unique index; the second try then updates.
+      await write().catch((error) => isDuplicateKey(error) ? write() : Promise.reject(error));
+    },
+
+    async ping() {
+      await db.command({ ping: 1 });
+    },
+
+    async close() {
+      await client.close();
+    },
+
+    async drop() {
+      await db.dropDatabase();
+    },
+  };
+  // A lost connection surfaces as StoreUnavailableError, so the app answers 503 `unavailable`.
+  return wrapMethods(store, async (call) => {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isUnreachable(error)) throw error;
+      throw new StoreUnavailableError(`MongoDB is unreachable: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  });
+}

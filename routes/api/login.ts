@@ -1,0 +1,11 @@
+import type { AppContext } from "@/lib/app_env.ts";
+import { credentialsSchema, logIn, meOf } from "@/lib/accounts.ts";
+import { readJson } from "@/lib/http.ts";
+
+export const handler = {
+  /** `{username, password}` → `{id, name, role}` and a new session cookie; 401 alike for any mismatch. */
+  async POST(c: AppContext) {
+    const session = await logIn(c, await readJson(c, credentialsSchema));
+    return c.json(meOf(session));
+  },
+};

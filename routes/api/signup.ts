@@ -1,0 +1,11 @@
+import type { AppContext } from "@/lib/app_env.ts";
+import { credentialsSchema, meOf, signUp } from "@/lib/accounts.ts";
+import { readJson } from "@/lib/http.ts";
+
+export const handler = {
+  /** `{username, password}` → 201 `{id, name, role}` and a new session cookie. */
+  async POST(c: AppContext) {
+    const session = await signUp(c, await readJson(c, credentialsSchema));
+    return c.json(meOf(session), 201);
+  },
+};

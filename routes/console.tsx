@@ -1,0 +1,33 @@
+import type { AppContext, PageProps } from "@/lib/app_env.ts";
+import type { SupportSummary, UserRef } from "@/lib/protocol.ts";
+import { listQueue } from "@/lib/support.ts";
+import { meOf } from "@/components/session.ts";
+import Console from "@/islands/Console.tsx";
+
+interface Data {
+  me: UserRef;
+  queue: SupportSummary[];
+}
+
+export const title = "Console";
+
+export const handler = {
+  /** Counselors only; anyone else is sent to log in (and back here after). */
+  async GET(c: AppContext) {
+    const session = c.get("session");
+    if (session?.role !== "counselor") return c.redirect("/login?next=/console", 303);
+    const queue = await listQueue(c.var.services.store, session);
+    return c.var.render({ me: meOf(session)!, queue } satisfies Data);
+  },
+};
+
+/** The counselor console: queue, conversation and program search side by side. */
+export default function ConsolePage({ data }: PageProps<Data>) {
+  return (
+    <>
+      <link rel="stylesheet" href="/static/console.css" />
+      <h1 class="sr-only">Counselor console</h1>
+      <Console me={data.me} queue={data.queue} />
+    </>
+  );
+}

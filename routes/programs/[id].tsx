@@ -1,0 +1,54 @@
+import type { AppContext, PageProps } from "@/lib/app_env.ts";
+import type { Program } from "@/lib/store/types.ts";
+import { findProgram } from "@/lib/programs.ts";
+import { formatPrice, localeFromHeader, programStatus } from "@/lib/program_view.ts";
+import StatusBadge from "@/components/programs/StatusBadge.tsx";
+import ProgramWhen from "@/islands/ProgramWhen.tsx";
+
+interface Data {
+  program: Program;
+  locale: string;
+  now: string;
+}
+
+export const handler = {
+  async GET(c: AppContext) {
+    const program = await findProgram(c.var.services.store, c.req.param("id") ?? "");
+    const locale = localeFromHeader(c.req.header("accept-language"));
+    return c.var.render({ program, locale, now: new Date().toISOString() } satisfies Data);
+  },
+};
+
+export const title = ({ data }: PageProps<Data>) => data.program.title;
+
+/** A program's page: what it is, when, how much, and the way to apply while it is open. */
+export default function ProgramPage({ data }: PageProps<Data>) {
+  const { program, locale } = data;
+  const phase = programStatus(program, new Date(data.now));
+  return (
+    <article class="program-page">
+      <link rel="stylesheet" href="/static/console.css" />
+      <link rel="stylesheet" href="/static/program.css" />
+      <header class="program-head">
+        <StatusBadge phase={phase} />
+        <h1>{program.title}</h1>
+        <ProgramWhen startsAt={program.startsAt} endsAt={program.endsAt} locale={locale} />
+        <p class="program-price">{formatPrice(program.price, program.currency, locale)}</p>
+        {program.tags.length > 0 && (
+          <ul class="program-tags" aria-label="Tags">
+            {program.tags.map((tag) => <li key={tag}>{tag}</li>)}
+          </ul>
+        )}
+      </header>
+      <div class="program-description">
+        {program.description.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)}
+      </div>
+      <footer class="program-actions">
+        {phase === "ended"
+          ? <p class="program-closed" role="status">This program has ended; applications are closed.</p>
+          : <a class="btn btn-primary apply" href={program.url} rel="noopener">Apply</a>}
+        <a href="/support" class="program-help">Questions? Talk to a counselor</a>
+      </footer>
+    </article>
+  );
+}

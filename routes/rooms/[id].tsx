@@ -1,0 +1,79 @@
+import type { AppContext, PageProps } from "@/lib/app_env.ts";
+import type { Message, Presence, UserRef } from "@/lib/protocol.ts";
+import { HttpError } from "@/lib/errors.ts";
+import { roomForSession, type RoomView, toRoomView } from "@/lib/rooms.ts";
+import ChatPane from "@/islands/ChatPane.tsx";
+import JoinRoom from "@/islands/JoinRoom.tsx";
+import { meOf } from "@/components/session.ts";
+
+type RoomData =
+  | {
+    room: RoomView;
+    me: UserRef | null;
+    history: { messages: Message[]; hasMore: boolean; lastSeq: number };
+    presence: Presence;
+  }
+  | { forbidden: string; me: UserRef | null };
+
+const HISTORY = 50;
+
+export const title = ({ data }: PageProps<RoomData>) => ("room" in data ? data.room.name : "Private room");
+
+export const handler = {
+  async GET(c: AppContext) {
+    const { store, hub } = c.var.services;
+    const session = c.get("session");
+    let room;
+    try {
+      room = await roomForSession(store, session, c.req.param("id") ?? "");
+    } catch (err) {
+      // 404 goes to the error page; a private room gets its own page with the invite form.
+      if (err instanceof HttpError && err.status === 403) {
+        return c.var.render({ forbidden: err.message, me: meOf(session) } satisfies RoomData, {
+          status: 403,
+        });
+      }
+      throw err;
+    }
+    const page = await store.listMessages(room.id, { limit: HISTORY + 1 });
+    const hasMore = page.length > HISTORY;
+    const messages = hasMore ? page.slice(1) : page;
+    const lastSeq = Math.max(room.lastSeq, messages.at(-1)?.seq ?? 0);
+    const member = room.visibility === "private" && session
+      ? await store.isMember(room.id, session.userId)
+      : false;
+    return c.var.render(
+      {
+        room: toRoomView(room, { withInvite: member }),
+        me: meOf(session),
+        history: { messages, hasMore, lastSeq },
+        presence: hub.presence(room.id),
+      } satisfies RoomData,
+    );
+  },
+};
+
+/** A room's chat page, or the "this room is private" page with the invite form. */
+export default function RoomPage({ data }: PageProps<RoomData>) {
+  if ("forbidden" in data) {
+    return (
+      <section class="panel narrow">
+        <h1>This room is private</h1>
+        <p>Ask someone in the room for its invite link, or enter the invite code here.</p>
+        <JoinRoom me={data.me} />
+        <p>
+          <a href="/">Back to the lobby</a>
+        </p>
+      </section>
+    );
+  }
+  const { room } = data;
+  return (
+    <ChatPane
+      room={{ id: room.id, name: room.name, visibility: room.visibility, inviteCode: room.inviteCode }}
+      me={data.me}
+      history={data.history}
+      presence={data.presence}
+    />
+  );
+}

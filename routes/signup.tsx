@@ -1,0 +1,23 @@
+import type { AppContext, PageProps } from "@/lib/app_env.ts";
+import { accountFormPost, safeNext, signUp, USERNAME_PATTERN } from "@/lib/accounts.ts";
+import AuthForm, { type AuthFormProps } from "@/components/AuthForm.tsx";
+
+type Data = Omit<AuthFormProps, "mode">;
+
+export const title = "Sign up";
+
+export const handler = {
+  /** A guest whose nickname would make a valid username finds it filled in. */
+  GET(c: AppContext) {
+    const session = c.get("session");
+    const username = session?.role === "guest" && USERNAME_PATTERN.test(session.name)
+      ? session.name
+      : undefined;
+    return c.var.render({ next: safeNext(c.req.query("next")), username } satisfies Data);
+  },
+  POST: accountFormPost(signUp),
+};
+
+export default function SignupPage({ data }: PageProps<Data>) {
+  return <AuthForm mode="signup" {...data} />;
+}

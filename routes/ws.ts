@@ -1,0 +1,61 @@
+/**
+ * `GET /ws`: the chat WebSocket (SPEC.md, "WebSocket protocol"). The Origin is checked before the
+ * upgrade; a missing session or too many sockets are refused after it, with a close code a browser
+ * can read (it sees nothing of a refused upgrade).
+ */
+import type { AppContext } from "@/lib/app_env.ts";
+import { CloseCode } from "@/lib/protocol.ts";
+import { log } from "@/lib/log.ts";
+
+/**
+ * A browser's Origin must be the site's own (as the request, or the proxy in front, names it) or
+ * one of ALLOWED_ORIGINS; no Origin at all means a non-browser client, let through on its cookie.
+ */
+export function originAllowed(req: Request, allowed: string[]): boolean {
+  const origin = req.headers.get("origin");
+  if (origin === null) return true;
+  if (allowed.includes(origin)) return true;
+  const url = new URL(req.url);
+  const host = req.headers.get("x-forwarded-host")?.split(",")[0].trim() || req.headers.get("host") ||
+    url.host;
+  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0].trim() || url.protocol.slice(0, -1);
+  const wsToHttp: Record<string, string> = { ws: "http", wss: "https" };
+  return origin === `${wsToHttp[proto] ?? proto}://${host}`;
+}
+
+/** Upgrades only to close at once: the close code is the one answer a browser script can see. */
+function refuse(c: AppContext, code: number, reason: string): Response {
+  const { socket, response } = Deno.upgradeWebSocket(c.req.raw);
+  socket.onopen = () => socket.close(code, reason);
+  return response;
+}
+
+export const handler = {
+  GET(c: AppContext) {
+    const { config, hub } = c.var.services;
+    const req = c.req.raw;
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return c.json(
+        { error: { code: "upgrade_required", message: "This endpoint speaks WebSocket only" } },
+        426,
+      );
+    }
+    if (!originAllowed(req, config.allowedOrigins)) {
+      log.warn("ws.refused", { reason: "origin", origin: req.headers.get("origin") });
+      return c.json({
+        error: { code: "forbidden_origin", message: "This origin may not open the chat socket" },
+      }, 403);
+    }
+    const session = c.get("session");
+    if (!session) return refuse(c, CloseCode.unauthorized, "Start a session first");
+    if (hub.socketCount(session.id) >= config.maxSocketsPerSession) {
+      log.warn("ws.refused", { reason: "too_many_sockets", user: session.userId });
+      return refuse(c, CloseCode.tooManySockets, "Too many open sockets for this session");
+    }
+    // idleTimeout: Deno pings a quiet socket and drops it when no pong comes back in time, so a
+    // peer that vanished without a close frame is noticed (and leaves presence) within ~30 s.
+    const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: 30 });
+    hub.attach(socket, session);
+    return response;
+  },
+};

@@ -1,0 +1,143 @@
+/**
+ * (d) History, Parley only: a room of `size` messages seeded through the Store API, then the p99 of a
+ * history page (`GET /api/rooms/:id/messages?before=SEQ`) and of join-with-`since` replaying 100 messages,
+ * on the embedded KV store and on FerretDB (MongoDB wire protocol).
+ */
+import { openKvStore } from "@/lib/store/kv.ts";
+import { openMongoStore } from "@/lib/store/mongo.ts";
+import type { Store } from "@/lib/store/types.ts";
+import { startFerretDB } from "@/tests/support/ferretdb.ts";
+import { guestCookie } from "./parley.ts";
+import { type Launch, start } from "./servers.ts";
+import { summarize } from "./stats.ts";
+
+const SAMPLES = 200;
+const REPLAY = 100;
+/** Appends to one room race on its seq: in flight at once they only retry, so one at a time. */
+const SEED_CONCURRENCY = 1;
+
+interface Options {
+  size: number;
+  log: (line: string) => void;
+  launch: Launch;
+  readyMs: number[];
+}
+
+async function seed(store: Store, size: number, log: Options["log"]): Promise<string> {
+  const room = await store.createRoom({
+    name: `history ${Date.now()}`,
+    visibility: "public",
+    ownerId: "bench",
+  });
+  const author = { id: "bench", name: "bench", role: "guest" as const };
+  const began = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < size) {
+      const i = next++;
+      await store.appendMessage({
+        room: room.id,
+        kind: "text",
+        author,
+        clientId: `seed-${i}`,
+        text: `message ${i}`,
+      });
+      if (i % 50_000 === 0 && i) {
+        log(`    seeded ${i} (${Math.round(i / ((performance.now() - began) / 1000))}/s)`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
+  log(`    seeded ${size} messages in ${((performance.now() - began) / 1000).toFixed(0)} s`);
+  return room.id;
+}
+
+async function time<T>(f: () => Promise<T>): Promise<number> {
+  const t = performance.now();
+  await f();
+  return performance.now() - t;
+}
+
+/** Join with `since` = last − 100, until the `joined` frame (which carries the replayed messages). */
+async function joinTimes(base: string, cookie: string, room: string, last: number): Promise<number[]> {
+  const init = { headers: { cookie } } as unknown as string[];
+  const ws = new WebSocket(base.replace(/^http/, "ws") + "/ws", init);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = () => reject(new Error("websocket to Parley failed"));
+  });
+  let waiting: ((frame: string) => void) | undefined;
+  ws.onmessage = (e) => {
+    for (const line of String(e.data).split("\n")) {
+      if (line.startsWith('{"type":"joined"') || line.includes('"type":"joined"')) waiting?.(line);
+    }
+  };
+  const times: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const began = performance.now();
+    const frame = await new Promise<string>((resolve) => {
+      waiting = resolve;
+      ws.send(JSON.stringify({ type: "join", room, since: last - REPLAY }));
+    });
+    times.push(performance.now() - began);
+    if (i === 0 && JSON.parse(frame).messages?.length !== REPLAY) {
+      throw new Error("joined did not replay 100 messages");
+    }
+    ws.send(JSON.stringify({ type: "leave", room }));
+  }
+  ws.close();
+  return times;
+}
+
+async function measure(launch: Launch, room: string, size: number, readyMs: number[]) {
+  const server = await start("parley", launch);
+  readyMs.push(server.readyMs);
+  try {
+    const cookie = await guestCookie(server.base, "history");
+    const pages: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const before = 1 + Math.floor(Math.random() * size);
+      pages.push(
+        await time(async () => {
+          const res = await fetch(`${server.base}/api/rooms/${room}/messages?before=${before}&limit=50`, {
+            headers: { cookie },
+          });
+          if (!res.ok) throw new Error(`history page: HTTP ${res.status}`);
+          await res.json();
+        }),
+      );
+    }
+    const joins = await joinTimes(server.base, cookie, room, size);
+    const page = summarize(pages), join = summarize(joins);
+    return { messages: size, pageP50: page.p50, pageP99: page.p99, joinP50: join.p50, joinP99: join.p99 };
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function history(opts: Options): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  const kvPath = opts.launch.env!.KV_PATH;
+  opts.log(`parley: history on KV (${opts.size} messages)`);
+  const kv = await openKvStore(kvPath);
+  const kvRoom = await seed(kv, opts.size, opts.log).finally(() => kv.close());
+  out.kv = await measure(opts.launch, kvRoom, opts.size, opts.readyMs);
+  opts.log(
+    `    KV: page p99 ${(out.kv as { pageP99: number }).pageP99.toFixed(1)} ms, join p99 ${
+      (out.kv as { joinP99: number }).joinP99.toFixed(1)
+    } ms`,
+  );
+
+  opts.log(`parley: history on FerretDB (${opts.size} messages)`);
+  const ferret = await startFerretDB();
+  try {
+    const uri = `${ferret.uri.replace(/\/$/, "")}/parley_bench`;
+    const mongo = await openMongoStore(uri);
+    const room = await seed(mongo, opts.size, opts.log).finally(() => mongo.close());
+    const launch = { ...opts.launch, env: { ...opts.launch.env, MONGODB_URI: uri } };
+    out.ferretdb = await measure(launch, room, opts.size, []);
+  } finally {
+    await ferret.stop();
+  }
+  return out;
+}

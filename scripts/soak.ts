@@ -1,0 +1,196 @@
+/**
+ * Soak test: several Parley processes on one FerretDB and one redis-server under mixed load, with
+ * random client reconnects, a process killed (SIGKILL) and started again, and the database paused
+ * (SIGSTOP … SIGCONT). At the end it reads every room's full history and counts
+ *   lost    — acknowledged messages missing from the history, or sends never acknowledged;
+ *   doubled — a text (one per clientId) stored twice, or a seq a client received twice;
+ * plus seq gaps and deliveries a client never got. Exits 1 unless every count is zero.
+ *
+ *   deno run -A scripts/soak.ts                      # 60 s, what CI runs (tests/soak_test.ts)
+ *   deno run -A scripts/soak.ts --duration=30m       # the long one
+ *   options: --processes=3 --clients=12 --rooms=3 --rate=30 (messages a second, all clients)
+ */
+import { startCluster } from "@/tests/support/cluster.ts";
+import { createRoom, fullHistory, guestCookie, OutboxClient, until } from "@/tests/support/outbox_client.ts";
+
+export interface SoakOptions {
+  durationMs: number;
+  processes: number;
+  clients: number;
+  rooms: number;
+  /** Messages a second over all clients. */
+  rate: number;
+  /** Which faults to inject; default both. */
+  faults?: { kill?: boolean; pause?: boolean };
+  log?: (line: string) => void;
+}
+
+export interface SoakResult {
+  sent: number;
+  acked: number;
+  stored: number;
+  lost: number;
+  unacked: number;
+  doubled: number;
+  gaps: number;
+  undelivered: number;
+  reconnects: number;
+  events: string[];
+  seconds: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
+
+/**
+ * @example
+ * const result = await runSoak({ durationMs: 60_000, processes: 3, clients: 12, rooms: 3, rate: 30 });
+ * if (result.lost + result.doubled > 0) Deno.exit(1);
+ */
+export async function runSoak(o: SoakOptions): Promise<SoakResult> {
+  const log = o.log ?? ((line: string) => console.log(line));
+  const started = Date.now();
+  const events: string[] = [];
+  const event = (what: string) => {
+    const line = `${((Date.now() - started) / 1000).toFixed(1)}s ${what}`;
+    events.push(line);
+    log(`[soak] ${line}`);
+  };
+  const cluster = await startCluster({ processes: o.processes });
+  const clients: OutboxClient[] = [];
+  const urls = cluster.wsUrls(); // shared by every client; updated in place after a restart
+  try {
+    const owner = await guestCookie(cluster.url(0), "soak-owner");
+    const rooms: string[] = [];
+    for (let r = 0; r < o.rooms; r++) {
+      rooms.push(await createRoom(cluster.url(0), owner.cookie, `soak-${r}-${crypto.randomUUID().slice(0, 6)}`));
+    }
+    for (let i = 0; i < o.clients; i++) {
+      const { cookie } = await guestCookie(cluster.url(i % o.processes), `soak${i}`);
+      clients.push(new OutboxClient({ urls, cookie, rooms, first: i % o.processes }));
+    }
+    await until(() => clients.every((c) => c.open), 20_000, "every client connected");
+    event(`${o.processes} processes, ${o.clients} clients, ${o.rooms} rooms, ${o.rate} msg/s`);
+
+    // The faults, at fixed points of the run.
+    const faults = (async () => {
+      await sleep(o.durationMs * 0.3);
+      if (o.faults?.kill === false) return;
+      const victim = 1 + Math.floor(Math.random() * (o.processes - 1));
+      event(`SIGKILL process ${victim}`);
+      await cluster.kill(victim);
+      urls.splice(0, urls.length, ...cluster.wsUrls());
+      await sleep(3_000);
+      await cluster.restart(victim);
+      urls.splice(0, urls.length, ...cluster.wsUrls());
+      event(`process ${victim} started again`);
+      await sleep(Math.max(0, o.durationMs * 0.6 - (Date.now() - started)));
+      if (o.faults?.pause === false) return;
+      event("database paused (SIGSTOP)");
+      cluster.db.pause();
+      await sleep(3_000);
+      cluster.db.resume();
+      event("database resumed (SIGCONT)");
+    })();
+
+    let sent = 0;
+    let reconnects = 0;
+    const end = started + o.durationMs;
+    const tickMs = 50;
+    let due = 0;
+    while (Date.now() < end) {
+      due += (o.rate * tickMs) / 1000;
+      for (; due >= 1; due--) {
+        const id = crypto.randomUUID().slice(0, 18);
+        pick(clients).send(pick(rooms), id, id);
+        sent++;
+      }
+      // About one reconnect a second somewhere.
+      if (Math.random() < tickMs / 1000) {
+        pick(clients).drop();
+        reconnects++;
+      }
+      if (Math.random() < tickMs / 3000) pick(clients).sendTyping(pick(rooms));
+      await sleep(tickMs);
+    }
+    await faults;
+    event(`load stopped after ${sent} sends; draining`);
+
+    await until(() => clients.every((c) => c.outbox.size === 0), 60_000, "every send acknowledged").catch(() => {});
+    event("drained");
+    const unacked = clients.reduce((n, c) => n + c.outbox.size, 0);
+    const histories = new Map<string, Awaited<ReturnType<typeof fullHistory>>>();
+    for (const room of rooms) histories.set(room, await fullHistory(cluster.url(0), owner.cookie, room));
+    await until(
+      () => clients.every((c) => rooms.every((r) => c.lastSeq(r) >= histories.get(r)!.length)),
+      30_000,
+      "every client caught up",
+    ).catch(() => {});
+
+    let stored = 0, lost = 0, doubled = 0, gaps = 0, undelivered = 0, acked = 0;
+    const textSeq = new Map<string, number>();
+    for (const [room, history] of histories) {
+      stored += history.length;
+      history.forEach((m, i) => {
+        if (m.seq !== i + 1) gaps++;
+        if (textSeq.has(`${room}:${m.text}`)) doubled++;
+        textSeq.set(`${room}:${m.text}`, m.seq);
+      });
+      for (const c of clients) {
+        const got = c.received.get(room)!;
+        for (const m of history) if (!got.has(m.seq)) undelivered++;
+      }
+    }
+    for (const c of clients) {
+      doubled += c.doubled.length;
+      for (const [clientId, seq] of c.acked) {
+        acked++;
+        const hit = [...histories.keys()].some((room) => textSeq.get(`${room}:${clientId}`) === seq);
+        if (!hit) lost++;
+      }
+    }
+    lost += unacked;
+    return {
+      sent,
+      acked,
+      stored,
+      lost,
+      unacked,
+      doubled,
+      gaps,
+      undelivered,
+      reconnects,
+      events,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await cluster.stop();
+  }
+}
+
+/** "90s", "5m", "1h" or plain milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new Error(`bad duration "${text}": use e.g. 60s, 5m, 1h`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? "ms"]!;
+  return Number(match[1]) * unit;
+}
+
+if (import.meta.main) {
+  const arg = (name: string, fallback: string) =>
+    Deno.args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+  const result = await runSoak({
+    durationMs: parseDuration(arg("duration", "60s")),
+    processes: Math.max(2, Number(arg("processes", "3"))),
+    clients: Number(arg("clients", "12")),
+    rooms: Number(arg("rooms", "3")),
+    rate: Number(arg("rate", "30")),
+    faults: { kill: arg("faults", "kill,pause").includes("kill"), pause: arg("faults", "kill,pause").includes("pause") },
+  });
+  const { events: _events, ...counts } = result;
+  console.log(JSON.stringify(counts));
+  const bad = result.lost + result.doubled + result.gaps + result.undelivered;
+  console.log(bad === 0 ? "soak: OK — nothing lost, nothing doubled" : "soak: FAILED");
+  Deno.exit(bad === 0 ? 0 : 1);
+}

@@ -1,0 +1,131 @@
+/**
+ * The whole counselor path in Chromium, against a real `deno serve --parallel` server: a guest opens
+ * /support and writes in Korean; a counselor on /console sees the conversation appear without a
+ * reload, claims it, searches a Korean keyword and sends a program card; the guest clicks the card
+ * and lands on the program page with its Apply link.
+ */
+import assert from "node:assert/strict";
+import { ulid } from "ulid";
+import type { Page } from "playwright-core";
+import { startServer } from "@/tests/support/server.ts";
+import { newPage, withBrowser } from "@/tests/support/browser.ts";
+import { openKvStore } from "@/lib/store/kv.ts";
+import { hashPassword } from "@/lib/password.ts";
+import { loadCatalog } from "@/scripts/load_programs.ts";
+
+const COUNSELOR = { username: "mina", password: "correct horse battery" };
+const PROGRAM_ID = "data-analytics-bootcamp-2027";
+const PROGRAM_TITLE = "데이터 분석 부트캠프 2027";
+
+/** The sample catalog and one counselor, written into the server's KV file (as the tasks would). */
+async function seed(kvPath: string): Promise<void> {
+  const store = await openKvStore(kvPath);
+  try {
+    const catalog = await Deno.readTextFile(new URL("../../scripts/data/programs.json", import.meta.url));
+    assert.deepEqual((await loadCatalog(store, catalog)).bad, []);
+    await store.createUser({
+      id: ulid(),
+      username: COUNSELOR.username,
+      role: "counselor",
+      passwordHash: await hashPassword(COUNSELOR.password),
+      createdAt: new Date().toISOString(),
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+async function waitOpen(page: Page, scope = "body") {
+  await page.locator(scope).getByText("Connection is open", { exact: true }).first().waitFor({
+    timeout: 10_000,
+  });
+}
+
+Deno.test({
+  name: "[browser] support flow - question in Korean to a program card to the Apply link",
+  // Chromium and the server are child processes with their own pipes; both are closed below.
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const server = await startServer();
+    try {
+      await seed(server.kvPath);
+      await withBrowser(async (browser) => {
+        const counselor = await newPage(browser);
+        const guest = await newPage(browser);
+        const c = counselor.page, g = guest.page;
+
+        // Only counselors: the console sends everyone else to log in, and back after.
+        await c.goto(`${server.url}/console`);
+        assert.match(new URL(c.url()).pathname, /^\/login/);
+        await c.locator('input[name="username"]').fill(COUNSELOR.username);
+        await c.locator('input[name="password"]').fill(COUNSELOR.password);
+        await c.locator('button[type="submit"]').click();
+        await c.waitForURL(`${server.url}/console`);
+        await waitOpen(c, ".console-queue");
+        // The first click is what lets the console play its alert sound.
+        await c.locator(".console-programs").click({ position: { x: 5, y: 5 } });
+
+        // The guest asks, in Korean, typed through the input method (composition events).
+        await g.goto(`${server.url}/support`);
+        await g.getByLabel("Your name").fill("민지");
+        await g.getByRole("button", { name: "Start chatting" }).click();
+        await waitOpen(g);
+        const box = g.locator("textarea");
+        await box.click();
+        const cdp = await guest.context.newCDPSession(g);
+        await cdp.send("Input.imeSetComposition", { text: "데", selectionStart: 1, selectionEnd: 1 });
+        await cdp.send("Input.imeSetComposition", { text: "데이", selectionStart: 2, selectionEnd: 2 });
+        await cdp.send("Input.insertText", { text: "데이" });
+        await cdp.send("Input.insertText", { text: "터 분석 과정 문의드려요" });
+        await box.press("Enter");
+        const question = "데이터 분석 과정 문의드려요";
+        await g.locator(".msg.own .bubble", { hasText: question }).waitFor();
+        assert.equal(await box.inputValue(), "");
+
+        // It appears on the console without a reload, with an unread badge and the tab title alert.
+        const item = c.locator(".queue-item", { hasText: "민지" });
+        await item.waitFor({ timeout: 10_000 });
+        assert.match(await item.innerText(), /데이터 분석 과정 문의드려요/);
+        await c.locator(".queue-item .unread-badge").waitFor();
+        assert.match(await c.title(), /^\(1\)/);
+        await item.click();
+        await c.locator(".console-pane:not([hidden]) .bubble", { hasText: question }).waitFor();
+        await c.getByRole("button", { name: "Claim" }).click();
+        await c.locator(".conversation-head .state-active").waitFor();
+        await g.locator(".notice", { hasText: "mina joined" }).first().waitFor();
+
+        // A Korean keyword finds the program; "Send to chat" puts the card in the conversation.
+        await c.locator("#program-q").fill("데이터 분석");
+        const result = c.locator(".program-result", { hasText: PROGRAM_TITLE });
+        await result.waitFor();
+        await c.getByRole("button", { name: "Expired" }).click();
+        await c.getByText("No programs found").waitFor();
+        await c.getByRole("button", { name: "Current" }).click();
+        await result.waitFor();
+        assert.equal(await c.locator(".program-result", { hasText: PROGRAM_TITLE }).count(), 1);
+        await result.getByRole("button", { name: "Send to chat" }).click();
+        await c.locator(".console-pane:not([hidden]) .program-card", { hasText: PROGRAM_TITLE }).waitFor();
+
+        // The guest sees the card, clicks it, and lands on the program page with its Apply link.
+        const card = g.locator(".program-card", { hasText: PROGRAM_TITLE });
+        await card.waitFor();
+        await card.click();
+        await g.waitForURL(`${server.url}/programs/${PROGRAM_ID}`);
+        assert.equal(await g.locator("h1").innerText(), PROGRAM_TITLE);
+        const apply = g.getByRole("link", { name: "Apply" });
+        assert.equal(await apply.getAttribute("href"), `https://apply.example.com/programs/${PROGRAM_ID}`);
+        assert.equal(await apply.getAttribute("rel"), "noopener");
+        await g.locator(".status-badge.status-upcoming").waitFor();
+
+        assert.deepEqual(counselor.errors, []);
+        assert.deepEqual(guest.errors, []);
+        await cdp.detach();
+        await counselor.context.close();
+        await guest.context.close();
+      });
+    } finally {
+      await server.stop();
+    }
+  },
+});

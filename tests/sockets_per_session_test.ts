@@ -1,0 +1,51 @@
+/** The sockets-per-session limit (MAX_SOCKETS_PER_SESSION) crossed over real WebSockets, on both stores. */
+import assert from "node:assert/strict";
+import { CloseCode } from "@/lib/protocol.ts";
+import { onBothStores } from "@/tests/support/app.ts";
+import { connect, type TestSocket } from "@/tests/support/client.ts";
+
+async function assertUsable(ws: TestSocket) {
+  ws.send({ type: "ping" });
+  await ws.next((f) => f.type === "pong");
+}
+
+onBothStores((kind, open) => {
+  Deno.test(`[limits:${kind}] sockets per session - one past the limit closes 4030; others unaffected`, async () => {
+    const t = await open({ env: { MAX_SOCKETS_PER_SESSION: "3" } });
+    const sockets: TestSocket[] = [];
+    try {
+      const { wsUrl } = t.listen();
+      const a = t.client();
+      assert.equal((await a.post("/api/session", { nickname: "many tabs" })).status, 201);
+      for (let i = 0; i < 3; i++) sockets.push(await connect(wsUrl, a.cookie));
+      for (const ws of sockets) await assertUsable(ws);
+
+      const extra = await connect(wsUrl, a.cookie);
+      sockets.push(extra);
+      assert.equal((await extra.closed).code, CloseCode.tooManySockets);
+      for (const ws of sockets.slice(0, 3)) await assertUsable(ws);
+
+      // Another session of the same address has its own allowance.
+      const b = t.client();
+      assert.equal((await b.post("/api/session", { nickname: "other" })).status, 201);
+      const other = await connect(wsUrl, b.cookie);
+      sockets.push(other);
+      await assertUsable(other);
+
+      // Closing one tab frees a place.
+      await sockets[0].close();
+      let replacement: TestSocket | undefined;
+      for (let i = 0; i < 20 && !replacement; i++) {
+        const ws = await connect(wsUrl, a.cookie);
+        sockets.push(ws);
+        if (ws.closeEvent) await new Promise((r) => setTimeout(r, 25));
+        else replacement = ws;
+      }
+      assert.ok(replacement, "a freed place is given to the next socket");
+      await assertUsable(replacement);
+    } finally {
+      for (const ws of sockets) await ws.close();
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * Starts the real server for integration tests: `deno serve --parallel -A main.ts` on a free port of
+ * 127.0.0.1, with its own KV file in a temp dir, and waits until `/healthz` answers.
+ */
+
+const ROOT = new URL("../../", import.meta.url);
+
+export interface StartServerOptions {
+  /** Extra environment (LOG_LEVEL=warn and a temp KV_PATH are set unless given). */
+  env?: Record<string, string>;
+  /** Isolates (DENO_JOBS); default 2. */
+  jobs?: number;
+  /** Reuse a KV file (a restart); default a new temp dir. */
+  kvPath?: string;
+  /** Listen on this port (a restart on the same address); default a free one. */
+  port?: number;
+}
+
+export interface TestServer {
+  url: string;
+  wsUrl: string;
+  pid: number;
+  kvPath: string;
+  /** What the process wrote to stdout and stderr so far. */
+  output(): string;
+  kill(signal?: Deno.Signal): void;
+  /** SIGTERM, then SIGKILL after `graceMs`; removes the temp dir. Resolves with exit info. */
+  stop(graceMs?: number): Promise<{ code: number; signal: Deno.Signal | null; ms: number }>;
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/**
+ * @example
+ * const server = await startServer({ env: { RATE_BURST: "5" } });
+ * try { ... } finally { await server.stop(); }
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
+  const port = options.port ?? await freePort();
+  const dir = options.kvPath ? null : await Deno.makeTempDir({ prefix: "parley-test-" });
+  const kvPath = options.kvPath ?? `${dir}/parley.kv`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["serve", "--parallel", "-A", "--host", "127.0.0.1", "--port", String(port), "main.ts"],
+    cwd: ROOT.pathname,
+    env: {
+      LOG_LEVEL: "warn",
+      GUEST_SESSIONS_PER_MINUTE: "100000",
+      DENO_JOBS: String(options.jobs ?? 2),
+      KV_PATH: kvPath,
+      ...options.env,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const decoder = new TextDecoder();
+  const drain = (stream: ReadableStream<Uint8Array>) =>
+    stream.pipeTo(new WritableStream({ write: (chunk) => void (output += decoder.decode(chunk)) })).catch(
+      () => {},
+    );
+  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
+  let exited = false;
+  const status = child.status.then((s) => (exited = true, s));
+  const url = `http://127.0.0.1:${port}`;
+
+  const stop = async (graceMs = 8_000) => {
+    const started = performance.now();
+    if (!exited) {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* already gone */ }
+    }
+    const timer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }, graceMs);
+    const s = await status;
+    clearTimeout(timer);
+    await drained;
+    if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
+    return { code: s.code, signal: s.signal, ms: Math.round(performance.now() - started) };
+  };
+
+  const deadline = Date.now() + 30_000;
+  while (true) {
+    if (exited) {
+      await stop();
+      throw new Error(`server exited during start-up:\n${output}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`);
+      await res.body?.cancel();
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      await stop(1_000);
+      throw new Error(`server did not answer /healthz within 30 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    pid: child.pid,
+    kvPath,
+    output: () => output,
+    kill: (signal = "SIGTERM") => child.kill(signal),
+    stop,
+  };
+}
