@@ -12,12 +12,12 @@ export default function AuthForm({ mode, next, username, error }: AuthFormProps)
   const signup = mode === "signup";
   const nextQuery = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
   return (
-    <section class="auth">
+    <section class="auth panel narrow">
       <h1>{signup ? "Create an account" : "Log in"}</h1>
-      {error && <p class="form-error" role="alert">{error}</p>}
-      <form method="post" action={signup ? "/signup" : "/login"} class="auth-form">
+      {error && <p class="form-error field-error" role="alert">{error}</p>}
+      <form method="post" action={signup ? "/signup" : "/login"} class="auth-form stack">
         <input type="hidden" name="next" value={next} />
-        <label>
+        <label class="field">
           Username
           <input
             name="username"
@@ -33,7 +33,7 @@ export default function AuthForm({ mode, next, username, error }: AuthFormProps)
           />
         </label>
         {signup && <small class="hint">3–32 letters, digits, dots, underscores or hyphens.</small>}
-        <label>
+        <label class="field">
           Password
           <input
             name="password"
@@ -45,9 +45,9 @@ export default function AuthForm({ mode, next, username, error }: AuthFormProps)
           />
         </label>
         {signup && <small class="hint">At least 8 characters.</small>}
-        <button type="submit">{signup ? "Sign up" : "Log in"}</button>
+        <button type="submit" class="btn btn-primary">{signup ? "Sign up" : "Log in"}</button>
       </form>
-      <p>
+      <p class="auth-switch">
         {signup
           ? (
             <>

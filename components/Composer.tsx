@@ -10,10 +10,14 @@ export interface ComposerProps {
   onCompositionStart: () => void;
   onCompositionEnd: () => void;
   onSubmit: () => void;
+  /** Put before every id, so several composers can share a page (the console's panes). */
+  idPrefix?: string;
 }
 
 /** The message box: Enter sends, Shift+Enter breaks the line (the island decides, IME-aware). */
 export default function Composer(props: ComposerProps) {
+  const p = props.idPrefix ?? "";
+  const [input, hint, error] = [`${p}composer-input`, `${p}composer-hint`, `${p}composer-error`];
   return (
     <form
       class="composer"
@@ -22,9 +26,9 @@ export default function Composer(props: ComposerProps) {
         props.onSubmit();
       }}
     >
-      <label for="composer-input" class="sr-only">Message</label>
+      <label for={input} class="sr-only">Message</label>
       <textarea
-        id="composer-input"
+        id={input}
         ref={props.textareaRef}
         rows={1}
         maxLength={2000}
@@ -32,7 +36,7 @@ export default function Composer(props: ComposerProps) {
         value={props.value}
         disabled={props.disabled}
         aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={props.error ? "composer-error composer-hint" : "composer-hint"}
+        aria-describedby={props.error ? `${error} ${hint}` : hint}
         onInput={(e) => props.onInput(e.currentTarget.value)}
         onKeyDown={props.onKeyDown}
         onCompositionStart={props.onCompositionStart}
@@ -41,8 +45,8 @@ export default function Composer(props: ComposerProps) {
       <button type="submit" class="btn btn-primary send" disabled={props.disabled}>
         Send
       </button>
-      <p id="composer-hint" class="hint">Enter to send · Shift+Enter for a new line</p>
-      {props.error && <p id="composer-error" class="field-error" role="alert">{props.error}</p>}
+      <p id={hint} class="hint">Enter to send · Shift+Enter for a new line</p>
+      {props.error && <p id={error} class="field-error" role="alert">{props.error}</p>}
     </form>
   );
 }

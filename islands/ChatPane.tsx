@@ -19,16 +19,25 @@ export interface ChatPaneProps {
   presence?: Presence;
   /** Heading shown above the log (defaults to the room's name). */
   heading?: string;
+  /**
+   * Put before every element id, for pages that mount several panes (the console); the room page
+   * keeps the plain ids. Also makes the heading an h2, as the pane is then part of a larger page.
+   */
+  idPrefix?: string;
 }
 
 /** A room's chat: history, live messages, presence, typing, and the composer. */
-export default function ChatPane({ room, me: initialMe, history, presence, heading }: ChatPaneProps) {
+export default function ChatPane(
+  { room, me: initialMe, history, presence, heading, idPrefix = "" }: ChatPaneProps,
+) {
   const [me, setMe] = useState(initialMe);
   const [nick, setNick] = useState({ busy: false, error: "" });
   const [text, setText] = useState("");
   const [composerError, setComposerError] = useState("");
   const [showMembers, setShowMembers] = useState(false);
-  const chat = useChatRoom(room.id, me, { ...history, presence });
+  // Support rooms store their own "<name> joined" line when a counselor claims; presence notices
+  // there would say it twice (and announce every counselor who merely opens the conversation).
+  const chat = useChatRoom(room.id, me, { ...history, presence }, { notices: room.visibility !== "support" });
   const guard = useMemo(() => new EnterGuard(), []);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const last = chat.pending.at(-1)?.clientId ?? chat.messages.at(-1)?.id;
@@ -57,11 +66,13 @@ export default function ChatPane({ room, me: initialMe, history, presence, headi
   }
 
   const count = chat.presence.count;
+  const ids = { title: `${idPrefix}chat-title`, members: `${idPrefix}chat-members` };
+  const Heading = idPrefix ? "h2" : "h1";
   return (
-    <section class="chat" aria-labelledby="chat-title">
+    <section class="chat" aria-labelledby={ids.title}>
       <header class="chat-head">
         <div class="chat-title">
-          <h1 id="chat-title">{heading ?? room.name}</h1>
+          <Heading id={ids.title}>{heading ?? room.name}</Heading>
           {room.visibility === "private" && <span class="badge badge-private">Private</span>}
         </div>
         {room.inviteCode && (
@@ -77,7 +88,7 @@ export default function ChatPane({ room, me: initialMe, history, presence, headi
           type="button"
           class="btn btn-quiet people-toggle"
           aria-expanded={showMembers}
-          aria-controls="chat-members"
+          aria-controls={ids.members}
           onClick={() => setShowMembers(!showMembers)}
         >
           <span class="live-dot" aria-hidden="true" /> {count} online
@@ -122,12 +133,21 @@ export default function ChatPane({ room, me: initialMe, history, presence, headi
                 onCompositionStart={() => guard.compositionStart()}
                 onCompositionEnd={() => guard.compositionEnd()}
                 onSubmit={submit}
+                idPrefix={idPrefix}
               />
             )
-            : <NicknameForm purpose="to join the chat" busy={nick.busy} error={nick.error} onSubmit={join} />}
+            : (
+              <NicknameForm
+                purpose="to join the chat"
+                busy={nick.busy}
+                error={nick.error}
+                onSubmit={join}
+                idPrefix={`${idPrefix}nick`}
+              />
+            )}
         </div>
         <aside
-          id="chat-members"
+          id={ids.members}
           class={`chat-members${showMembers ? " open" : ""}`}
           aria-label="People in the room"
         >

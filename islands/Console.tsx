@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Message, SupportSummary, UserRef } from "@/lib/protocol.ts";
 import type { Program } from "@/lib/store/types.ts";
 import { sharedConnection } from "@/lib/chat_client.ts";
-import { api, errorText } from "@/lib/api_client.ts";
+import { api, ApiError, errorText } from "@/lib/api_client.ts";
 import { linesOf, type QueueTab, tabOf } from "@/lib/support_view.ts";
 import QueueList from "@/components/console/QueueList.tsx";
 import ConversationHeader from "@/components/console/ConversationHeader.tsx";
@@ -83,6 +83,8 @@ export default function Console({ me, queue }: ConsoleProps) {
       setAction({ busy: false, error: "" });
     } catch (err) {
       setAction({ busy: false, error: errorText(err) });
+      // Lost a claim race: show who has it now (the push may still be on its way).
+      if (err instanceof ApiError && err.code === "already_claimed") q.refresh();
     }
   }
 
@@ -142,6 +144,7 @@ export default function Console({ me, queue }: ConsoleProps) {
               me={me}
               history={chat.history}
               heading={q.lines[chat.room]?.user.name}
+              idPrefix={`pane-${chat.room}-`}
             />
           </div>
         ))}

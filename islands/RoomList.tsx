@@ -43,7 +43,9 @@ export default function RoomList({ rooms: initial }: RoomListProps) {
         }
         // A room we have never seen was just created: fetch the list once to show it.
         if (Object.keys(counts).some((id) => !known.current.has(id))) refresh();
-        setRooms((old) => old.map((r) => (r.id in counts ? { ...r, count: counts[r.id] } : r)));
+        // Each event is a full snapshot, not a diff: a room missing from it has nobody in it (the
+        // server only lists rooms it has seen presence for), so it goes back to 0.
+        setRooms((old) => old.map((r) => ({ ...r, count: counts[r.id] ?? 0 })));
       };
       es.onerror = () => {
         if (es?.readyState === EventSource.CLOSED || ++failures >= 3) startPolling();

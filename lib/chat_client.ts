@@ -4,54 +4,15 @@
  * resends unacknowledged sends with their original clientId (the server makes them once).
  * Browser-safe: no DOM beyond WebSocket/timers, no server imports, types only from the protocol.
  */
-import type { ErrorCode, Message, Presence, ServerFrame, UserRef } from "@/lib/protocol.ts";
+import type { ServerFrame } from "@/lib/protocol.ts";
+import { browserClock, type ConnectionStatus, retryDelay, sameStatus } from "@/lib/chat_status.ts";
+import { Outbox } from "@/lib/chat_outbox.ts";
+import type { ChatConnectionOptions, RoomHandlers, SocketLike } from "@/lib/chat_types.ts";
 
 export * from "@/lib/chat_helpers.ts";
-
-/** The few WebSocket members the connection uses, so tests can pass a fake. */
-export interface SocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((ev: Event) => void) | null;
-  onmessage: ((ev: MessageEvent) => void) | null;
-  onclose: ((ev: CloseEvent) => void) | null;
-  onerror: ((ev: Event) => void) | null;
-}
-
-export interface Clock {
-  setTimeout(fn: () => void, ms: number): number;
-  clearTimeout(id: number): void;
-  now(): number;
-}
-
-export interface ChatConnectionOptions {
-  url: string;
-  createSocket?: (url: string) => SocketLike;
-  clock?: Clock;
-  random?: () => number;
-  /** How often to ping an open socket (ms); a socket silent for 2.5× this is treated as dead. */
-  pingEvery?: number;
-}
-
-/** "closed" carries the seconds until the next try (null: not retrying, e.g. signed out). */
-export type ConnectionStatus =
-  | { state: "connecting" }
-  | { state: "open" }
-  | { state: "closed"; retryIn: number | null; reason?: string };
-
-export interface RoomHandlers {
-  /** The join answer; `rejoin` when it follows a reconnect (its messages are only the missed ones). */
-  joined?(
-    frame: { seq: number; messages: Message[]; presence: Presence; hasMore: boolean },
-    rejoin: boolean,
-  ): void;
-  message?(message: Message): void;
-  presence?(presence: Presence): void;
-  typing?(user: UserRef): void;
-  ack?(clientId: string, id: string, seq: number): void;
-  error?(code: ErrorCode, message: string, clientId?: string): void;
-}
+export * from "@/lib/chat_status.ts";
+export * from "@/lib/chat_outbox.ts";
+export type * from "@/lib/chat_types.ts";
 
 interface RoomState {
   handlers: RoomHandlers;
@@ -60,31 +21,8 @@ interface RoomState {
   lastTyping: number;
 }
 
-type SendFrame = { type: "send"; room: string; clientId: string; text?: string; program?: string };
-
-const FIRST_RETRY_MS = 2000;
-const MAX_RETRY_MS = 30_000;
 const TYPING_EVERY_MS = 2500;
 const NO_RETRY_CODES = new Set([4401, 4403, 4030]);
-
-/**
- * The wait before reconnect attempt `attempt` (0-based): 2 s first, then doubling with ±20 % jitter,
- * never past 30 s.
- *
- * @example
- * retryDelay(0, Math.random); // 2000
- */
-export function retryDelay(attempt: number, random: () => number): number {
-  if (attempt <= 0) return FIRST_RETRY_MS;
-  const base = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt);
-  return Math.min(MAX_RETRY_MS, Math.round(base * (0.8 + 0.4 * random())));
-}
-
-const browserClock: Clock = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms) as unknown as number,
-  clearTimeout: (id) => clearTimeout(id),
-  now: () => Date.now(),
-};
 
 /**
  * @example
@@ -96,7 +34,7 @@ export class ChatConnection {
   #opts: Required<ChatConnectionOptions>;
   #socket: SocketLike | null = null;
   #rooms = new Map<string, RoomState>();
-  #outbox = new Map<string, SendFrame>();
+  #outbox = new Outbox();
   #listeners = new Set<(s: ConnectionStatus) => void>();
   #frameListeners = new Set<(f: ServerFrame) => void>();
   #status: ConnectionStatus = { state: "closed", retryIn: null };
@@ -151,14 +89,13 @@ export class ChatConnection {
 
   leave(room: string): void {
     if (!this.#rooms.delete(room)) return;
-    for (const [id, frame] of this.#outbox) if (frame.room === room) this.#outbox.delete(id);
+    this.#outbox.dropRoom(room);
     this.#raw({ type: "leave", room });
   }
 
   /** Queues a message; returns its clientId. It is (re)sent until acknowledged or refused. */
   send(room: string, body: { text: string } | { program: string }): string {
-    const frame: SendFrame = { type: "send", room, clientId: crypto.randomUUID(), ...body };
-    this.#outbox.set(frame.clientId, frame);
+    const frame = this.#outbox.add(room, body, crypto.randomUUID());
     this.#raw(frame);
     return frame.clientId;
   }
@@ -174,7 +111,7 @@ export class ChatConnection {
 
   /** The clientIds still waiting for an ack. */
   get pending(): string[] {
-    return [...this.#outbox.keys()];
+    return this.#outbox.ids;
   }
 
   connect(): void {
@@ -249,7 +186,7 @@ export class ChatConnection {
         state.joinedOnce = true;
         state.handlers.joined?.({ ...frame, messages: fresh }, rejoin);
         // Sends are retried only once the room is joined again: the server refuses them before.
-        for (const f of this.#outbox.values()) if (f.room === frame.room) this.#raw(f);
+        for (const f of this.#outbox.inRoom(frame.room)) this.#raw(f);
         return;
       }
       case "message": {
@@ -260,9 +197,8 @@ export class ChatConnection {
         return;
       }
       case "ack": {
-        const sent = this.#outbox.get(frame.clientId);
+        const sent = this.#outbox.settle(frame.clientId);
         if (!sent) return;
-        this.#outbox.delete(frame.clientId);
         this.#rooms.get(sent.room)?.handlers.ack?.(frame.clientId, frame.id, frame.seq);
         return;
       }
@@ -275,7 +211,7 @@ export class ChatConnection {
       case "error": {
         const sent = frame.clientId ? this.#outbox.get(frame.clientId) : undefined;
         // A refused send is not retried; "unavailable" (store down) is worth another try later.
-        if (sent && frame.code !== "unavailable") this.#outbox.delete(frame.clientId!);
+        if (sent && frame.code !== "unavailable") this.#outbox.settle(frame.clientId!);
         const room = sent?.room ?? frame.room;
         const targets = room ? [this.#rooms.get(room)] : [...this.#rooms.values()];
         for (const t of targets) t?.handlers.error?.(frame.code, frame.message, frame.clientId);
@@ -335,28 +271,10 @@ export class ChatConnection {
   }
 
   #setStatus(status: ConnectionStatus): void {
-    const s = this.#status;
-    if (
-      s.state === status.state && (s.state !== "closed" ||
-        (status.state === "closed" && s.retryIn === status.retryIn && s.reason === status.reason))
-    ) return;
+    if (sameStatus(this.#status, status)) return;
     this.#status = status;
     for (const fn of this.#listeners) fn(status);
   }
-}
-
-/**
- * The status line of a chat pane.
- *
- * @example
- * statusText({ state: "closed", retryIn: 4 }); // "Connection is closed — reconnecting in 4 s"
- */
-export function statusText(status: ConnectionStatus): string {
-  if (status.state === "open") return "Connection is open";
-  if (status.state === "connecting") return "Connecting…";
-  if (status.retryIn === null) return `Connection is closed — ${status.reason ?? "not reconnecting"}`;
-  if (status.retryIn === 0) return "Connection is closed — reconnecting…";
-  return `Connection is closed — reconnecting in ${status.retryIn} s`;
 }
 
 let shared: ChatConnection | null = null;

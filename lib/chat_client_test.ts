@@ -7,7 +7,9 @@ import {
   EnterGuard,
   linkify,
   mergeMessages,
+  Outbox,
   retryDelay,
+  sameStatus,
   type SocketLike,
   statusText,
 } from "@/lib/chat_client.ts";
@@ -326,4 +328,25 @@ Deno.test("[chat_client] diffMembers and typingText - presence notices and typin
   assert.deepEqual(diffMembers([a], [b, b]), { joined: [b], left: [a] });
   assert.equal(typingText([a, b]), "mina and joe are typing…");
   assert.equal(typingText([a, b, a]), "3 people are typing…");
+});
+
+Deno.test("[chat_client] Outbox - keeps sends until settled, per room, in order", () => {
+  const outbox = new Outbox();
+  const a = outbox.add("r1", { text: "one" }, "c1");
+  outbox.add("r2", { program: "p1" }, "c2");
+  const c = outbox.add("r1", { text: "three" }, "c3");
+  assert.deepEqual(a, { type: "send", room: "r1", clientId: "c1", text: "one" });
+  assert.deepEqual(outbox.inRoom("r1"), [a, c]);
+  assert.equal(outbox.settle("c1"), a);
+  assert.equal(outbox.settle("c1"), undefined);
+  outbox.dropRoom("r2");
+  assert.deepEqual(outbox.ids, ["c3"]);
+});
+
+Deno.test("[chat_client] sameStatus - a moved countdown or a new reason is a change", () => {
+  assert.ok(sameStatus({ state: "open" }, { state: "open" }));
+  assert.ok(!sameStatus({ state: "open" }, { state: "connecting" }));
+  assert.ok(sameStatus({ state: "closed", retryIn: 3 }, { state: "closed", retryIn: 3 }));
+  assert.ok(!sameStatus({ state: "closed", retryIn: 3 }, { state: "closed", retryIn: 2 }));
+  assert.ok(!sameStatus({ state: "closed", retryIn: null }, { state: "closed", retryIn: null, reason: "x" }));
 });

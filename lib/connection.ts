@@ -58,12 +58,12 @@ export class Connection {
   readonly rooms = new Map<string, number>();
   readonly openedAt = Date.now();
   #closing = false;
-  readonly #rate: RateLimiter;
-  readonly #lastTyping = new Map<string, number>();
+  /** Made on first use: most sockets of a big room only read, and each idle socket's bytes count. */
+  #rate?: RateLimiter;
+  #lastTyping?: Map<string, number>;
 
   constructor(readonly host: ConnectionHost, readonly socket: WebSocket, readonly session: Session) {
     this.user = { id: session.userId, name: session.name, role: session.role };
-    this.#rate = new RateLimiter({ burst: host.config.rateBurst, perSecond: host.config.ratePerSecond });
   }
 
   get closing(): boolean {
@@ -163,6 +163,7 @@ export class Connection {
           return this.error("not_joined", "Join the room first", { room: frame.room });
         }
         const now = Date.now();
+        this.#lastTyping ??= new Map();
         if (now - (this.#lastTyping.get(frame.room) ?? 0) < TYPING_INTERVAL_MS) return;
         this.#lastTyping.set(frame.room, now);
         return this.host.typing(this, frame.room);
@@ -185,7 +186,8 @@ export class Connection {
       return refuse("forbidden", "Only counselors send programs");
     }
     // Only valid sends spend tokens: a typo should not eat the user's burst.
-    const decision = this.#rate.take();
+    const { rateBurst: burst, ratePerSecond: perSecond } = this.host.config;
+    const decision = (this.#rate ??= new RateLimiter({ burst, perSecond })).take();
     if (decision === "abuse") return this.close(CloseCode.rateLimited, "Too many messages");
     if (decision === "limited") return refuse("rate_limited", "Slow down: too many messages");
     await this.host.send(this, room, clientId, { text, program });

@@ -16,7 +16,7 @@ export const PAGE = 200;
  * A room sends its readers at most one frame per this many ms; messages stored meanwhile share the
  * frame ("\n"-separated, SPEC.md). A quiet room's message still leaves on the next tick.
  */
-export const COALESCE_MS = 4;
+export const COALESCE_MS = 8;
 
 export interface LiveRoom {
   id: string;

@@ -8,7 +8,7 @@
 import { ulid } from "ulid";
 import type { Message, ProgramSnapshot, SupportState, SupportSummary, UserRef } from "@/lib/protocol.ts";
 import type { Room, Session, Store, SupportConversation } from "@/lib/store/types.ts";
-import { conflict, forbidden, notFound } from "@/lib/errors.ts";
+import { conflict, forbidden, HttpError, notFound } from "@/lib/errors.ts";
 import { toSnapshot } from "@/lib/programs.ts";
 
 /** What support needs from the hub (the real `Hub` fits; tests pass a recorder). */
@@ -81,9 +81,18 @@ async function systemMessage(
   return message;
 }
 
+/** What a counselor who lost a claim (or came too late) is told. */
+export const ALREADY_CLAIMED = "Another counselor already claimed this conversation";
+
+/** Whether `error` is the store's "the precondition no longer holds". */
+function isChanged(error: unknown): boolean {
+  return error instanceof HttpError && error.code === "support_changed";
+}
+
 /**
  * A counselor takes a waiting (or closed) conversation: it becomes active and the user sees
- * "<name> joined". Claiming one's own again changes nothing; another counselor's is a 409.
+ * "<name> joined". Claiming one's own again changes nothing; another counselor's is a 409
+ * `already_claimed`, also when two claims race (the store's compare-and-set lets one through).
  *
  * @example
  * await claimSupport(deps, counselorSession, roomId);
@@ -94,22 +103,34 @@ export async function claimSupport(
   room: string,
 ): Promise<SupportSummary> {
   if (session.role !== "counselor") throw forbidden("Counselors only");
-  const current = await conversationOrThrow(deps.store, room);
-  if (current.state === "active" && current.counselor?.id === session.userId) {
-    return await summarize(deps.store, current, session.userId);
+  for (let attempt = 0;; attempt++) {
+    const current = await conversationOrThrow(deps.store, room);
+    if (current.state === "active" && current.counselor?.id === session.userId) {
+      return await summarize(deps.store, current, session.userId);
+    }
+    if (current.state === "active" && current.counselor) {
+      throw conflict(`${ALREADY_CLAIMED} (${current.counselor.name})`, "already_claimed");
+    }
+    try {
+      return await activate(deps, current, userOf(session));
+    } catch (error) {
+      // Changed between the read and the write: look again (the winner's claim is then a 409 above).
+      if (!isChanged(error)) throw error;
+      if (attempt >= 3) throw conflict(ALREADY_CLAIMED, "already_claimed");
+    }
   }
-  if (current.state === "active" && current.counselor) {
-    throw conflict(`${current.counselor.name} is already handling this conversation`, "already_claimed");
-  }
-  return await activate(deps, current, userOf(session));
 }
 
+/** Claims `current` only if it is still as read: throws the store's 409 when someone got there first. */
 async function activate(
   deps: SupportDeps,
   current: SupportConversation,
   counselor: UserRef,
 ): Promise<SupportSummary> {
-  const updated = await deps.store.updateSupport(current.room, { state: "active", counselor });
+  const updated = await deps.store.updateSupport(current.room, { state: "active", counselor }, {
+    state: current.state,
+    counselorId: current.counselor?.id ?? null,
+  });
   if (!updated) throw notFound("No such support conversation");
   const message = await systemMessage(deps, current.room, counselor, `${counselor.name} joined`);
   await deps.store.setReadMark(current.room, counselor.id, message.seq);
@@ -152,11 +173,25 @@ export async function onSupportMessage(deps: SupportDeps, message: Message): Pro
   if (message.author.role === "counselor" && message.author.id !== conversation.user.id) {
     await deps.store.setReadMark(message.room, message.author.id, message.seq);
     if (conversation.state !== "active" || !conversation.counselor) {
-      await activate(deps, conversation, message.author);
-      return;
+      try {
+        await activate(deps, conversation, message.author);
+        return;
+      } catch (error) {
+        // Someone claimed it meanwhile: the reply stays a reply in their conversation.
+        if (!isChanged(error)) throw error;
+        conversation = await deps.store.getSupport(message.room) ?? conversation;
+      }
     }
   } else if (message.author.id === conversation.user.id && conversation.state === "closed") {
-    conversation = await deps.store.updateSupport(message.room, { state: "waiting" }) ?? conversation;
+    try {
+      conversation =
+        await deps.store.updateSupport(message.room, { state: "waiting" }, { state: "closed" }) ??
+          conversation;
+    } catch (error) {
+      // A claim beat the reopen: the conversation is already being handled.
+      if (!isChanged(error)) throw error;
+      conversation = await deps.store.getSupport(message.room) ?? conversation;
+    }
   }
   await publish(deps, conversation, message);
 }

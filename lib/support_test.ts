@@ -3,6 +3,7 @@ import { openKvStore } from "@/lib/store/kv.ts";
 import type { Session, Store } from "@/lib/store/types.ts";
 import type { Message, SupportSummary } from "@/lib/protocol.ts";
 import {
+  ALREADY_CLAIMED,
   claimSupport,
   closeSupport,
   listQueue,
@@ -128,6 +129,35 @@ Deno.test("[support] claim and close - states, system messages, conflicts, reope
       2,
       "jun never read: both user lines",
     );
+  });
+});
+
+Deno.test("[support] claim - two counselors claiming at the same instant: one wins, the other gets 409", async () => {
+  await withDeps(async (deps) => {
+    for (let round = 0; round < 5; round++) {
+      const user = randomSession("guest");
+      const mina = randomSession("counselor", "mina");
+      const jun = randomSession("counselor", "jun");
+      const { room } = await openSupport(deps, user);
+      await userSays(deps, user, room, "hello");
+      const before = deps.delivered.length;
+      const settled = await Promise.allSettled([
+        claimSupport(deps, mina, room),
+        claimSupport(deps, jun, room),
+      ]);
+      const won = settled.filter((s) => s.status === "fulfilled");
+      const lost = settled.filter((s) => s.status === "rejected");
+      assert.equal(won.length, 1, "exactly one claim wins");
+      const error = (lost[0] as PromiseRejectedResult).reason;
+      assert.ok(error instanceof HttpError);
+      assert.equal(error.status, 409);
+      assert.equal(error.code, "already_claimed");
+      assert.ok(error.message.startsWith(ALREADY_CLAIMED), error.message);
+      const winner = (won[0] as PromiseFulfilledResult<SupportSummary>).value.counselor;
+      assert.deepEqual((await deps.store.getSupport(room))?.counselor, winner);
+      const joined = deps.delivered.slice(before).filter((m) => m.kind === "system");
+      assert.deepEqual(joined.map((m) => m.text), [`${winner?.name} joined`], "one 'joined' line only");
+    }
   });
 });
 

@@ -15,7 +15,10 @@ export default function App({ title, session, children }: AppShellProps) {
         <header class="topbar">
           <a class="brand" href="/">Parley</a>
           <nav class="topnav" aria-label="Main">
-            <a href="/support">Talk to a counselor</a>
+            <a href="/support">
+              <span class="nav-long">Talk to a counselor</span>
+              <span class="nav-short">Support</span>
+            </a>
             {session?.role === "counselor" && <a href="/console">Console</a>}
             {session && session.role !== "guest"
               ? (

@@ -6,6 +6,9 @@
 import type { AppContext } from "@/lib/app_env.ts";
 import { CloseCode } from "@/lib/protocol.ts";
 import { log } from "@/lib/log.ts";
+import { socketBudget } from "@/lib/socket_budget.ts";
+
+const budget = socketBudget();
 
 /**
  * A browser's Origin must be the site's own (as the request, or the proxy in front, names it) or
@@ -45,6 +48,14 @@ export const handler = {
       return c.json({
         error: { code: "forbidden_origin", message: "This origin may not open the chat socket" },
       }, 403);
+    }
+    if (hub.stats().connections >= budget) {
+      log.warn("ws.refused", { reason: "socket_budget", budget });
+      c.header("Connection", "close");
+      return c.json(
+        { error: { code: "unavailable", message: "This server holds all the sockets it can" } },
+        503,
+      );
     }
     const session = c.get("session");
     if (!session) return refuse(c, CloseCode.unauthorized, "Start a session first");

@@ -63,7 +63,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const owner = await guestCookie(cluster.url(0), "soak-owner");
     const rooms: string[] = [];
     for (let r = 0; r < o.rooms; r++) {
-      rooms.push(await createRoom(cluster.url(0), owner.cookie, `soak-${r}-${crypto.randomUUID().slice(0, 6)}`));
+      rooms.push(
+        await createRoom(cluster.url(0), owner.cookie, `soak-${r}-${crypto.randomUUID().slice(0, 6)}`),
+      );
     }
     for (let i = 0; i < o.clients; i++) {
       const { cookie } = await guestCookie(cluster.url(i % o.processes), `soak${i}`);
@@ -75,15 +77,16 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     // The faults, at fixed points of the run.
     const faults = (async () => {
       await sleep(o.durationMs * 0.3);
-      if (o.faults?.kill === false) return;
-      const victim = 1 + Math.floor(Math.random() * (o.processes - 1));
-      event(`SIGKILL process ${victim}`);
-      await cluster.kill(victim);
-      urls.splice(0, urls.length, ...cluster.wsUrls());
-      await sleep(3_000);
-      await cluster.restart(victim);
-      urls.splice(0, urls.length, ...cluster.wsUrls());
-      event(`process ${victim} started again`);
+      if (o.faults?.kill !== false) {
+        const victim = 1 + Math.floor(Math.random() * (o.processes - 1));
+        event(`SIGKILL process ${victim}`);
+        await cluster.kill(victim);
+        urls.splice(0, urls.length, ...cluster.wsUrls());
+        await sleep(3_000);
+        await cluster.restart(victim);
+        urls.splice(0, urls.length, ...cluster.wsUrls());
+        event(`process ${victim} started again`);
+      }
       await sleep(Math.max(0, o.durationMs * 0.6 - (Date.now() - started)));
       if (o.faults?.pause === false) return;
       event("database paused (SIGSTOP)");
@@ -116,8 +119,41 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     await faults;
     event(`load stopped after ${sent} sends; draining`);
 
-    await until(() => clients.every((c) => c.outbox.size === 0), 60_000, "every send acknowledged").catch(() => {});
+    await until(() => clients.every((c) => c.outbox.size === 0), 60_000, "every send acknowledged").catch(
+      () => {},
+    );
     event("drained");
+    if (clients.some((c) => c.outbox.size > 0)) {
+      for (const [i, server] of cluster.servers.entries()) {
+        const h = await fetch(`${server?.url}/healthz`, { signal: AbortSignal.timeout(3000) })
+          .then((r) => r.text(), (e) => String(e));
+        log(`[soak] process ${i} ${server?.url}: ${h.slice(0, 160)}`);
+        log(`[soak] process ${i} output: ${server?.output().slice(-1500)}`);
+      }
+      const store = await cluster.store();
+      for (const room of rooms) {
+        const t = Date.now();
+        const r = await Promise.race([
+          store.appendMessage({
+            room,
+            kind: "text",
+            author: { id: "probe", name: "p", role: "guest" },
+            clientId: `p-${t}`,
+            text: `probe-${t}`,
+          })
+            .then((m) => `seq ${m.message.seq}`, (e) => String(e)),
+          sleep(5000).then(() => "hung 5 s"),
+        ]);
+        log(`[soak] direct append to ${room}: ${r} (${Date.now() - t} ms)`);
+      }
+    }
+    for (const c of clients) {
+      if (c.outbox.size === 0) continue;
+      log(
+        `[soak] stuck: ${c.url} open=${c.open} opens=${c.opens} joined=${c.joinedRooms} outbox=${c.outbox.size} ` +
+          `errors=${JSON.stringify(c.errors.slice(-2))} closes=${c.closeCodes.slice(-3)}`,
+      );
+    }
     const unacked = clients.reduce((n, c) => n + c.outbox.size, 0);
     const histories = new Map<string, Awaited<ReturnType<typeof fullHistory>>>();
     for (const room of rooms) histories.set(room, await fullHistory(cluster.url(0), owner.cookie, room));
@@ -186,7 +222,10 @@ if (import.meta.main) {
     clients: Number(arg("clients", "12")),
     rooms: Number(arg("rooms", "3")),
     rate: Number(arg("rate", "30")),
-    faults: { kill: arg("faults", "kill,pause").includes("kill"), pause: arg("faults", "kill,pause").includes("pause") },
+    faults: {
+      kill: arg("faults", "kill,pause").includes("kill"),
+      pause: arg("faults", "kill,pause").includes("pause"),
+    },
   });
   const { events: _events, ...counts } = result;
   console.log(JSON.stringify(counts));

@@ -11,13 +11,15 @@ const ROOT = new URL("../", import.meta.url);
 const BROWSER_LIB = new Set([
   "lib/chat_client.ts",
   "lib/chat_helpers.ts",
+  "lib/chat_outbox.ts",
+  "lib/chat_status.ts",
   "lib/api_client.ts",
   "lib/format.ts",
   "lib/program_view.ts",
   "lib/support_view.ts",
 ]);
 /** lib/ modules islands may take types from (erased in the bundle). */
-const TYPE_LIB = new Set(["lib/protocol.ts", "lib/store/types.ts"]);
+const TYPE_LIB = new Set(["lib/protocol.ts", "lib/store/types.ts", "lib/chat_types.ts"]);
 const PACKAGES = /^(preact|preact\/hooks|preact\/jsx-runtime|@preact\/signals)$/;
 
 const IMPORT = /^\s*(import|export)\s+(type\s+)?([^'"]*?\s+from\s+)?["']([^"']+)["']/gm;

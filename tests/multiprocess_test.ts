@@ -34,16 +34,27 @@ Deno.test("[multiprocess] messages - every socket of every process gets each mes
   const sockets: TestSocket[] = [];
   try {
     const owner = await guest(cluster.url(0), "owner");
-    const room = (await createRoom(cluster.url(0), owner.cookie, `multi-${crypto.randomUUID().slice(0, 8)}`)).id;
-    sockets.push(...await guests(cluster.url(0), [cluster.servers[0]!.wsUrl, cluster.servers[1]!.wsUrl], room, 3));
+    const room =
+      (await createRoom(cluster.url(0), owner.cookie, `multi-${crypto.randomUUID().slice(0, 8)}`)).id;
+    sockets.push(
+      ...await guests(cluster.url(0), [cluster.servers[0]!.wsUrl, cluster.servers[1]!.wsUrl], room, 3),
+    );
     const perSocket = 10;
     // Every socket sends at once, so messages from both processes interleave in the room.
     await Promise.all(sockets.map(async (s, i) => {
-      for (let k = 0; k < perSocket; k++) s.send({ type: "send", room, clientId: `c${i}-${k}`, text: `m${i}-${k}` });
-      for (let k = 0; k < perSocket; k++) await s.next((f) => f.type === "ack" && f.clientId === `c${i}-${k}`, 15_000);
+      for (let k = 0; k < perSocket; k++) {
+        s.send({ type: "send", room, clientId: `c${i}-${k}`, text: `m${i}-${k}` });
+      }
+      for (let k = 0; k < perSocket; k++) {
+        await s.next((f) => f.type === "ack" && f.clientId === `c${i}-${k}`, 15_000);
+      }
     }));
     const total = sockets.length * perSocket;
-    await until(() => sockets.every((s) => s.messages(room).length >= total), 15_000, "every message everywhere");
+    await until(
+      () => sockets.every((s) => s.messages(room).length >= total),
+      15_000,
+      "every message everywhere",
+    );
     await sleep(300); // a duplicate would arrive right behind
     for (const s of sockets) {
       deepEqual(s.messages(room).map((m: Message) => m.seq), range(total), "each seq once, in order");
@@ -59,8 +70,14 @@ Deno.test("[multiprocess] typing and presence - cross processes exactly once", a
   const sockets: TestSocket[] = [];
   try {
     const owner = await guest(cluster.url(0), "owner");
-    const room = (await createRoom(cluster.url(0), owner.cookie, `typing-${crypto.randomUUID().slice(0, 8)}`)).id;
-    const [a, b] = await guests(cluster.url(0), [cluster.servers[0]!.wsUrl, cluster.servers[1]!.wsUrl], room, 1);
+    const room =
+      (await createRoom(cluster.url(0), owner.cookie, `typing-${crypto.randomUUID().slice(0, 8)}`)).id;
+    const [a, b] = await guests(
+      cluster.url(0),
+      [cluster.servers[0]!.wsUrl, cluster.servers[1]!.wsUrl],
+      room,
+      1,
+    );
     sockets.push(a, b);
     await a.next((f) => f.type === "presence" && f.count === 2, 10_000);
     const atB = await b.next((f) => f.type === "presence" && f.count === 2, 10_000);
@@ -90,7 +107,8 @@ Deno.test("[multiprocess] presence - users of a SIGKILLed process leave within a
   const sockets: TestSocket[] = [];
   try {
     const owner = await guest(cluster.url(0), "owner");
-    const room = (await createRoom(cluster.url(0), owner.cookie, `kill-${crypto.randomUUID().slice(0, 8)}`)).id;
+    const room =
+      (await createRoom(cluster.url(0), owner.cookie, `kill-${crypto.randomUUID().slice(0, 8)}`)).id;
     const [a] = await guests(cluster.url(0), [cluster.servers[0]!.wsUrl], room, 1);
     const onB = await guests(cluster.url(0), [cluster.servers[1]!.wsUrl], room, 2);
     sockets.push(a, ...onB);
@@ -117,14 +135,26 @@ Deno.test("[multiprocess] seq gap - a message the bus never carried is refilled 
   const sockets: TestSocket[] = [];
   try {
     const owner = await guest(cluster.url(0), "owner");
-    const room = (await createRoom(cluster.url(0), owner.cookie, `gap-${crypto.randomUUID().slice(0, 8)}`)).id;
-    const [a, b] = await guests(cluster.url(0), [cluster.servers[0]!.wsUrl, cluster.servers[1]!.wsUrl], room, 1);
+    const room =
+      (await createRoom(cluster.url(0), owner.cookie, `gap-${crypto.randomUUID().slice(0, 8)}`)).id;
+    const [a, b] = await guests(
+      cluster.url(0),
+      [cluster.servers[0]!.wsUrl, cluster.servers[1]!.wsUrl],
+      room,
+      1,
+    );
     sockets.push(a, b);
     a.send({ type: "send", room, clientId: "first", text: "one" });
     await b.next((f) => f.type === "message" && f.message.seq === 1, 5_000);
     // Stored behind the hubs' backs: as if its bus event had been lost.
     const store = await cluster.store();
-    await store.appendMessage({ room, kind: "text", author: owner.user as UserRef, clientId: "silent", text: "two" });
+    await store.appendMessage({
+      room,
+      kind: "text",
+      author: owner.user as UserRef,
+      clientId: "silent",
+      text: "two",
+    });
     a.send({ type: "send", room, clientId: "third", text: "three" });
     const has3 = (s: TestSocket) => s.messages(room).some((m: Message) => m.seq === 3);
     await until(() => has3(a) && has3(b), 5_000, "seq 3 on both processes");
@@ -148,7 +178,10 @@ Deno.test("[multiprocess] support - a counselor on another process gets each que
     const console0 = await connect(cluster.servers[0]!.wsUrl, counselor.cookie);
     sockets.push(console0);
     const user = await guest(cluster.url(1), "asker");
-    const res = await fetch(`${cluster.url(1)}/api/support`, { method: "POST", headers: { cookie: user.cookie } });
+    const res = await fetch(`${cluster.url(1)}/api/support`, {
+      method: "POST",
+      headers: { cookie: user.cookie },
+    });
     equal(res.status < 300, true, await res.clone().text());
     const { room } = await res.json();
     const userSocket = await connect(cluster.servers[1]!.wsUrl, user.cookie);

@@ -25,7 +25,17 @@ const ERROR_TEXT: Partial<Record<ErrorCode, string>> = {
 };
 const TYPING_SHOWN_MS = 4000;
 
-export function useChatRoom(room: string, me: UserRef | null, init: ChatRoomInit) {
+export interface ChatRoomOptions {
+  /** Derive "X joined" / "X left" lines from presence changes (off where the server writes its own). */
+  notices?: boolean;
+}
+
+export function useChatRoom(
+  room: string,
+  me: UserRef | null,
+  init: ChatRoomInit,
+  { notices: announceMembers = true }: ChatRoomOptions = {},
+) {
   const [messages, setMessages] = useState(init.messages);
   const [hasMore, setHasMore] = useState(init.hasMore);
   const [loadingOlder, setLoadingOlder] = useState(false);
@@ -54,7 +64,7 @@ export function useChatRoom(room: string, me: UserRef | null, init: ChatRoomInit
       const before = members.current;
       members.current = p.members;
       setPresence(p);
-      if (!before || !announce) return;
+      if (!before || !announce || !announceMembers) return;
       const { joined, left } = diffMembers(before, p.members);
       const lines = [...joined.map((m) => `${m.name} joined`), ...left.map((m) => `${m.name} left`)];
       const at = lastSeq.current, stamp = Date.now();

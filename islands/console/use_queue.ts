@@ -44,6 +44,12 @@ export function useQueue(me: UserRef, initial: SupportSummary[], alerter: Alerte
     });
   }
 
+  /** Refetches the whole queue with this counselor's exact counts. */
+  function refresh() {
+    api<{ conversations: SupportSummary[] }>("/api/support").then((r) => apply(r.conversations, true))
+      .catch(() => {/* the next (re)open refetches */});
+  }
+
   useEffect(() => {
     const conn = sharedConnection();
     const offFrame = conn.onFrame((frame) => {
@@ -54,9 +60,7 @@ export function useQueue(me: UserRef, initial: SupportSummary[], alerter: Alerte
     });
     const offStatus = conn.subscribe((next) => {
       setStatus(next);
-      if (next.state !== "open") return;
-      api<{ conversations: SupportSummary[] }>("/api/support").then((r) => apply(r.conversations, true))
-        .catch(() => {});
+      if (next.state === "open") refresh();
     });
     // The queue needs the socket even before any conversation is opened.
     if (conn.status.state === "closed" && conn.status.retryIn === null) conn.connect();
@@ -80,6 +84,7 @@ export function useQueue(me: UserRef, initial: SupportSummary[], alerter: Alerte
       setLines((old) => ({ ...old, [room]: { ...old[room], unread: 0 } }));
       if (line.lastMessage) markRead(room, line.lastMessage.seq);
     },
+    refresh,
     /** A claim or close answered with the new line. */
     update(line: SupportSummary) {
       apply([line], true);

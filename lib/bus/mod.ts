@@ -3,11 +3,10 @@
  */
 import type { Bus } from "@/lib/bus/types.ts";
 import { createBroadcastBus } from "@/lib/bus/broadcast.ts";
-import { createRedisBus, type RedisBusOptions } from "@/lib/bus/redis.ts";
+import type { RedisBusOptions } from "@/lib/bus/redis.ts";
 
 export type { Bus, BusEvent, BusListener } from "@/lib/bus/types.ts";
 export { createBroadcastBus } from "@/lib/bus/broadcast.ts";
-export { createRedisBus } from "@/lib/bus/redis.ts";
 
 /** Both implementations count what they could not send; for `/healthz` and metrics. */
 export type CountingBus = Bus & { readonly dropped: number };
@@ -24,6 +23,9 @@ export function openBus(
   config: { redisUrl?: string },
   options: RedisBusOptions & { broadcastChannel?: string } = {},
 ): Promise<CountingBus> {
-  if (config.redisUrl) return createRedisBus(config.redisUrl, options);
+  // Loaded only when used: the client's modules cost a single-process deployment start-up time.
+  if (config.redisUrl) {
+    return import("@/lib/bus/redis.ts").then((m) => m.createRedisBus(config.redisUrl!, options));
+  }
   return Promise.resolve(createBroadcastBus(options.broadcastChannel));
 }

@@ -17,6 +17,7 @@ import {
 } from "./contract_data.ts";
 import { registerMessageContract } from "./contract_messages.ts";
 import { registerProgramContract } from "./contract_programs.ts";
+import { registerSupportContract } from "./contract_support.ts";
 
 export * from "./contract_data.ts";
 export { assertGapFreeAppends } from "./contract_messages.ts";
@@ -206,6 +207,8 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     assert.deepEqual((await store.listSupport()).map((c) => c.room), convs.map((c) => c.room));
     assert.equal(await store.updateSupport("nope", { state: "closed" }), null);
   });
+
+  registerSupportContract(test, options);
 
   test("readMarks - 0 until set, then the highest seq set", async (store) => {
     assert.equal(await store.getReadMark("r1", "u1"), 0);

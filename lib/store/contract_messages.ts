@@ -168,4 +168,23 @@ export function registerMessageContract(test: ContractTest, options: ContractOpt
     assert.deepEqual(await seqs({ before: 1, limit: 10 }), []);
     assert.deepEqual(await store.listMessages("no-such-room", { limit: 10 }), []);
   });
+  test("importMessages - appends in order after what is stored, as appendMessage would", async (store) => {
+    if (!store.importMessages) return;
+    const room = (await createPublic(store)).id;
+    const author = randomUserRef();
+    await store.appendMessage(randomMessage(room, author));
+    const inputs = Array.from({ length: 1_234 }, () => randomMessage(room, author));
+    assert.equal(await store.importMessages(inputs), inputs.length);
+    assert.equal((await store.getRoom(room))?.lastSeq, 1_235);
+    const page = await store.listMessages(room, { after: 1_000, limit: 3 });
+    assert.deepEqual(
+      page.map((m) => [m.seq, m.text]),
+      [1_001, 1_002, 1_003].map((seq) => [seq, inputs[seq - 2].text]),
+    );
+    // The clientIds are taken: a retry of an imported message is a duplicate, and the next seq follows.
+    const again = await store.appendMessage(inputs[10]);
+    assert.equal(again.duplicate, true);
+    assert.equal(again.message.seq, 12);
+    assert.equal((await store.appendMessage(randomMessage(room, author))).message.seq, 1_236);
+  });
 }

@@ -17,7 +17,7 @@ import { conflict } from "@/lib/errors.ts";
 import type { AppendResult, NewMessage, NewRoom, Room, Session, Store, User } from "./types.ts";
 import { assertStrings, isLocked, retryAtomic, withoutUndefined, wrapMethods } from "./shared.ts";
 import { kvProgramsAndSupport } from "./kv_programs.ts";
-import { kvAppender } from "./kv_append.ts";
+import { importKvMessages, kvAppender } from "./kv_append.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
@@ -143,6 +143,10 @@ export async function openKvStore(path?: string): Promise<Store> {
     appendMessage(input: NewMessage): Promise<AppendResult> {
       assertStrings({ room: input.room, authorId: input.author.id, clientId: input.clientId });
       return appender.append(input);
+    },
+
+    importMessages(inputs) {
+      return importKvMessages(kv, inputs);
     },
 
     async listMessages(room, { before, after, limit }) {

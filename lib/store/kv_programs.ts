@@ -10,10 +10,12 @@ import {
   decodeCursor,
   encodeCursor,
   matchesStatus,
+  meetsSupportExpect,
   pageLimit,
   programChanged,
   programOrder,
   retryAtomic,
+  supportChanged,
   timeMs,
   withoutUndefined,
 } from "./shared.ts";
@@ -114,11 +116,13 @@ export function kvProgramsAndSupport(kv: Deno.Kv): Part {
       return list.sort(bySupportAge);
     },
 
-    async updateSupport(room, patch) {
+    async updateSupport(room, patch, expect) {
       assertStrings({ room });
       return await retryAtomic(async () => {
         const entry = await kv.get<SupportConversation>(["support", room]);
         if (!entry.value) return null;
+        // Checked on every attempt: the commit below only lands on the version read here.
+        if (!meetsSupportExpect(entry.value, expect)) throw supportChanged();
         const next = withoutUndefined({
           ...entry.value,
           ...(patch.state ? { state: patch.state } : {}),

@@ -3,7 +3,6 @@
  */
 import type { Store } from "./types.ts";
 import { openKvStore } from "./kv.ts";
-import { openMongoStore } from "./mongo.ts";
 
 export type { Store } from "./types.ts";
 
@@ -22,7 +21,11 @@ export interface StoreConfig {
  * const store = await openStore({ mongodbUri: Deno.env.get("MONGODB_URI"), kvPath: "./data/parley.kv" });
  */
 export async function openStore(config: StoreConfig): Promise<Store> {
-  if (config.mongodbUri) return await openMongoStore(config.mongodbUri);
+  if (config.mongodbUri) {
+    // Loaded only when used: the driver's modules cost a KV deployment ~100 ms of start-up per isolate.
+    const { openMongoStore } = await import("./mongo.ts");
+    return await openMongoStore(config.mongodbUri);
+  }
   const path = config.kvPath;
   if (path && path !== ":memory:") {
     const slash = path.lastIndexOf("/");

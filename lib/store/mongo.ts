@@ -155,6 +155,7 @@ export async function openMongoStore(uri: string): Promise<MongoStore> {
 
     appendMessage: messages.appendMessage,
     listMessages: messages.listMessages,
+    importMessages: messages.importMessages,
 
     async putSession(session) {
       assertStrings({ id: session.id });

@@ -39,7 +39,16 @@ export interface MemberDoc {
 export type SessionDoc = Omit<Session, "id"> & { _id: string };
 export type UserDoc = Omit<User, "id"> & { _id: string; usernameLower: string };
 export type ProgramDoc = Omit<Program, "id"> & { _id: string; startsMs: number; endsMs: number };
-export type SupportDoc = Omit<SupportConversation, "room"> & { _id: string };
+/** `rev` counts the conversation's updates (missing: 0); see `mongo_support.ts`. */
+export type SupportDoc = Omit<SupportConversation, "room"> & { _id: string; rev?: number };
+
+/** The claim of a conversation's next revision, `_id` = `<room>:<rev>`; see `mongo_support.ts`. */
+export interface SupportRevDoc {
+  _id: string;
+  room: string;
+  set: Partial<SupportDoc>;
+  at: number;
+}
 
 export interface ReadMarkDoc {
   room: string;
@@ -56,6 +65,7 @@ export interface Collections {
   programs: Collection<ProgramDoc>;
   support: Collection<SupportDoc>;
   readMarks: Collection<ReadMarkDoc>;
+  supportRevs: Collection<SupportRevDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -68,6 +78,7 @@ export function collections(db: Db): Collections {
     programs: db.collection("programs"),
     support: db.collection("support"),
     readMarks: db.collection("readMarks"),
+    supportRevs: db.collection("supportRevs"),
   };
 }
 
@@ -153,7 +164,7 @@ export function supportDoc(conversation: SupportConversation): SupportDoc {
   return { _id: room, ...rest };
 }
 
-export function fromSupportDoc({ _id, ...rest }: SupportDoc): SupportConversation {
+export function fromSupportDoc({ _id, rev: _rev, ...rest }: SupportDoc): SupportConversation {
   return { room: _id, ...rest };
 }
 

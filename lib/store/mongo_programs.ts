@@ -4,7 +4,7 @@
  */
 import type { Filter } from "mongodb";
 import type { SupportState } from "@/lib/protocol.ts";
-import { escapeRegExp, type ProgramQuery, type Store, type SupportConversation } from "./types.ts";
+import { escapeRegExp, type ProgramQuery, type Store } from "./types.ts";
 import {
   assertStrings,
   decodeCursor,
@@ -24,6 +24,7 @@ import {
   roomDoc,
   supportDoc,
 } from "./mongo_docs.ts";
+import { mongoUpdateSupport } from "./mongo_support.ts";
 
 type Part = Pick<
   Store,
@@ -127,13 +128,6 @@ export function mongoProgramsAndSupport(c: Collections): Part {
       return docs.map(fromSupportDoc);
     },
 
-    async updateSupport(room, patch) {
-      assertStrings({ room });
-      const set: Partial<SupportConversation> = { updatedAt: new Date().toISOString() };
-      if (patch.state) set.state = patch.state;
-      if (patch.counselor) set.counselor = withoutUndefined(patch.counselor);
-      const doc = await c.support.findOneAndUpdate({ _id: room }, { $set: set }, { returnDocument: "after" });
-      return doc ? fromSupportDoc(doc) : null;
-    },
+    updateSupport: mongoUpdateSupport(c),
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Helpers both stores share, so they return identical shapes and page programs the same way.
  */
-import { badRequest } from "@/lib/errors.ts";
-import type { Program, ProgramQuery } from "./types.ts";
+import { badRequest, conflict } from "@/lib/errors.ts";
+import type { Program, ProgramQuery, SupportConversation, SupportExpect } from "./types.ts";
 
 /**
  * Throws a TypeError unless every value is a string: ids reach queries, and a non-string (an object
@@ -169,4 +169,21 @@ export function wrapMethods<T extends object>(
     }
   }
   return wrapped as T;
+}
+
+/**
+ * Whether a stored support conversation meets an `updateSupport` precondition (none: always).
+ *
+ * @example
+ * meetsSupportExpect(conversation, { state: "waiting", counselorId: null });
+ */
+export function meetsSupportExpect(conversation: SupportConversation, expect?: SupportExpect): boolean {
+  if (!expect) return true;
+  if (expect.state !== undefined && conversation.state !== expect.state) return false;
+  return expect.counselorId === undefined || (conversation.counselor?.id ?? null) === expect.counselorId;
+}
+
+/** What `updateSupport` throws when its precondition no longer holds. */
+export function supportChanged(): Error {
+  return conflict("The conversation changed in the meantime", "support_changed");
 }

@@ -112,6 +112,12 @@ export interface SupportConversation {
   updatedAt: string;
 }
 
+/** A precondition of `updateSupport`; `counselorId: null` means "nobody has claimed it". */
+export interface SupportExpect {
+  state?: SupportState;
+  counselorId?: string | null;
+}
+
 export interface Store {
   readonly kind: "kv" | "mongo";
 
@@ -131,6 +137,12 @@ export interface Store {
   appendMessage(input: NewMessage): Promise<AppendResult>;
   /** Oldest first. */
   listMessages(room: string, options: ListMessagesOptions): Promise<Message[]>;
+  /**
+   * Bulk load for seeding (sample data, benchmarks): appends `inputs`, all of one room, in order with
+   * the next seqs, as `appendMessage` would store them but many per write. The caller vouches that
+   * no clientId was used before and that nobody else appends to the room meanwhile.
+   */
+  importMessages?(inputs: NewMessage[]): Promise<number>;
 
   // Sessions and users.
   putSession(session: Session): Promise<void>;
@@ -157,9 +169,15 @@ export interface Store {
   getSupport(room: string): Promise<SupportConversation | null>;
   /** Oldest conversation (createdAt) first. */
   listSupport(state?: SupportState): Promise<SupportConversation[]>;
-  updateSupport(room: string, patch: Partial<Pick<SupportConversation, "state" | "counselor">>): Promise<
-    SupportConversation | null
-  >;
+  /**
+   * Patches a conversation; null when there is none. With `expect`, atomically: when the stored
+   * conversation does not match it, nothing is written and it throws `HttpError(409, "support_changed")`.
+   */
+  updateSupport(
+    room: string,
+    patch: Partial<Pick<SupportConversation, "state" | "counselor">>,
+    expect?: SupportExpect,
+  ): Promise<SupportConversation | null>;
   /** The last seq a reader has seen in a room (0 when never). */
   getReadMark(room: string, readerId: string): Promise<number>;
   /** Never moves a mark back (a lower seq than the stored one is ignored). */

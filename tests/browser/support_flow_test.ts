@@ -41,6 +41,29 @@ async function waitOpen(page: Page, scope = "body") {
   });
 }
 
+/** Runs in the page: ids used twice, and label/ARIA references that point at no element. */
+function idProblems(): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const el of document.querySelectorAll("[id]")) {
+    if (seen.has(el.id)) problems.push(`duplicate id ${el.id}`);
+    seen.add(el.id);
+  }
+  for (const label of document.querySelectorAll("label[for]")) {
+    if (!document.getElementById(label.getAttribute("for")!)) {
+      problems.push(`label for ${label.getAttribute("for")}`);
+    }
+  }
+  for (const attr of ["aria-controls", "aria-labelledby", "aria-describedby"]) {
+    for (const el of document.querySelectorAll(`[${attr}]`)) {
+      for (const id of el.getAttribute(attr)!.split(/\s+/)) {
+        if (!document.getElementById(id)) problems.push(`${attr} ${id}`);
+      }
+    }
+  }
+  return problems;
+}
+
 Deno.test({
   name: "[browser] support flow - question in Korean to a program card to the Apply link",
   // Chromium and the server are child processes with their own pipes; both are closed below.
@@ -93,7 +116,12 @@ Deno.test({
         await c.locator(".console-pane:not([hidden]) .bubble", { hasText: question }).waitFor();
         await c.getByRole("button", { name: "Claim" }).click();
         await c.locator(".conversation-head .state-active").waitFor();
-        await g.locator(".notice", { hasText: "mina joined" }).first().waitFor();
+        // Said once, by the server's stored line: no second "joined" derived from presence (the
+        // counselor opening the conversation before claiming it), and no presence notices on the console.
+        await g.locator(".notice", { hasText: "mina joined" }).waitFor();
+        await g.waitForTimeout(300);
+        assert.equal(await g.locator(".notice", { hasText: "joined" }).count(), 1);
+        assert.equal(await c.locator(".console-pane .notice", { hasText: "민지 joined" }).count(), 0);
 
         // A Korean keyword finds the program; "Send to chat" puts the card in the conversation.
         await c.locator("#program-q").fill("데이터 분석");
@@ -117,6 +145,26 @@ Deno.test({
         assert.equal(await apply.getAttribute("href"), `https://apply.example.com/programs/${PROGRAM_ID}`);
         assert.equal(await apply.getAttribute("rel"), "noopener");
         await g.locator(".status-badge.status-upcoming").waitFor();
+
+        // A second conversation open next to the first: both panes stay mounted, and every id in the
+        // document is still unique, with labels and ARIA references pointing at the right elements.
+        const second = await newPage(browser);
+        await second.page.goto(`${server.url}/support`);
+        await second.page.getByLabel("Your name").fill("준호");
+        await second.page.getByRole("button", { name: "Start chatting" }).click();
+        await waitOpen(second.page);
+        await second.page.locator("#composer-input").fill("hello, a question");
+        await second.page.locator("#composer-input").press("Enter");
+        await c.getByRole("tab", { name: /Waiting/ }).click();
+        await c.locator(".queue-item", { hasText: "준호" }).click();
+        await c.locator(".console-pane:not([hidden]) .bubble", { hasText: "hello, a question" }).waitFor();
+        assert.equal(await c.locator(".console-pane").count(), 2);
+        assert.deepEqual(await c.evaluate(idProblems), []);
+        await c.locator(".console-pane:not([hidden]) textarea").fill("hi 준호");
+        await c.locator(".console-pane:not([hidden]) textarea").press("Enter");
+        await second.page.locator(".bubble", { hasText: "hi 준호" }).waitFor();
+        assert.deepEqual(second.errors, []);
+        await second.context.close();
 
         assert.deepEqual(counselor.errors, []);
         assert.deepEqual(guest.errors, []);

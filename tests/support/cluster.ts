@@ -3,10 +3,10 @@
  * machines: each process a `deno serve` on its own loopback port, with MONGODB_URI and REDIS_URL.
  * For the multi-process and fault tests and the soak script.
  */
-import { startFerretDB, type FerretDB } from "@/tests/support/ferretdb.ts";
-import { startRedis, type RedisServer } from "@/tests/support/redis.ts";
+import { type FerretDB, startFerretDB } from "@/tests/support/ferretdb.ts";
+import { type RedisServer, startRedis } from "@/tests/support/redis.ts";
 import { startServer, type TestServer } from "@/tests/support/server.ts";
-import { openMongoStore, type MongoStore } from "@/lib/store/mongo.ts";
+import { type MongoStore, openMongoStore } from "@/lib/store/mongo.ts";
 import type { Role } from "@/lib/protocol.ts";
 
 export interface ClusterOptions {

@@ -105,6 +105,11 @@ export class OutboxClient {
     this.#every(250, () => this.#resendStale());
   }
 
+  /** Rooms joined on the current connection. */
+  get joinedRooms(): number {
+    return this.#joined.size;
+  }
+
   get open(): boolean {
     return this.#ws?.readyState === WebSocket.OPEN;
   }
