@@ -17,7 +17,7 @@ import type { AppContext } from "@/lib/app_env.ts";
 import type { Config } from "@/lib/config.ts";
 import type { Session } from "@/lib/store/types.ts";
 import { endSession, startSession } from "@/lib/auth.ts";
-import { badRequest, forbidden, HttpError } from "@/lib/errors.ts";
+import { badRequest, HttpError } from "@/lib/errors.ts";
 import { clientAddress, enforce, Throttle } from "@/lib/throttle.ts";
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from "@/lib/password.ts";
 import { ulid } from "ulid";

@@ -4,6 +4,7 @@ import type { Services } from "@/lib/services.ts";
 import { openStore } from "@/lib/store/mod.ts";
 import { openBus } from "@/lib/bus/mod.ts";
 import { Hub } from "@/lib/hub.ts";
+import { trackBusLag } from "@/lib/metrics.ts";
 
 /**
  * @example
@@ -20,6 +21,8 @@ export async function openServices(config: Config): Promise<Services> {
   }
   const hub = new Hub({ store, bus, config });
   hub.start();
+  // Bus lag is measured from start-up, not from the first /metrics scrape.
+  trackBusLag(bus);
   return { config, store, bus, hub };
 }
 

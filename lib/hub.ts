@@ -98,7 +98,8 @@ export class Hub implements ConnectionHost {
   /** Subscribes to the bus and starts the presence beat. */
   start(): void {
     this.#unsubscribe = this.bus.subscribe((event) => this.#onBus(event));
-    this.#busWatch = setInterval(() => this.#watchBus(), 250);
+    // Often enough to see even a short outage (a Redis reconnect takes at least 100 ms); a boolean read.
+    this.#busWatch = setInterval(() => this.#watchBus(), 50);
     this.#presence.start();
   }
 
@@ -342,9 +343,12 @@ export class Hub implements ConnectionHost {
     for (const conn of live.conns) if (conn.user.id !== user.id) conn.send(raw);
   }
 
+  /** Counselors see every queue line; the conversation's own user sees theirs (its state line). */
   #toCounselors(conversation: SupportSummary): void {
     const raw = JSON.stringify({ type: "support", conversation });
-    for (const conn of this.#conns) if (conn.user.role === "counselor") conn.send(raw);
+    for (const conn of this.#conns) {
+      if (conn.user.role === "counselor" || conn.user.id === conversation.user.id) conn.send(raw);
+    }
   }
 
   #closeSession(sessionId: string): void {

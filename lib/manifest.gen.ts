@@ -33,6 +33,7 @@ import * as $$2 from "../islands/CreateRoom.tsx";
 import * as $$3 from "../islands/JoinRoom.tsx";
 import * as $$4 from "../islands/ProgramWhen.tsx";
 import * as $$5 from "../islands/RoomList.tsx";
+import * as $$6 from "../islands/SupportStatus.tsx";
 import type { RouteModule } from "./app_env.ts";
 
 export const manifest = {
@@ -73,5 +74,6 @@ export const manifest = {
     JoinRoom: $$3,
     ProgramWhen: $$4,
     RoomList: $$5,
+    SupportStatus: $$6,
   },
 };

@@ -6,6 +6,7 @@ import { HttpError } from "@/lib/errors.ts";
 import { openSupport } from "@/lib/support.ts";
 import { meOf } from "@/components/session.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
+import SupportStatus from "@/islands/SupportStatus.tsx";
 
 type Data =
   | {
@@ -61,12 +62,6 @@ export const handler = {
   },
 };
 
-const STATE_TEXT: Record<SupportState, string> = {
-  waiting: "Ask your question below; a counselor will join you shortly.",
-  active: "A counselor is with you.",
-  closed: "This conversation was closed. Write again and a counselor will pick it up.",
-};
-
 /** The user's own conversation with the counselors (or, without a session, a nickname form). */
 export default function SupportPage({ data }: PageProps<Data>) {
   if ("ask" in data) {
@@ -100,13 +95,10 @@ export default function SupportPage({ data }: PageProps<Data>) {
       </section>
     );
   }
-  const stateText = data.state === "active" && data.counselor
-    ? `${data.counselor} is with you.`
-    : STATE_TEXT[data.state];
   return (
     <div class="support-page">
       <link rel="stylesheet" href="/static/console.css" />
-      <p class={`support-state support-${data.state}`} role="status">{stateText}</p>
+      <SupportStatus room={data.room} state={data.state} counselor={data.counselor} />
       <ChatPane
         room={{ id: data.room, name: "Talk to a counselor", visibility: "support" }}
         me={data.me}

@@ -122,6 +122,8 @@ Deno.test({
         await g.waitForTimeout(300);
         assert.equal(await g.locator(".notice", { hasText: "joined" }).count(), 1);
         assert.equal(await c.locator(".console-pane .notice", { hasText: "민지 joined" }).count(), 0);
+        // The guest's state line follows the claim live, without a reload.
+        await g.locator(".support-state", { hasText: "mina is with you." }).waitFor();
 
         // A Korean keyword finds the program; "Send to chat" puts the card in the conversation.
         await c.locator("#program-q").fill("데이터 분석");
