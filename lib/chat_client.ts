@@ -23,6 +23,7 @@ interface RoomState {
 
 const TYPING_EVERY_MS = 2500;
 const NO_RETRY_CODES = new Set([4401, 4403, 4030]);
+const ROOM_RETRY_MS = 2_000;
 
 /**
  * @example
@@ -43,6 +44,8 @@ export class ChatConnection {
   #retryTimer: number | null = null;
   #tickTimer: number | null = null;
   #pingTimer: number | null = null;
+  /** Rooms to join again after an `unavailable` answer (the store was away for a moment). */
+  #roomRetries = new Map<string, number>();
   #lastFrameAt = 0;
   #stopped = true;
 
@@ -215,6 +218,7 @@ export class ChatConnection {
         const room = sent?.room ?? frame.room;
         const targets = room ? [this.#rooms.get(room)] : [...this.#rooms.values()];
         for (const t of targets) t?.handlers.error?.(frame.code, frame.message, frame.clientId);
+        if (frame.code === "unavailable" && room) this.#retryRoom(room);
         return;
       }
     }
@@ -231,7 +235,8 @@ export class ChatConnection {
       return;
     }
     // 1012: the server is restarting; come back soon, spread out so all tabs do not arrive at once.
-    const delay = code === 1012 && this.#attempt === 0
+    // 1001 too: on SIGTERM `deno serve` closes with 1001 "Server shutting down" before the app's 1012.
+    const delay = (code === 1012 || code === 1001) && this.#attempt === 0
       ? Math.round(500 + 1000 * this.#opts.random())
       : retryDelay(this.#attempt, this.#opts.random);
     this.#attempt++;
@@ -263,7 +268,22 @@ export class ChatConnection {
     }, every);
   }
 
+  /** Joins `room` again (with `since`) in a moment; its `joined` resends the room's outbox. */
+  #retryRoom(room: string): void {
+    if (this.#roomRetries.has(room)) return;
+    this.#roomRetries.set(
+      room,
+      this.#opts.clock.setTimeout(() => {
+        this.#roomRetries.delete(room);
+        const state = this.#rooms.get(room);
+        if (state) this.#sendJoin(room, state);
+      }, ROOM_RETRY_MS),
+    );
+  }
+
   #clearTimers(): void {
+    for (const t of this.#roomRetries.values()) this.#opts.clock.clearTimeout(t);
+    this.#roomRetries.clear();
     for (const t of [this.#retryTimer, this.#tickTimer, this.#pingTimer]) {
       if (t !== null) this.#opts.clock.clearTimeout(t);
     }

@@ -142,6 +142,20 @@ Deno.test("[chat_client] reconnect - stops on 4401 (no session) and says so", ()
   assert.equal(conn.status.state === "closed" && conn.status.retryIn, null);
 });
 
+Deno.test("[chat_client] reconnect - within 0.5-1.5 s on 1012 and 1001 (server restarting)", () => {
+  for (const code of [1012, 1001]) {
+    const { conn, clock, sockets, last } = setup(() => 0.5);
+    conn.join("r1", {});
+    last().open();
+    last().drop(code);
+    clock.advance(999);
+    assert.equal(sockets.length, 1, `code ${code}: not before the spread delay`);
+    clock.advance(1);
+    assert.equal(sockets.length, 2, `code ${code}: reconnects after 1 s, not the 2 s backoff`);
+    conn.close();
+  }
+});
+
 Deno.test("[chat_client] rejoin - joins with since = last seq after a reconnect", () => {
   const { conn, clock, last } = setup();
   const got: Message[] = [];
@@ -223,6 +237,28 @@ Deno.test("[chat_client] outbox - resends with the same clientId after reconnect
   assert.deepEqual(conn.pending, []);
   assert.deepEqual(acks, [a, b, offline]);
   conn.close();
+});
+
+Deno.test("[chat_client] unavailable - a failed join or send is tried again in 2 s", () => {
+  const { conn, clock, last } = setup();
+  conn.join("r1", {});
+  last().open();
+  const s = last();
+  s.receive({ type: "error", code: "unavailable", message: "db away", room: "r1" });
+  clock.advance(1999);
+  assert.equal(s.sent.length, 1);
+  clock.advance(1);
+  assert.deepEqual(s.sent.at(-1), { type: "join", room: "r1" });
+  s.receive({ type: "joined", room: "r1", seq: 3, messages: [], presence, hasMore: false });
+  const id = conn.send("r1", { text: "hi" });
+  s.receive({ type: "error", code: "unavailable", message: "db away", room: "r1", clientId: id });
+  assert.deepEqual(conn.pending, [id]);
+  clock.advance(2000);
+  assert.deepEqual(s.sent.slice(-1), [{ type: "join", room: "r1", since: 3 }]);
+  s.receive({ type: "joined", room: "r1", seq: 3, messages: [], presence, hasMore: false });
+  assert.deepEqual(s.sent.at(-1), { type: "send", room: "r1", clientId: id, text: "hi" });
+  conn.close();
+  assert.equal(clock.timers.size, 0);
 });
 
 Deno.test("[chat_client] outbox - a refused send is reported and not retried", () => {

@@ -12,6 +12,8 @@ import { Connection, type ConnectionHost } from "@/lib/connection.ts";
 import { LiveRooms, PAGE } from "@/lib/hub_rooms.ts";
 import { HubPresence } from "@/lib/hub_presence.ts";
 import { log } from "@/lib/log.ts";
+import { StoreUnavailableError } from "@/lib/errors.ts";
+import { withDeadline } from "@/lib/store/shared.ts";
 
 /** Who may join a room; `true` or the error to send. */
 export type JoinPolicy = (
@@ -33,6 +35,13 @@ export interface HubOptions {
   onMessageStored?: StoredHook;
   /** Presence beat interval; a node silent for 3 beats is dropped. Default 2000 ms. */
   beatMs?: number;
+  /**
+   * The longest the hub waits on one store call before answering `unavailable` (a backstop for a
+   * store without bounds of its own; the MongoDB store answers sooner). Default 15 s.
+   */
+  storeTimeoutMs?: number;
+  /** A room task (join, gap refill) running longer stops holding up the room. Default ROOM_TASK_MS. */
+  roomTaskMs?: number;
 }
 
 export interface HubStats {
@@ -71,9 +80,12 @@ export class Hub implements ConnectionHost {
   readonly #presence: HubPresence;
   #unsubscribe?: () => void;
   #closed = false;
+  /** Stored on this node in the current tick, not yet published on the bus. */
+  #outgoing: Message[] = [];
   #busWatch?: ReturnType<typeof setInterval>;
   /** False from a bus outage until this node has caught up on what the bus dropped meanwhile. */
   #busCaughtUp = true;
+  readonly #storeMs: number;
 
   constructor(options: HubOptions) {
     this.store = options.store;
@@ -83,7 +95,8 @@ export class Hub implements ConnectionHost {
     this.canJoin = options.canJoin ?? defaultCanJoin(this.store);
     this.resolveProgram = options.resolveProgram;
     this.onMessageStored = options.onMessageStored;
-    this.#rooms = new LiveRooms(this.store);
+    this.#rooms = new LiveRooms(this.store, { taskMs: options.roomTaskMs });
+    this.#storeMs = options.storeTimeoutMs ?? 15_000;
     this.#presence = new HubPresence({
       node: this.nodeId,
       bus: this.bus,
@@ -133,8 +146,8 @@ export class Hub implements ConnectionHost {
     let sessionConns = this.#bySession.get(session.id);
     if (!sessionConns) this.#bySession.set(session.id, sessionConns = new Set());
     sessionConns.add(conn);
-    // No "ws.open" line: per idle socket it cost memory (~3 KiB of RSS each at 20,000 sockets), and
-    // "ws.close" says when the socket opened (ms) and on which node.
+    // Ids only, built and written at once: nothing is kept per socket for it.
+    log.info("ws.open", { conn: conn.id, user: session.userId, node: this.nodeId });
     socket.addEventListener("message", (e) => conn.receive(e.data));
     socket.addEventListener("close", (e) => {
       log.info("ws.close", {
@@ -155,8 +168,18 @@ export class Hub implements ConnectionHost {
 
   /** Call after every store append on this node: local readers in order, then the other nodes. */
   deliver(message: Message): void {
-    this.bus.publish({ t: "message", message });
+    // Published once per tick: one event per message made BroadcastChannel drop events under load
+    // (a lagging receiver's queue holds 256), and a dropped one waited for the room's next message.
+    if (this.#outgoing.push(message) === 1) setTimeout(() => this.#publishOutgoing(), 0);
     this.#rooms.deliver(message);
+  }
+
+  #publishOutgoing(): void {
+    const messages = this.#outgoing;
+    this.#outgoing = [];
+    this.bus.publish(
+      messages.length === 1 ? { t: "message", message: messages[0] } : { t: "messages", messages },
+    );
   }
 
   presence(room: string): Presence {
@@ -200,9 +223,9 @@ export class Hub implements ConnectionHost {
   async join(conn: Connection, roomId: string, since?: number): Promise<void> {
     let room: Room | null;
     try {
-      room = await this.store.getRoom(roomId);
+      room = await withDeadline(this.store.getRoom(roomId), this.#storeMs, "getRoom");
       if (!room) return conn.error("not_found", "No such room", { room: roomId });
-      const verdict = await this.canJoin(conn.session, room);
+      const verdict = await withDeadline(this.canJoin(conn.session, room), this.#storeMs, "canJoin");
       if (verdict !== true) return conn.error(verdict.code, verdict.message, { room: roomId });
     } catch (err) {
       return this.#failed(conn, err, { room: roomId });
@@ -210,40 +233,77 @@ export class Hub implements ConnectionHost {
     this.#presence.learnVisibility(room);
     const live = this.#rooms.open(roomId);
     const roomLastSeq = room.lastSeq;
-    await this.#rooms.run(live, async () => {
+    await this.#rooms.run(live, async (signal) => {
       if (conn.closing) return;
+      // Overdue (the room's queue moved on without it): answer now, and join no more, since what the
+      // queue delivered meanwhile could be skipped. The client may join again.
+      const overdue = () => this.#failed(conn, new StoreUnavailableError("join timed out"), { room: roomId });
+      signal.addEventListener("abort", overdue, { once: true });
       const replay = since !== undefined;
       let messages: Message[];
       try {
-        messages = await this.store.listMessages(
-          roomId,
-          replay ? { after: since, limit: PAGE } : { limit: LATEST },
+        messages = await withDeadline(
+          this.store.listMessages(roomId, replay ? { after: since, limit: PAGE } : { limit: LATEST }),
+          this.#storeMs,
+          "listMessages",
         );
       } catch (err) {
+        signal.removeEventListener("abort", overdue);
         return this.#failed(conn, err, { room: roomId });
       }
-      if (conn.closing) return;
-      const seq = messages.at(-1)?.seq ?? (replay ? Math.min(since, roomLastSeq) : roomLastSeq);
-      const rejoin = conn.rooms.has(roomId);
+      signal.removeEventListener("abort", overdue);
+      if (conn.closing || signal.aborted) return;
+      // Joined already on this socket: what it was sent is on its way; never send a seq twice.
+      const sent = conn.rooms.get(roomId);
+      const rejoin = sent !== undefined;
+      const fresh = rejoin ? messages.filter((m) => m.seq > sent) : messages;
+      const seq = Math.max(
+        sent ?? 0,
+        messages.at(-1)?.seq ?? (replay ? Math.min(since, roomLastSeq) : roomLastSeq),
+      );
       conn.rooms.set(roomId, seq);
       live.conns.add(conn);
       if (!rejoin) this.#presence.addLocal(roomId, conn.user);
       const hasMore = !replay && messages.length === LATEST && messages[0].seq > 1;
-      conn.frame({ type: "joined", room: roomId, seq, messages, presence: this.presence(roomId), hasMore });
-      // A long absence: the rest of the replay follows as live messages, page by page, in order.
-      let page = messages;
-      while (replay && page.length === PAGE && !conn.closing) {
-        page = await this.store.listMessages(roomId, { after: page[PAGE - 1].seq, limit: PAGE });
-        for (const m of page) {
-          conn.sendMessage(roomId, m.seq, JSON.stringify({ type: "message", room: roomId, message: m }));
+      conn.frame({
+        type: "joined",
+        room: roomId,
+        seq,
+        messages: fresh,
+        presence: this.presence(roomId),
+        hasMore,
+      });
+      try {
+        // A long absence: the rest of the replay follows as live messages, page by page, in order.
+        let page = messages;
+        while (replay && page.length === PAGE && !conn.closing) {
+          const after = page[PAGE - 1].seq;
+          page = await withDeadline(
+            this.store.listMessages(roomId, { after, limit: PAGE }),
+            this.#storeMs,
+            "listMessages",
+          );
+          if (signal.aborted) throw new StoreUnavailableError("join timed out");
+          for (const m of page) {
+            conn.sendMessage(roomId, m.seq, JSON.stringify({ type: "message", room: roomId, message: m }));
+          }
         }
+      } catch (err) {
+        // Half a replay: leave the room, so that the client's next join (with its last seq) is whole.
+        this.leave(conn, roomId);
+        return this.#failed(conn, err, { room: roomId });
       }
       const upTo = conn.rooms.get(roomId) ?? seq;
       // The first reader sets the room's position; otherwise bring the room's other readers up to it.
       if (live.last < 0) live.last = upTo;
-      else if (live.last < upTo) await this.#rooms.refill(live, upTo);
+      else if (live.last < upTo) {
+        await this.#rooms.refill(live, upTo).catch((err) =>
+          // The room's next message refills the gap again (LiveRooms.#inOrder).
+          log.warn("hub.gap_refill_failed", { room: roomId, to: upTo, error: String(err) })
+        );
+      }
       log.info("ws.join", { conn: conn.id, user: conn.user.id, room: roomId, since: since ?? null, seq });
-    });
+    }).catch((err) => this.#failed(conn, err, { room: roomId }));
   }
 
   leave(conn: Connection, roomId: string): void {
@@ -264,18 +324,26 @@ export class Hub implements ConnectionHost {
         program = (await this.resolveProgram?.(content.program, conn.session)) ?? undefined;
         if (!program) return conn.error("not_found", "No such program", { clientId, room });
       }
-      const { message, duplicate } = await this.store.appendMessage({
-        room,
-        kind: program ? "program" : "text",
-        author: conn.user,
-        clientId,
-        ...(program ? { program } : { text: content.text }),
-      });
+      const { message, duplicate } = await withDeadline(
+        this.store.appendMessage({
+          room,
+          kind: program ? "program" : "text",
+          author: conn.user,
+          clientId,
+          ...(program ? { program } : { text: content.text }),
+        }),
+        this.#storeMs,
+        "appendMessage",
+      );
       if (!duplicate) {
         this.deliver(message);
         // Never delays the ack; a failure here must not fail the send.
         Promise.resolve().then(() => this.onMessageStored?.(message))
           .catch((err) => log.warn("hub.after_store", { room, error: String(err) }));
+      } else {
+        // A resend of an append that timed out yet was stored: that first try delivered nothing, and
+        // with no later message in the room no gap would show it. Readers drop a seq they already have.
+        this.deliver(message);
       }
       conn.frame({ type: "ack", clientId, id: message.id, seq: message.seq });
     } catch (err) {
@@ -325,6 +393,8 @@ export class Hub implements ConnectionHost {
     switch (event.t) {
       case "message":
         return this.#rooms.deliver(event.message);
+      case "messages":
+        return event.messages.forEach((message) => this.#rooms.deliver(message));
       case "typing":
         return this.#typingLocal(event.room, event.user);
       case "support":
@@ -376,6 +446,7 @@ export class Hub implements ConnectionHost {
       user: conn.user.id,
       ...where,
       error: unavailable ? "unavailable" : String(err),
+      ...(unavailable ? { why: String((err as Error).message).slice(0, 160) } : {}),
     });
     if (unavailable) conn.error("unavailable", "The database is unavailable; try again shortly", where);
     else conn.error("internal", "Something went wrong on our side", where);

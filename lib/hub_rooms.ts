@@ -17,6 +17,12 @@ export const PAGE = 200;
  * frame ("\n"-separated, SPEC.md). A quiet room's message still leaves on the next tick.
  */
 export const COALESCE_MS = 8;
+/** A frame is sent at once when one more message would take it past this many characters. */
+export const COALESCE_MAX_CHARS = 16 * 1024;
+
+/** A room task (join, refill) running longer than this stops holding up the room's queue. Store calls
+ * have their own, shorter bound (STORE_OP_TIMEOUT_MS); this is the backstop for a task of several. */
+export const ROOM_TASK_MS = 20_000;
 
 export interface LiveRoom {
   id: string;
@@ -29,6 +35,7 @@ export interface LiveRoom {
   /** Serialized messages waiting for the room's next frame, and their seqs. */
   out: string[];
   outSeqs: number[];
+  outChars: number;
   flushTimer?: ReturnType<typeof setTimeout>;
   flushedAt: number;
 }
@@ -42,7 +49,11 @@ export class LiveRooms {
   readonly #rooms = new Map<string, LiveRoom>();
   gapsRefilled = 0;
 
-  constructor(readonly store: Store) {}
+  readonly #taskMs: number;
+
+  constructor(readonly store: Store, { taskMs = ROOM_TASK_MS }: { taskMs?: number } = {}) {
+    this.#taskMs = taskMs;
+  }
 
   get size(): number {
     return this.#rooms.size;
@@ -70,6 +81,7 @@ export class LiveRooms {
           tail: Promise.resolve(),
           out: [],
           outSeqs: [],
+          outChars: 0,
           flushedAt: 0,
         },
       );
@@ -77,11 +89,22 @@ export class LiveRooms {
     return room;
   }
 
-  /** Runs `task` after every task queued before it on this room. */
-  run<T>(room: LiveRoom, task: () => Promise<T> | T): Promise<T> {
+  /**
+   * Runs `task` after every task queued before it on this room. A task that fails, or runs past
+   * `ROOM_TASK_MS` (its signal then aborts), never holds up the tasks behind it.
+   */
+  run<T>(room: LiveRoom, task: (signal: AbortSignal) => Promise<T> | T): Promise<T> {
     room.pending++;
-    const result = room.tail.then(task);
-    room.tail = result.then(() => {}, (err) => {
+    const abort = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const result = room.tail.then(() => {
+      timer = setTimeout(() => abort.abort(), this.#taskMs);
+      return task(abort.signal);
+    }).finally(() => clearTimeout(timer));
+    const overdue = new Promise<void>((resolve) => abort.signal.addEventListener("abort", () => resolve()));
+    room.tail = Promise.race([result, overdue]).then(() => {
+      if (abort.signal.aborted) log.warn("hub.room_task_overdue", { room: room.id, ms: this.#taskMs });
+    }, (err) => {
       log.warn("hub.room_task_failed", { room: room.id, error: String(err) });
     }).finally(() => {
       room.pending--;
@@ -141,8 +164,12 @@ export class LiveRooms {
   #fanout(room: LiveRoom, message: Message): void {
     room.last = message.seq;
     if (room.conns.size === 0) return;
-    room.out.push(JSON.stringify({ type: "message", room: room.id, message }));
+    const raw = JSON.stringify({ type: "message", room: room.id, message });
+    // Big messages go one to a frame: coalescing them would only swell each socket's buffer.
+    if (room.out.length > 0 && room.outChars + raw.length > COALESCE_MAX_CHARS) this.#flush(room);
+    room.out.push(raw);
     room.outSeqs.push(message.seq);
+    room.outChars += raw.length;
     if (room.flushTimer === undefined) {
       const wait = Math.max(0, room.flushedAt + COALESCE_MS - performance.now());
       room.flushTimer = setTimeout(() => this.#flush(room), wait);
@@ -150,7 +177,9 @@ export class LiveRooms {
   }
 
   #flush(room: LiveRoom): void {
+    clearTimeout(room.flushTimer);
     room.flushTimer = undefined;
+    room.outChars = 0;
     room.flushedAt = performance.now();
     const lines = room.out, seqs = room.outSeqs;
     room.out = [];

@@ -9,6 +9,7 @@
  *   deno run -A scripts/soak.ts                      # 60 s, what CI runs (tests/soak_test.ts)
  *   deno run -A scripts/soak.ts --duration=30m       # the long one
  *   options: --processes=3 --clients=12 --rooms=3 --rate=30 (messages a second, all clients)
+ *            --faults=all|none|kill|pause|kill,pause (default all)
  */
 import { startCluster } from "@/tests/support/cluster.ts";
 import { createRoom, fullHistory, guestCookie, OutboxClient, until } from "@/tests/support/outbox_client.ts";
@@ -74,26 +75,34 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     await until(() => clients.every((c) => c.open), 20_000, "every client connected");
     event(`${o.processes} processes, ${o.clients} clients, ${o.rooms} rooms, ${o.rate} msg/s`);
 
-    // The faults, at fixed points of the run.
+    // The faults, at fixed points of each cycle (one cycle per minute; a shorter run is one cycle):
+    // a kill at 30 %, a database pause at 60 %, 3 s long, and in every second cycle 12 s, longer
+    // than the store's bound on a call (so sends are answered `unavailable` and sent again).
+    const cycleMs = Math.min(o.durationMs, 60_000);
     const faults = (async () => {
-      await sleep(o.durationMs * 0.3);
-      if (o.faults?.kill !== false) {
-        const victim = 1 + Math.floor(Math.random() * (o.processes - 1));
-        event(`SIGKILL process ${victim}`);
-        await cluster.kill(victim);
-        urls.splice(0, urls.length, ...cluster.wsUrls());
-        await sleep(3_000);
-        await cluster.restart(victim);
-        urls.splice(0, urls.length, ...cluster.wsUrls());
-        event(`process ${victim} started again`);
+      for (let cycle = 0; (cycle + 1) * cycleMs <= o.durationMs; cycle++) {
+        const at = (share: number) =>
+          sleep(Math.max(0, cycle * cycleMs + cycleMs * share - (Date.now() - started)));
+        await at(0.3);
+        if (o.faults?.kill !== false) {
+          const victim = 1 + Math.floor(Math.random() * (o.processes - 1));
+          event(`SIGKILL process ${victim}`);
+          await cluster.kill(victim);
+          urls.splice(0, urls.length, ...cluster.wsUrls());
+          await sleep(3_000);
+          await cluster.restart(victim);
+          urls.splice(0, urls.length, ...cluster.wsUrls());
+          event(`process ${victim} started again`);
+        }
+        await at(0.6);
+        if (o.faults?.pause === false) continue;
+        const pauseMs = cycle % 2 === 0 ? 3_000 : 12_000;
+        event(`database paused (SIGSTOP) for ${pauseMs / 1000} s`);
+        cluster.db.pause();
+        await sleep(pauseMs);
+        cluster.db.resume();
+        event("database resumed (SIGCONT)");
       }
-      await sleep(Math.max(0, o.durationMs * 0.6 - (Date.now() - started)));
-      if (o.faults?.pause === false) return;
-      event("database paused (SIGSTOP)");
-      cluster.db.pause();
-      await sleep(3_000);
-      cluster.db.resume();
-      event("database resumed (SIGCONT)");
     })();
 
     let sent = 0;
@@ -162,6 +171,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       30_000,
       "every client caught up",
     ).catch(() => {});
+    // Read again: an ack that came during the wait above is for a message stored after the first read.
+    for (const room of rooms) histories.set(room, await fullHistory(cluster.url(0), owner.cookie, room));
 
     let stored = 0, lost = 0, doubled = 0, gaps = 0, undelivered = 0, acked = 0;
     const textSeq = new Map<string, number>();
@@ -205,6 +216,20 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   }
 }
 
+/**
+ * `--faults=`: "all" (the default), "none", or a comma list of "kill" and "pause".
+ *
+ * @example
+ * parseFaults("kill"); // { kill: true, pause: false }
+ */
+export function parseFaults(text: string): { kill: boolean; pause: boolean } {
+  const names = text.split(",").map((s) => s.trim()).filter(Boolean);
+  if (names.includes("all")) return { kill: true, pause: true };
+  const unknown = names.filter((n) => n !== "none" && n !== "kill" && n !== "pause");
+  if (unknown.length) throw new Error(`unknown fault "${unknown[0]}": use all, none, kill, pause`);
+  return { kill: names.includes("kill"), pause: names.includes("pause") };
+}
+
 /** "90s", "5m", "1h" or plain milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
@@ -222,10 +247,7 @@ if (import.meta.main) {
     clients: Number(arg("clients", "12")),
     rooms: Number(arg("rooms", "3")),
     rate: Number(arg("rate", "30")),
-    faults: {
-      kill: arg("faults", "kill,pause").includes("kill"),
-      pause: arg("faults", "kill,pause").includes("pause"),
-    },
+    faults: parseFaults(arg("faults", "all")),
   });
   const { events: _events, ...counts } = result;
   console.log(JSON.stringify(counts));

@@ -78,6 +78,7 @@ const conversation: SupportSummary = {
 /** One sample of every kind; the mapped type makes a new kind in `BusEvent` a compile error here. */
 export const sampleEvents: { [K in BusEvent["t"]]: Extract<BusEvent, { t: K }> } = {
   message: { t: "message", message: card },
+  messages: { t: "messages", messages: [message, card] },
   typing: { t: "typing", room: "r_1", user: alice },
   presence: { t: "presence", node: "n_1", room: "r_1", members: [alice, counselor] },
   beat: { t: "beat", node: "n_1", rooms: ["r_1", "r_2"] },

@@ -12,6 +12,8 @@ import type { Message, PresenceMember, SupportSummary, UserRef } from "@/lib/pro
 
 export type BusEvent =
   | { t: "message"; message: Message }
+  /** Several stored messages at once: a busy node sends what it stored in one tick as one event. */
+  | { t: "messages"; messages: Message[] }
   | { t: "typing"; room: string; user: UserRef }
   /** A node's full local presence for one room; replaces what that node said before. */
   | { t: "presence"; node: string; room: string; members: PresenceMember[] }

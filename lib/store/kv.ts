@@ -87,7 +87,9 @@ export async function openKvStore(path?: string): Promise<Store> {
 
     async getRoom(id) {
       assertStrings({ id });
-      return withSeq((await kv.get<StoredRoom>(["room", id])).value);
+      // One read for both keys: every join starts here.
+      const [room, seq] = await kv.getMany<[StoredRoom, number]>([["room", id], ["roomSeq", id]]);
+      return room.value ? { ...room.value, lastSeq: seq.value ?? 0 } : null;
     },
 
     async getRoomByName(name) {

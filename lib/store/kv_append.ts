@@ -139,9 +139,26 @@ export function kvAppender(kv: Deno.Kv): { append(input: NewMessage): Promise<Ap
     return queue.splice(0, n);
   }
 
+  /**
+   * Stores a batch; when another writer moved one of its rooms' counters first, the batch is split
+   * by room and each half goes again on its own, so one contended room does not hold back (or keep
+   * failing) a commit of many others (isolates share rooms: each holds some of every room's sockets).
+   */
+  async function store(inputs: NewMessage[]): Promise<AppendResult[]> {
+    const rooms = [...new Set(inputs.map((i) => i.room))];
+    if (rooms.length === 1) return await retryAtomic(() => attempt(kv, inputs));
+    const first = await retryAtomic(() => attempt(kv, inputs).then((r) => r ?? null));
+    if (first) return first;
+    const left = new Set(rooms.slice(0, rooms.length >> 1));
+    const halves = [inputs.filter((i) => left.has(i.room)), inputs.filter((i) => !left.has(i.room))];
+    const [a, b] = await Promise.all(halves.map(store));
+    let ia = 0, ib = 0;
+    return inputs.map((i) => left.has(i.room) ? a[ia++] : b[ib++]);
+  }
+
   async function commit(batch: Pending[]): Promise<void> {
     try {
-      const results = await retryAtomic(() => attempt(kv, batch.map((p) => p.input)));
+      const results = await store(batch.map((p) => p.input));
       batch.forEach((p, i) => p.resolve(results[i]));
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);

@@ -5,7 +5,7 @@ import { MongoClient } from "mongodb";
 import { monotonicFactory } from "ulid";
 import { ConfigError, conflict, StoreUnavailableError } from "@/lib/errors.ts";
 import type { Room, Store } from "./types.ts";
-import { assertStrings, withoutUndefined, wrapMethods } from "./shared.ts";
+import { assertStrings, withDeadline, withoutUndefined, wrapMethods } from "./shared.ts";
 import {
   collections,
   createIndexes,
@@ -28,6 +28,17 @@ export interface MongoStore extends Store {
   drop(): Promise<void>;
 }
 
+export interface MongoStoreOptions {
+  /** Longest a store call may take (an append: queue wait included) before StoreUnavailableError. */
+  opTimeoutMs?: number;
+}
+
+/** Long enough for FerretDB under load (appends take up to ~2 s), short enough for a person waiting. */
+export const STORE_OP_TIMEOUT_MS = 8_000;
+
+/** Bulk and lifecycle calls: as long as they take. */
+const UNBOUNDED = new Set(["importMessages", "close", "drop"]);
+
 /** The hosts of a MongoDB URI without credentials, e.g. "db.example.com:27017". */
 function hostsOf(uri: string): string {
   return uri.replace(/^[a-z+]+:\/\//i, "").replace(/^[^@/]*@/, "").split(/[/?]/)[0] || uri;
@@ -46,12 +57,23 @@ function databaseOf(uri: string): string {
  * @example
  * const store = await openMongoStore("mongodb://127.0.0.1:27017/parley");
  */
-export async function openMongoStore(uri: string): Promise<MongoStore> {
+export async function openMongoStore(
+  uri: string,
+  { opTimeoutMs = STORE_OP_TIMEOUT_MS }: MongoStoreOptions = {},
+): Promise<MongoStore> {
   let client: MongoClient;
   try {
     // A short server selection timeout: an unreachable database should fail start-up (and later
     // requests) within seconds, not the driver's default 30 s.
-    client = new MongoClient(uri, { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000 });
+    client = new MongoClient(uri, {
+      serverSelectionTimeoutMS: 3000,
+      connectTimeoutMS: 3000,
+      // The driver's defaults (0) wait forever on a database that accepts but never answers (a
+      // stalled FerretDB, a SIGSTOPped server). Callers get their bound from `opTimeoutMs` below;
+      // these make the driver itself give up the socket and the pool slot too, a little later.
+      socketTimeoutMS: Math.max(30_000, opTimeoutMs * 2),
+      waitQueueTimeoutMS: opTimeoutMs,
+    });
   } catch (error) {
     throw new ConfigError(`invalid MongoDB URI: ${(error as Error).message}`);
   }
@@ -72,7 +94,7 @@ export async function openMongoStore(uri: string): Promise<MongoStore> {
     return doc ? fromRoomDoc(doc, await lastSeqOf(doc)) : null;
   }
 
-  const messages = mongoMessages(c);
+  const messages = mongoMessages(c, { timeoutMs: opTimeoutMs });
   const lastSeqOf = messages.lastSeqOf;
 
   const store: MongoStore = {
@@ -236,10 +258,11 @@ export async function openMongoStore(uri: string): Promise<MongoStore> {
       await db.dropDatabase();
     },
   };
-  // A lost connection surfaces as StoreUnavailableError, so the app answers 503 `unavailable`.
-  return wrapMethods(store, async (call) => {
+  // A lost connection, or a call past its bound, surfaces as StoreUnavailableError, so the app answers
+  // 503 `unavailable` and the hub an `unavailable` error frame.
+  return wrapMethods(store, async (call, name) => {
     try {
-      return await call();
+      return UNBOUNDED.has(name) ? await call() : await withDeadline(call(), opTimeoutMs, name);
     } catch (error) {
       if (!isUnreachable(error)) throw error;
       throw new StoreUnavailableError(`MongoDB is unreachable: ${(error as Error).message}`, {

@@ -10,6 +10,7 @@
  */
 import { monotonicFactory } from "ulid";
 import type { Message } from "@/lib/protocol.ts";
+import { StoreUnavailableError } from "@/lib/errors.ts";
 import type { AppendResult, NewMessage, Store } from "./types.ts";
 import { assertStrings, withoutUndefined } from "./shared.ts";
 import {
@@ -28,8 +29,12 @@ export interface MongoMessages extends Pick<Store, "appendMessage" | "listMessag
   lastSeqOf(doc: RoomDoc): Promise<number>;
 }
 
-/** The message methods of a MongoDB store over `c`. */
-export function mongoMessages(c: Collections): MongoMessages {
+/**
+ * The message methods of a MongoDB store over `c`. An append that has not finished `timeoutMs`
+ * after it was called (queue wait included) fails with StoreUnavailableError; the client resends it
+ * under the same clientId, which stores it at most once.
+ */
+export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): MongoMessages {
   /** The last seq this process stored, per room: a valid first try without a read. */
   const lastStored = new Map<string, number>();
   const queues = new Map<string, Promise<unknown>>();
@@ -39,12 +44,26 @@ export function mongoMessages(c: Collections): MongoMessages {
    * process: racing writers of one process would otherwise collide on every seq (quadratic retries;
    * 200 at once took ~100 s on FerretDB, under 1 s queued). Other processes still race, safely.
    */
-  function serialize<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const run = (queues.get(key) ?? Promise.resolve()).then(task);
-    const tail = run.catch(() => {});
+  function serialize<T>(key: string, task: (expired: () => boolean) => Promise<T>): Promise<T> {
+    let expired = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        expired = true;
+        reject(new StoreUnavailableError(`append to room ${key} did not finish in ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
+    // Past its deadline a task that has not started is skipped (its caller already gave up), and one
+    // still running no longer holds up the queue: a stalled database call delays the tasks behind it
+    // by at most `timeoutMs`, and never a backlog that grows without bound under load. A running task
+    // sees `expired()` and stops before its next call, so late tasks never pile up on a slow database.
+    const run = (queues.get(key) ?? Promise.resolve()).then(() => expired ? deadline : task(() => expired));
+    const result = Promise.race([run, deadline]).finally(() => clearTimeout(timer));
+    const tail = result.then(() => {}, () => {});
+    run.catch(() => {}); // settles after the deadline when it ran late; already reported
     queues.set(key, tail);
     tail.then(() => queues.get(key) === tail && queues.delete(key));
-    return run;
+    return result;
   }
 
   async function byClientId(authorId: string, clientId: string): Promise<Message | null> {
@@ -56,7 +75,8 @@ export function mongoMessages(c: Collections): MongoMessages {
     return (await c.rooms.findOne({ _id: room }, { projection: { seq: 1 } }))?.seq ?? 0;
   }
 
-  async function append(input: NewMessage): Promise<AppendResult> {
+  async function append(input: NewMessage, expired: () => boolean): Promise<AppendResult> {
+    const gaveUp = () => new StoreUnavailableError("append gave up: past its deadline");
     // No lookup of (author, clientId) first: its unique index refuses a repeat, and the duplicate-key
     // path below looks it up then, saving a round trip on every new message.
     let seq = (lastStored.get(input.room) ?? await seqHint(input.room)) + 1;
@@ -75,11 +95,19 @@ export function mongoMessages(c: Collections): MongoMessages {
       try {
         await c.messages.insertOne(doc);
       } catch (error) {
-        // FerretDB's E11000 names no index, so find out which one refused by reading.
+        if (expired()) throw gaveUp();
+        // FerretDB's E11000 names no index. When the hint shows `seq` taken, another writer explains
+        // it: go on from the hint at once. Else look for this clientId; that read scans the whole
+        // collection on FerretDB (no filter pushdown), so it is kept off the common race path. A
+        // repeated clientId is still found: once `seq` reaches the end of the room, the hint is below it.
         if (!isDuplicateKey(error)) throw error;
-        const raced = await byClientId(input.author.id, input.clientId);
-        if (raced) return { message: raced, duplicate: true };
-        seq = Math.max(seq + 1, (await seqHint(input.room)) + 1);
+        const hint = await seqHint(input.room);
+        if (expired()) throw gaveUp();
+        if (hint < seq) {
+          const raced = await byClientId(input.author.id, input.clientId);
+          if (raced) return { message: raced, duplicate: true };
+        }
+        seq = Math.max(seq + 1, hint + 1);
         continue;
       }
       lastStored.set(input.room, seq);
@@ -88,11 +116,20 @@ export function mongoMessages(c: Collections): MongoMessages {
     }
   }
 
+  /**
+   * One read, whatever the room's traffic. (It walked forward from the hint one seq per read, which
+   * never caught up with a busy room when each read cost more than the gap between two appends:
+   * every find on FerretDB scans the collection, and joins then waited until the room went quiet.)
+   */
   async function lastSeqOf(doc: RoomDoc): Promise<number> {
-    let seq = doc.seq ?? 0;
-    while (await c.messages.findOne({ room: doc._id, seq: seq + 1 }, { projection: { _id: 1 } })) seq++;
-    if (seq !== doc.seq) await c.rooms.updateOne({ _id: doc._id }, { $max: { seq } });
-    return seq;
+    const hint = doc.seq ?? 0;
+    const last = await c.messages.findOne({ room: doc._id, seq: { $gt: hint } }, {
+      sort: { seq: -1 },
+      projection: { seq: 1 },
+    });
+    if (!last) return hint;
+    await c.rooms.updateOne({ _id: doc._id }, { $max: { seq: last.seq } });
+    return last.seq;
   }
 
   return {
@@ -100,14 +137,15 @@ export function mongoMessages(c: Collections): MongoMessages {
 
     async appendMessage(input) {
       assertStrings({ room: input.room, authorId: input.author.id, clientId: input.clientId });
-      return await serialize(input.room, () => append(input));
+      return await serialize(input.room, (expired) => append(input, expired));
     },
 
     async importMessages(inputs) {
       if (inputs.length === 0) return 0;
       const room = inputs[0].room;
-      const doc = await c.rooms.findOne({ _id: room });
-      let seq = doc ? await lastSeqOf(doc) : 0;
+      // The hint, not lastSeqOf: probing by (room, seq) scans the collection on FerretDB's SQLite backend,
+      // which made an import quadratic. A hint left low by a crash makes the insert fail, not gap.
+      let seq = await seqHint(room);
       const at = new Date().toISOString();
       // The unique (room, seq) index still refuses a seq taken meanwhile: an import never leaves a gap.
       for (let i = 0; i < inputs.length; i += 5_000) {

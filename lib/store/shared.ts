@@ -1,7 +1,7 @@
 /**
  * Helpers both stores share, so they return identical shapes and page programs the same way.
  */
-import { badRequest, conflict } from "@/lib/errors.ts";
+import { badRequest, conflict, StoreUnavailableError } from "@/lib/errors.ts";
 import type { Program, ProgramQuery, SupportConversation, SupportExpect } from "./types.ts";
 
 /**
@@ -160,15 +160,34 @@ export async function retryAtomic<T>(attempt: () => Promise<T | undefined>): Pro
  */
 export function wrapMethods<T extends object>(
   target: T,
-  around: (call: () => Promise<unknown>) => Promise<unknown>,
+  around: (call: () => Promise<unknown>, name: string) => Promise<unknown>,
 ): T {
   const wrapped = { ...target } as Record<string, unknown>;
   for (const [key, value] of Object.entries(target)) {
     if (typeof value === "function") {
-      wrapped[key] = (...args: unknown[]) => around(() => value.apply(target, args));
+      wrapped[key] = (...args: unknown[]) => around(() => value.apply(target, args), key);
     }
   }
   return wrapped as T;
+}
+
+/**
+ * `work`, or StoreUnavailableError once `ms` have passed (the work itself may still finish later;
+ * its result is then dropped, which is safe for every store call: appends are idempotent by clientId).
+ *
+ * @example
+ * await withDeadline(collection.findOne({ _id: id }), 8_000, "getRoom");
+ */
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new StoreUnavailableError(`the database did not answer ${what} within ${ms} ms`)),
+      ms,
+    );
+  });
+  work.catch(() => {}); // a late failure after the deadline was already reported as unavailable
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**

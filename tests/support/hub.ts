@@ -83,7 +83,14 @@ export function lossyBus(bus: Bus, drop: (event: BusEvent) => boolean): Bus {
     ...bus,
     kind: bus.kind,
     publish: (e) => bus.publish(e),
-    subscribe: (listener) => bus.subscribe((e) => drop(e) ? undefined : listener(e)),
+    // A batch of messages is judged message by message, as if each had come on its own.
+    subscribe: (listener) =>
+      bus.subscribe((e) => {
+        if (e.t !== "messages") return drop(e) ? undefined : listener(e);
+        for (const message of e.messages) {
+          if (!drop({ t: "message", message })) listener({ t: "message", message });
+        }
+      }),
     healthy: () => bus.healthy(),
     close: () => bus.close(),
   };

@@ -13,7 +13,8 @@ export interface OutboxClientOptions {
   rooms: string[];
   /** Delay before reconnecting after a close. Default 100 ms. */
   retryMs?: number;
-  /** A send answered with an error (e.g. `unavailable`) is sent again after this long. Default 500 ms. */
+  /** A send answered with an error (e.g. `unavailable`) is sent again after this long, doubling with
+   * each further error up to 8 s (with jitter). Default 500 ms. */
   retryErrorMs?: number;
   /** A send with no answer at all is sent again after this long on the same socket. Default 10 s. */
   resendMs?: number;
@@ -27,6 +28,8 @@ interface Pending {
   sentAt: number;
   /** Set by an error answer: when to send again. */
   retryAt?: number;
+  /** Error answers so far: each one doubles the wait before the next try (a busy store recovers). */
+  failures?: number;
 }
 
 /** Opens a guest session on `baseUrl` and returns its cookie (`parley_session=…`). */
@@ -65,7 +68,13 @@ export async function fullHistory(baseUrl: string, cookie: string, room: string)
   let before: number | undefined;
   for (;;) {
     const q = before === undefined ? "limit=100" : `limit=100&before=${before}`;
-    const res = await fetch(`${baseUrl}/api/rooms/${room}/messages?${q}`, { headers: { cookie } });
+    let res = await fetch(`${baseUrl}/api/rooms/${room}/messages?${q}`, { headers: { cookie } });
+    // A busy or paused database answers 503 for a while: ask again, for up to a minute.
+    for (let i = 0; res.status === 503 && i < 30; i++) {
+      await res.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      res = await fetch(`${baseUrl}/api/rooms/${room}/messages?${q}`, { headers: { cookie } });
+    }
     if (!res.ok) throw new Error(`GET messages: ${res.status} ${await res.text()}`);
     const page = await res.json() as { messages: Message[]; hasMore: boolean };
     all.unshift(...page.messages);
@@ -92,6 +101,7 @@ export class OutboxClient {
 
   #ws: WebSocket | null = null;
   #joined = new Set<string>();
+  #rejoining = new Set<string>();
   #index: number;
   #stopped = false;
   #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -233,10 +243,31 @@ export class OutboxClient {
       case "error": {
         this.errors.push({ code: frame.code, clientId: frame.clientId });
         const pending = frame.clientId ? this.outbox.get(frame.clientId) : undefined;
-        if (pending) pending.retryAt = Date.now() + (this.options.retryErrorMs ?? 500);
+        if (pending) {
+          pending.failures = (pending.failures ?? 0) + 1;
+          const wait = Math.min(8_000, (this.options.retryErrorMs ?? 500) * 2 ** (pending.failures - 1));
+          pending.retryAt = Date.now() + wait * (0.5 + Math.random());
+        }
+        // A join the store failed (no clientId), or a send the server says is outside the room (a
+        // replay that failed halfway leaves it): join again, with since, after a pause. (A typing
+        // frame's not_joined, before the join is answered, is no reason.)
+        const room = frame.room;
+        const joinFailed = !frame.clientId && (frame.code === "unavailable" || frame.code === "internal");
+        if (room && (joinFailed || (frame.clientId && frame.code === "not_joined"))) this.#rejoin(room);
         break;
       }
     }
+  }
+
+  #rejoin(room: string) {
+    if (this.#rejoining.has(room)) return;
+    this.#rejoining.add(room);
+    this.#joined.delete(room);
+    const ws = this.#ws;
+    this.#later(this.options.retryErrorMs ?? 500, () => {
+      this.#rejoining.delete(room);
+      if (this.#ws === ws) this.#frame({ type: "join", room, since: this.lastSeq(room) });
+    });
   }
 
   /** Sends again what waited too long for its ack (e.g. answered `unavailable` while the DB was away). */
