@@ -31,7 +31,10 @@ export function createApp(s: Services): Hono<AppEnv> {
     serveStatic({
       root: new URL("..", import.meta.url).pathname,
       onFound: (path, c) => {
-        c.header("Cache-Control", path.includes("/build/") ? "public, max-age=31536000, immutable" : "public, max-age=300");
+        c.header(
+          "Cache-Control",
+          path.includes("/build/") ? "public, max-age=31536000, immutable" : "public, max-age=300",
+        );
       },
     }),
   );
@@ -40,7 +43,9 @@ export function createApp(s: Services): Hono<AppEnv> {
 
   const errorResponse = (c: Parameters<Parameters<typeof app.onError>[0]>[1], err: HttpError) => {
     for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-    if (new URL(c.req.url).pathname.startsWith("/api/") || c.req.header("accept")?.includes("application/json")) {
+    if (
+      new URL(c.req.url).pathname.startsWith("/api/") || c.req.header("accept")?.includes("application/json")
+    ) {
       return c.json({ error: { code: err.code, message: err.message } }, err.status as 400);
     }
     return renderPage(c, App, ErrorPage, { status: err.status, message: err.message }, err.status);
@@ -49,7 +54,10 @@ export function createApp(s: Services): Hono<AppEnv> {
   app.onError((err, c) => {
     if (err instanceof HttpError) return errorResponse(c, err);
     if (err.name === "StoreUnavailableError") {
-      return errorResponse(c, new HttpError(503, "unavailable", "The database is unavailable; try again shortly"));
+      return errorResponse(
+        c,
+        new HttpError(503, "unavailable", "The database is unavailable; try again shortly"),
+      );
     }
     log.error("http.error", { path: new URL(c.req.url).pathname, error: String(err?.stack ?? err) });
     return errorResponse(c, new HttpError(500, "internal", "Something went wrong on our side"));

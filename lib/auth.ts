@@ -2,7 +2,7 @@
  * Sessions: an opaque random id in an HttpOnly, SameSite=Lax cookie (Secure over HTTPS), stored in
  * the store so a restart logs nobody out.
  */
-import { getCookie, setCookie, deleteCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { ulid } from "ulid";
 import type { AppContext } from "@/lib/app_env.ts";
 import type { Session, Store } from "@/lib/store/types.ts";

@@ -13,7 +13,9 @@ function write(level: "info" | "warn" | "error", event: string, fields: Record<s
 export const log = {
   /** Silenced with LOG_LEVEL=warn (tests and benchmarks). */
   info: (event: string, fields: Record<string, unknown> = {}) => {
-    if (Deno.env.get("LOG_LEVEL") !== "warn" && Deno.env.get("LOG_LEVEL") !== "error") write("info", event, fields);
+    if (Deno.env.get("LOG_LEVEL") !== "warn" && Deno.env.get("LOG_LEVEL") !== "error") {
+      write("info", event, fields);
+    }
   },
   warn: (event: string, fields: Record<string, unknown> = {}) => {
     if (Deno.env.get("LOG_LEVEL") !== "error") write("warn", event, fields);

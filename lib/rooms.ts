@@ -1,5 +1,5 @@
 /** Rooms: creation rules, who may read and join, and their public JSON shape. */
-import type { Room, Store, Visibility, Session } from "@/lib/store/types.ts";
+import type { Room, Session, Store, Visibility } from "@/lib/store/types.ts";
 import { randomToken } from "@/lib/auth.ts";
 import { badRequest, forbidden, notFound } from "@/lib/errors.ts";
 
@@ -42,9 +42,13 @@ export function toRoomView(room: Room, opts: { withInvite?: boolean; count?: num
 export function normalizeRoomName(raw: string): string {
   const name = raw.trim().replace(/\s+/g, " ");
   if (name.length === 0) throw badRequest("Enter a room name", "bad_name");
-  if ([...name].length > ROOM_NAME_MAX) throw badRequest(`Room names are at most ${ROOM_NAME_MAX} characters`, "bad_name");
+  if ([...name].length > ROOM_NAME_MAX) {
+    throw badRequest(`Room names are at most ${ROOM_NAME_MAX} characters`, "bad_name");
+  }
   // deno-lint-ignore no-control-regex -- control characters are what we refuse
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw badRequest("Room names cannot hold control characters", "bad_name");
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    throw badRequest("Room names cannot hold control characters", "bad_name");
+  }
   return name;
 }
 
@@ -84,6 +88,8 @@ export async function canAccess(store: Store, session: Session | null, room: Roo
 export async function roomForSession(store: Store, session: Session | null, id: string): Promise<Room> {
   const room = await store.getRoom(id);
   if (!room) throw notFound("No such room");
-  if (!(await canAccess(store, session, room))) throw forbidden("This room is private: join it with its invite code");
+  if (!(await canAccess(store, session, room))) {
+    throw forbidden("This room is private: join it with its invite code");
+  }
   return room;
 }

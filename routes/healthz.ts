@@ -13,7 +13,13 @@ export const handler = {
     const busState = bus.healthy() ? "ok" : "unavailable";
     const ok = storeState === "ok" && busState === "ok";
     return c.json(
-      { ok, store: { kind: store.kind, state: storeState }, bus: { kind: bus.kind, state: busState }, node: hub.nodeId, hub: hub.stats() },
+      {
+        ok,
+        store: { kind: store.kind, state: storeState },
+        bus: { kind: bus.kind, state: busState },
+        node: hub.nodeId,
+        hub: hub.stats(),
+      },
       ok ? 200 : 503,
     );
   },

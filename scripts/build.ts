@@ -27,8 +27,16 @@ if (!Deno.args.includes("--manifest-only")) {
   await Deno.writeTextFile(new URL("bundle.deno.json", build), JSON.stringify(bundleConfig));
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
-      "bundle", "--quiet", "--config", "static/build/bundle.deno.json", "--platform", "browser", "--minify",
-      "-o", "static/build/islands.js", "static/build/entry.ts",
+      "bundle",
+      "--quiet",
+      "--config",
+      "static/build/bundle.deno.json",
+      "--platform",
+      "browser",
+      "--minify",
+      "-o",
+      "static/build/islands.js",
+      "static/build/entry.ts",
     ],
     cwd: root,
     stdout: "inherit",

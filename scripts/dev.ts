@@ -20,7 +20,9 @@ const server = new Deno.Command(Deno.execPath(), {
 console.log(`Parley dev server on http://localhost:${port}`);
 
 let timer: ReturnType<typeof setTimeout> | undefined;
-const watcher = Deno.watchFs(["islands", "components", "lib", "routes"].map((d) => new URL(d, root).pathname));
+const watcher = Deno.watchFs(
+  ["islands", "components", "lib", "routes"].map((d) => new URL(d, root).pathname),
+);
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(sig, () => {
     watcher.close();

@@ -13,7 +13,9 @@ async function list(dir: URL, prefix = ""): Promise<string[]> {
 /** The manifest's source and the browser entry's source for the tree at `root`. */
 export async function generateManifest(root: URL): Promise<{ source: string; browserEntry: string }> {
   // Special files (`_app`, `_error`) are imported by lib/app.ts itself; they are not routes.
-  const routes = (await list(new URL("routes/", root))).filter((f) => !f.split("/").some((s) => s.startsWith("_")));
+  const routes = (await list(new URL("routes/", root))).filter((f) =>
+    !f.split("/").some((s) => s.startsWith("_"))
+  );
   const islands = (await list(new URL("islands/", root))).filter((f) => !f.includes("/"));
   const islandName = (f: string) => f.replace(/\.tsx?$/, "");
   const lines = [

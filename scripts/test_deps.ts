@@ -21,7 +21,11 @@ if (!(await has("redis-server"))) missing.push("redis-server");
 if (!(await has("chromium")) && !(await has("/usr/bin/chromium"))) missing.push("chromium");
 if (missing.length > 0) {
   if (!(await has("apt-get"))) {
-    console.error(`parley tests: ${missing.join(" and ")} missing; install them (Debian: apt-get install -y ${missing.join(" ")})`);
+    console.error(
+      `parley tests: ${missing.join(" and ")} missing; install them (Debian: apt-get install -y ${
+        missing.join(" ")
+      })`,
+    );
     Deno.exit(1);
   }
   console.log(`installing ${missing.join(", ")} from Debian's packages…`);

@@ -26,9 +26,36 @@ export interface RoomDoc extends Omit<Room, "id" | "lastSeq"> {
   seq: number;
 }
 
-export interface MessageDoc extends Omit<Message, "id"> {
+/**
+ * `_id` is {@link messageKey}`(room, seq)`: FerretDB 1.24 (SQLite) pushes down no filter but an exact
+ * `_id`, so every read of a message is one such lookup. `id` is the message's public ULID.
+ */
+export interface MessageDoc extends Message {
   _id: string;
   clientId: string;
+}
+
+/**
+ * A lookup aid only, `_id` = {@link clientIdKey}`(authorId, clientId)`: written after its message's
+ * insert succeeded, so it may be missing (a crash in between) but never names an unstored message.
+ */
+export interface ClientIdDoc {
+  _id: string;
+  room: string;
+  seq: number;
+}
+
+/** Wide enough for any room's seq; fixed width keeps a room's keys in seq order. */
+const SEQ_WIDTH = 12;
+
+/** A message's `_id`: unambiguous for any room id, since the seq part has a fixed width. */
+export function messageKey(room: string, seq: number): string {
+  return `${room}:${String(seq).padStart(SEQ_WIDTH, "0")}`;
+}
+
+/** A {@link ClientIdDoc}'s `_id`; the author id is encoded so that it holds no `:`. */
+export function clientIdKey(authorId: string, clientId: string): string {
+  return `${encodeURIComponent(authorId)}:${clientId}`;
 }
 
 export interface MemberDoc {
@@ -59,6 +86,7 @@ export interface ReadMarkDoc {
 export interface Collections {
   rooms: Collection<RoomDoc>;
   messages: Collection<MessageDoc>;
+  clientIds: Collection<ClientIdDoc>;
   members: Collection<MemberDoc>;
   sessions: Collection<SessionDoc>;
   users: Collection<UserDoc>;
@@ -72,6 +100,7 @@ export function collections(db: Db): Collections {
   return {
     rooms: db.collection("rooms"),
     messages: db.collection("messages"),
+    clientIds: db.collection("clientIds"),
     members: db.collection("members"),
     sessions: db.collection("sessions"),
     users: db.collection("users"),
@@ -127,7 +156,7 @@ export function fromRoomDoc(doc: RoomDoc, lastSeq: number): Room {
 
 export function fromMessageDoc(doc: MessageDoc): Message {
   return withoutUndefined({
-    id: doc._id,
+    id: doc.id,
     seq: doc.seq,
     room: doc.room,
     kind: doc.kind,

@@ -7,6 +7,10 @@
  * a duplicate-key error on n proves n is stored — so by induction the seqs of a room are 1…k with
  * no gap and no seq twice, however many processes append at once. A crash between the insert and
  * the `$max` of the hint leaves the hint low, which only costs the next writer a retry.
+ *
+ * Every read is an exact `_id` lookup: FerretDB 1.24 on SQLite pushes down no other filter (not even
+ * `_id: {$in}` or an `_id` range), so any other find scans the whole collection (~0.25 ms per stored
+ * message). A message's `_id` is `messageKey(room, seq)`, and a page is the lookups of its seqs.
  */
 import { monotonicFactory } from "ulid";
 import type { Message } from "@/lib/protocol.ts";
@@ -14,10 +18,12 @@ import { StoreUnavailableError } from "@/lib/errors.ts";
 import type { AppendResult, NewMessage, Store } from "./types.ts";
 import { assertStrings, withoutUndefined } from "./shared.ts";
 import {
+  clientIdKey,
   type Collections,
   fromMessageDoc,
   isDuplicateKey,
   type MessageDoc,
+  messageKey,
   type RoomDoc,
   userRef,
 } from "./mongo_docs.ts";
@@ -25,7 +31,7 @@ import {
 const ulid = monotonicFactory();
 
 export interface MongoMessages extends Pick<Store, "appendMessage" | "listMessages" | "importMessages"> {
-  /** The room's last seq: its hint, then forward over any seqs stored after it. */
+  /** The room's last seq: its hint, then forward over any seqs stored after it (exact lookups). */
   lastSeqOf(doc: RoomDoc): Promise<number>;
 }
 
@@ -66,9 +72,38 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
     return result;
   }
 
+  function messageAt(room: string, seq: number): Promise<MessageDoc | null> {
+    return c.messages.findOne({ _id: messageKey(room, seq) });
+  }
+
+  async function isStored(room: string, seq: number): Promise<boolean> {
+    return (await c.messages.findOne({ _id: messageKey(room, seq) }, { projection: { _id: 1 } })) !== null;
+  }
+
+  /**
+   * The stored message of (author, clientId). Its marker first (one lookup); without one (a crash
+   * between a message and its marker, or another writer in between the two) the indexed field query,
+   * which scans the collection on FerretDB, so correctness never rests on the marker.
+   */
   async function byClientId(authorId: string, clientId: string): Promise<Message | null> {
+    const marker = await c.clientIds.findOne({ _id: clientIdKey(authorId, clientId) });
+    const marked = marker && await messageAt(marker.room, marker.seq);
+    if (marked && marked.author.id === authorId && marked.clientId === clientId) {
+      return fromMessageDoc(marked);
+    }
     const doc = await c.messages.findOne({ "author.id": authorId, clientId });
+    if (doc) await markClientIds([doc]);
     return doc ? fromMessageDoc(doc) : null;
+  }
+
+  /** Best effort: a marker is only a shortcut, and one that exists already names the same message. */
+  async function markClientIds(docs: MessageDoc[]): Promise<void> {
+    const markers = docs.map((d) => ({
+      _id: clientIdKey(d.author.id, d.clientId),
+      room: d.room,
+      seq: d.seq,
+    }));
+    await c.clientIds.insertMany(markers, { ordered: false }).catch(() => {});
   }
 
   async function seqHint(room: string): Promise<number> {
@@ -82,7 +117,8 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
     let seq = (lastStored.get(input.room) ?? await seqHint(input.room)) + 1;
     for (;;) {
       const doc: MessageDoc = withoutUndefined({
-        _id: ulid(),
+        _id: messageKey(input.room, seq),
+        id: ulid(),
         seq,
         room: input.room,
         kind: input.kind,
@@ -96,40 +132,61 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
         await c.messages.insertOne(doc);
       } catch (error) {
         if (expired()) throw gaveUp();
-        // FerretDB's E11000 names no index. When the hint shows `seq` taken, another writer explains
-        // it: go on from the hint at once. Else look for this clientId; that read scans the whole
-        // collection on FerretDB (no filter pushdown), so it is kept off the common race path. A
-        // repeated clientId is still found: once `seq` reaches the end of the room, the hint is below it.
+        // FerretDB's E11000 names no index, so look: when `seq` is stored, it is this message (a
+        // resend) or another writer's, and then go on from the hint. When `seq` is free, the refusal
+        // was this clientId's, stored under another seq. (A message is never deleted.)
         if (!isDuplicateKey(error)) throw error;
-        const hint = await seqHint(input.room);
+        const taken = await messageAt(input.room, seq);
         if (expired()) throw gaveUp();
-        if (hint < seq) {
+        if (taken && taken.author.id === input.author.id && taken.clientId === input.clientId) {
+          return { message: fromMessageDoc(taken), duplicate: true };
+        }
+        if (!taken) {
           const raced = await byClientId(input.author.id, input.clientId);
           if (raced) return { message: raced, duplicate: true };
+          if (expired()) throw gaveUp();
         }
-        seq = Math.max(seq + 1, hint + 1);
+        // A free `seq` with no such clientId found (only if the index lied): try `seq` again, never past it.
+        if (taken) seq = Math.max(seq + 1, await seqHint(input.room) + 1);
         continue;
       }
       lastStored.set(input.room, seq);
-      await c.rooms.updateOne({ _id: input.room }, { $max: { seq } });
+      await Promise.all([c.rooms.updateOne({ _id: input.room }, { $max: { seq } }), markClientIds([doc])]);
       return { message: fromMessageDoc(doc), duplicate: false };
     }
   }
 
   /**
-   * One read, whatever the room's traffic. (It walked forward from the hint one seq per read, which
-   * never caught up with a busy room when each read cost more than the gap between two appends:
-   * every find on FerretDB scans the collection, and joins then waited until the room went quiet.)
+   * Seqs are gap-free, so "seq n is stored" is true up to the end and false after it: one lookup
+   * when the hint is current, else a doubling then a halving search, O(log lag) lookups. (A walk of
+   * one find per seq never caught up with a busy room when each find scanned the collection.)
    */
   async function lastSeqOf(doc: RoomDoc): Promise<number> {
     const hint = doc.seq ?? 0;
-    const last = await c.messages.findOne({ room: doc._id, seq: { $gt: hint } }, {
-      sort: { seq: -1 },
-      projection: { seq: 1 },
-    });
-    if (!last) return hint;
-    await c.rooms.updateOne({ _id: doc._id }, { $max: { seq: last.seq } });
-    return last.seq;
+    if (!(await isStored(doc._id, hint + 1))) return hint;
+    let stored = hint + 1;
+    let missing = stored + 1;
+    for (let step = 1; await isStored(doc._id, missing); step *= 2) {
+      stored = missing;
+      missing = stored + step;
+    }
+    while (missing - stored > 1) {
+      const mid = Math.floor((stored + missing) / 2);
+      if (await isStored(doc._id, mid)) stored = mid;
+      else missing = mid;
+    }
+    await c.rooms.updateOne({ _id: doc._id }, { $max: { seq: stored } });
+    return stored;
+  }
+
+  /** The messages `from`…`to` of a room, in seq order; at most 64 lookups in flight. */
+  async function range(room: string, from: number, to: number): Promise<Message[]> {
+    const docs: (MessageDoc | null)[] = [];
+    for (let start = from; start <= to; start += 64) {
+      const seqs = Array.from({ length: Math.min(64, to - start + 1) }, (_, i) => start + i);
+      docs.push(...await Promise.all(seqs.map((seq) => messageAt(room, seq))));
+    }
+    return docs.filter((doc) => doc !== null).map(fromMessageDoc);
   }
 
   return {
@@ -143,18 +200,18 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
     async importMessages(inputs) {
       if (inputs.length === 0) return 0;
       const room = inputs[0].room;
-      // The hint, not lastSeqOf: probing by (room, seq) scans the collection on FerretDB's SQLite backend,
-      // which made an import quadratic. A hint left low by a crash makes the insert fail, not gap.
-      let seq = await seqHint(room);
+      let seq = await lastSeqOf({ _id: room, seq: await seqHint(room) } as RoomDoc);
       const at = new Date().toISOString();
       // The unique (room, seq) index still refuses a seq taken meanwhile: an import never leaves a gap.
       for (let i = 0; i < inputs.length; i += 5_000) {
         const docs = inputs.slice(i, i + 5_000).map((input): MessageDoc => {
           if (input.room !== room) throw new TypeError("importMessages takes messages of one room");
           assertStrings({ authorId: input.author.id, clientId: input.clientId });
+          seq++;
           return withoutUndefined({
-            _id: ulid(),
-            seq: ++seq,
+            _id: messageKey(room, seq),
+            id: ulid(),
+            seq,
             room,
             kind: input.kind,
             author: userRef(input.author),
@@ -165,7 +222,7 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
           });
         });
         await c.messages.insertMany(docs, { ordered: true });
-        await c.rooms.updateOne({ _id: room }, { $max: { seq } });
+        await Promise.all([c.rooms.updateOne({ _id: room }, { $max: { seq } }), markClientIds(docs)]);
       }
       lastStored.delete(room);
       return inputs.length;
@@ -174,16 +231,15 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
     async listMessages(room, { before, after, limit }) {
       assertStrings({ room });
       if (limit <= 0) return [];
-      const range: { $gt?: number; $lt?: number } = {};
-      if (after !== undefined) range.$gt = Number(after);
-      if (before !== undefined) range.$lt = Number(before);
-      const newest = after === undefined;
-      const filter = Object.keys(range).length ? { room, seq: range } : { room };
-      const docs = await c.messages.find(filter).sort({ seq: newest ? -1 : 1 }).limit(Number(limit))
-        .toArray();
-      const messages = docs.map(fromMessageDoc);
-      // Without `after`: the newest `limit`, returned oldest first.
-      return newest ? messages.reverse() : messages;
+      // The seqs wanted, from the room's last seq; then one `_id` lookup each.
+      const doc = await c.rooms.findOne({ _id: room });
+      const last = await lastSeqOf(doc ?? { _id: room, seq: 0 } as RoomDoc);
+      const to = Math.min(last, before === undefined ? last : Math.ceil(Number(before)) - 1);
+      const from = after === undefined
+        ? Math.max(1, to - Math.floor(Number(limit)) + 1)
+        : Math.max(1, Math.floor(Number(after)) + 1);
+      // With `after`: the oldest `limit` after it; without: the newest `limit` before `before`.
+      return await range(room, from, Math.min(to, from + Math.floor(Number(limit)) - 1));
     },
   };
 }

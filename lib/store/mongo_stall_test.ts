@@ -32,6 +32,7 @@ function memoryCollections(hang: number) {
       },
       findOne: () => Promise.resolve(null),
     },
+    clientIds: { insertMany: () => Promise.resolve({}) },
     rooms: {
       findOne: () => Promise.resolve({ seq }),
       updateOne: (_filter: unknown, update: { $max: { seq: number } }) => {

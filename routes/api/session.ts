@@ -5,7 +5,10 @@ import { readJson } from "@/lib/http.ts";
 import { guestLimiter } from "@/lib/guest_limit.ts";
 
 const body = z.object({
-  nickname: z.string().trim().min(1, "Enter a nickname").refine((s) => [...s].length <= 32, "Nicknames are at most 32 characters"),
+  nickname: z.string().trim().min(1, "Enter a nickname").refine(
+    (s) => [...s].length <= 32,
+    "Nicknames are at most 32 characters",
+  ),
 });
 
 export const handler = {

@@ -8,7 +8,9 @@ function intParam(c: AppContext, name: string, fallback: number | undefined, min
   const raw = c.req.query(name);
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw badRequest(`${name} must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw badRequest(`${name} must be a whole number from ${min} to ${max}`);
+  }
   return n;
 }
 
