@@ -23,12 +23,13 @@ export interface FerretDB {
   stopSync(): void;
 }
 
-/** Where the binary lives: `$FERRETDB_BIN`, else `$XDG_CACHE_HOME` (or `~/.cache`)`/parley/bin/ferretdb`. */
+/** Where the binary lives: `$FERRETDB_BIN`, else under `$XDG_CACHE_HOME` (or `~/.cache`)`/parley/bin/`. */
 export function ferretdbBinPath(): string {
   const explicit = Deno.env.get("FERRETDB_BIN");
   if (explicit) return explicit;
   const cache = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? "."}/.cache`;
-  return `${cache}/parley/bin/ferretdb`;
+  // The name says which local patch is in the build, so an older unpatched binary is rebuilt.
+  return `${cache}/parley/bin/ferretdb-${FERRETDB_VERSION}-idx`;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -71,6 +72,7 @@ async function buildFerretDB(bin: string): Promise<void> {
     await run("cp", ["-r", dir, src]);
     await run("chmod", ["-R", "u+w", src]);
     await Deno.writeTextFile(`${src}/build/version/version.txt`, FERRETDB_VERSION);
+    await patchIdLookup(`${src}/internal/backends/sqlite/metadata/metadata.go`);
     await Deno.mkdir(bin.slice(0, bin.lastIndexOf("/")) || ".", { recursive: true });
     await run("go", ["build", "-o", bin, "./cmd/ferretdb"], {
       cwd: src,
@@ -79,6 +81,22 @@ async function buildFerretDB(bin: string): Promise<void> {
   } finally {
     await Deno.remove(work, { recursive: true }).catch(() => {});
   }
+}
+
+/**
+ * FerretDB 1.24's SQLite backend writes its `_id` lookups as `_ferretdb_sjson->'$._id'` while its
+ * `_id` index is on `_ferretdb_sjson->"_id"`; SQLite does not see those as one expression, so every
+ * lookup scans the table (EXPLAIN QUERY PLAN says SCAN). Spelling the lookup `->'_id'` lets SQLite use
+ * the index (SEARCH … USING INDEX), which keeps message reads flat as history grows. Test and
+ * benchmark infrastructure only: Parley itself is an ordinary MongoDB client.
+ */
+async function patchIdLookup(file: string): Promise<void> {
+  const source = await Deno.readTextFile(file);
+  const patched = source.replace(`->'$._id'"`, `->'_id'"`);
+  if (patched === source) {
+    throw new Error(`FerretDB patch did not apply: no _id lookup expression in ${file}`);
+  }
+  await Deno.writeTextFile(file, patched);
 }
 
 /**
