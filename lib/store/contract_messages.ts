@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { Store } from "./types.ts";
+import { toSnapshot } from "@/lib/programs.ts";
 import {
   type ContractOptions,
   type ContractTest,
@@ -67,15 +68,7 @@ export function registerMessageContract(test: ContractTest, options: ContractOpt
   test("appendMessage - stores program cards and system messages as given", async (store) => {
     const room = (await createPublic(store)).id;
     const p = randomProgram();
-    const snapshot = {
-      id: p.id,
-      title: p.title,
-      startsAt: p.startsAt,
-      endsAt: p.endsAt,
-      price: p.price,
-      currency: p.currency,
-      url: p.url,
-    };
+    const snapshot = toSnapshot(p);
     const card = await store.appendMessage(
       randomMessage(room, randomUserRef("counselor"), {
         kind: "program",

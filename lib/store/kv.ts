@@ -11,18 +11,23 @@
  *   ["program", id] ["support", room] ["supportByUser", userId] → room
  *   ["readMark", room, readerId] → number
  */
-import { monotonicFactory } from "ulid";
 import type { Message } from "@/lib/protocol.ts";
 import { conflict } from "@/lib/errors.ts";
 import type { AppendResult, NewMessage, NewRoom, Room, Session, Store, User } from "./types.ts";
-import { assertStrings, isLocked, retryAtomic, withoutUndefined, wrapMethods } from "./shared.ts";
+import {
+  assertStrings,
+  isLocked,
+  newRoomRecord,
+  retryAtomic,
+  withoutUndefined,
+  wrapMethods,
+} from "./shared.ts";
 import { kvProgramsAndSupport } from "./kv_programs.ts";
 import { importKvMessages, kvAppender } from "./kv_append.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
 /** Increasing within a process, so rooms made in the same millisecond still list in order. */
-const ulid = monotonicFactory();
 
 /**
  * Opens the Deno KV store at `path` (":memory:" for tests; none on Deno Deploy).
@@ -63,14 +68,7 @@ export async function openKvStore(path?: string): Promise<Store> {
 
     async createRoom(input: NewRoom): Promise<Room> {
       assertStrings({ name: input.name, ownerId: input.ownerId });
-      const room: StoredRoom = withoutUndefined({
-        id: ulid(),
-        name: input.name,
-        visibility: input.visibility,
-        inviteCode: input.inviteCode,
-        ownerId: input.ownerId,
-        createdAt: new Date().toISOString(),
-      });
+      const room: StoredRoom = newRoomRecord(input);
       const op = kv.atomic().check({ key: ["room", room.id], versionstamp: null }).set(
         ["room", room.id],
         room,

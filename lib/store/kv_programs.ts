@@ -4,7 +4,7 @@
  * from the search text at all.
  */
 import type { SupportState } from "@/lib/protocol.ts";
-import type { Program, ProgramPage, ProgramQuery, Store, SupportConversation } from "./types.ts";
+import type { Program, ProgramPage, ProgramQuery, SupportConversation } from "./types.ts";
 import {
   assertStrings,
   decodeCursor,
@@ -14,25 +14,15 @@ import {
   pageLimit,
   programChanged,
   programOrder,
+  type ProgramsAndSupport,
   retryAtomic,
   supportChanged,
   timeMs,
   withoutUndefined,
 } from "./shared.ts";
 
-type Part = Pick<
-  Store,
-  | "upsertProgram"
-  | "getProgram"
-  | "searchPrograms"
-  | "getOrCreateSupport"
-  | "getSupport"
-  | "listSupport"
-  | "updateSupport"
->;
-
 /** The program and support methods of a KV store over `kv`. */
-export function kvProgramsAndSupport(kv: Deno.Kv): Part {
+export function kvProgramsAndSupport(kv: Deno.Kv): ProgramsAndSupport {
   return {
     async upsertProgram(program) {
       assertStrings({ id: program.id });

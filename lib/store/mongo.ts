@@ -2,10 +2,9 @@
  * The store on MongoDB (or a compatible server such as FerretDB), with the official driver.
  */
 import { MongoClient } from "mongodb";
-import { monotonicFactory } from "ulid";
 import { ConfigError, conflict, StoreUnavailableError } from "@/lib/errors.ts";
 import type { Room, Store } from "./types.ts";
-import { assertStrings, withDeadline, withoutUndefined, wrapMethods } from "./shared.ts";
+import { assertStrings, newRoomRecord, withDeadline, withoutUndefined, wrapMethods } from "./shared.ts";
 import {
   collections,
   createIndexes,
@@ -21,7 +20,6 @@ import { mongoProgramsAndSupport } from "./mongo_programs.ts";
 import { mongoMessages } from "./mongo_messages.ts";
 
 /** Increasing within a process, so rooms made in the same millisecond still list in order. */
-const ulid = monotonicFactory();
 
 /** A Store on MongoDB, plus `drop()` (deletes the whole database; for tests). */
 export interface MongoStore extends Store {
@@ -102,15 +100,7 @@ export async function openMongoStore(
 
     async createRoom(input) {
       assertStrings({ name: input.name, ownerId: input.ownerId });
-      const room: Room = withoutUndefined({
-        id: ulid(),
-        name: input.name,
-        visibility: input.visibility,
-        inviteCode: input.inviteCode,
-        ownerId: input.ownerId,
-        createdAt: new Date().toISOString(),
-        lastSeq: 0,
-      });
+      const room: Room = { ...newRoomRecord(input), lastSeq: 0 };
       try {
         await c.rooms.insertOne(roomDoc(room));
       } catch (error) {

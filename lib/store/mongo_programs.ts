@@ -4,7 +4,7 @@
  */
 import type { Filter } from "mongodb";
 import type { SupportState } from "@/lib/protocol.ts";
-import { escapeRegExp, type ProgramQuery, type Store } from "./types.ts";
+import { escapeRegExp, type ProgramQuery } from "./types.ts";
 import {
   assertStrings,
   decodeCursor,
@@ -12,6 +12,7 @@ import {
   pageLimit,
   programChanged,
   programOrder,
+  type ProgramsAndSupport,
   withoutUndefined,
 } from "./shared.ts";
 import {
@@ -25,17 +26,6 @@ import {
   supportDoc,
 } from "./mongo_docs.ts";
 import { mongoUpdateSupport } from "./mongo_support.ts";
-
-type Part = Pick<
-  Store,
-  | "upsertProgram"
-  | "getProgram"
-  | "searchPrograms"
-  | "getOrCreateSupport"
-  | "getSupport"
-  | "listSupport"
-  | "updateSupport"
->;
 
 function programFilter(query: ProgramQuery): Filter<ProgramDoc> {
   const and: Filter<ProgramDoc>[] = [];
@@ -62,7 +52,7 @@ function programFilter(query: ProgramQuery): Filter<ProgramDoc> {
 }
 
 /** The program and support methods of a MongoDB store over `c`. */
-export function mongoProgramsAndSupport(c: Collections): Part {
+export function mongoProgramsAndSupport(c: Collections): ProgramsAndSupport {
   async function supportOf(userId: string) {
     const doc = await c.support.findOne({ "user.id": userId });
     return doc ? fromSupportDoc(doc) : null;

@@ -1,8 +1,19 @@
 /**
  * Helpers both stores share, so they return identical shapes and page programs the same way.
  */
+import { monotonicFactory } from "ulid";
 import { badRequest, conflict, StoreUnavailableError } from "@/lib/errors.ts";
-import type { Program, ProgramQuery, SupportConversation, SupportExpect } from "./types.ts";
+import type {
+  NewRoom,
+  Program,
+  ProgramQuery,
+  Room,
+  Store,
+  SupportConversation,
+  SupportExpect,
+} from "./types.ts";
+
+const ulid = monotonicFactory();
 
 /**
  * Throws a TypeError unless every value is a string: ids reach queries, and a non-string (an object
@@ -205,4 +216,33 @@ export function meetsSupportExpect(conversation: SupportConversation, expect?: S
 /** What `updateSupport` throws when its precondition no longer holds. */
 export function supportChanged(): Error {
   return conflict("The conversation changed in the meantime", "support_changed");
+}
+
+/** The programs and support half of a store, which each implementation builds in its own module. */
+export type ProgramsAndSupport = Pick<
+  Store,
+  | "upsertProgram"
+  | "getProgram"
+  | "searchPrograms"
+  | "getOrCreateSupport"
+  | "getSupport"
+  | "listSupport"
+  | "updateSupport"
+>;
+
+/**
+ * A new room's record, the same in both stores (the store adds how it tracks `lastSeq`).
+ *
+ * @example
+ * const room = newRoomRecord({ name: "general", visibility: "public", ownerId: "u1" });
+ */
+export function newRoomRecord(input: NewRoom): Omit<Room, "lastSeq"> {
+  return withoutUndefined({
+    id: ulid(),
+    name: input.name,
+    visibility: input.visibility,
+    inviteCode: input.inviteCode,
+    ownerId: input.ownerId,
+    createdAt: new Date().toISOString(),
+  });
 }
