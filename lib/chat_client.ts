@@ -18,12 +18,17 @@ interface RoomState {
   handlers: RoomHandlers;
   lastSeq: number;
   joinedOnce: boolean;
+  /** Joined on the current socket: sends go out at once; before, they wait for `joined`. */
+  joined: boolean;
   lastTyping: number;
 }
 
 const TYPING_EVERY_MS = 2500;
 const NO_RETRY_CODES = new Set([4401, 4403, 4030]);
 const ROOM_RETRY_MS = 2_000;
+
+/** Answers to a send that are worth another try once the room is joined again. */
+export const RETRIED_CODES: ReadonlySet<string> = new Set(["unavailable", "not_joined"]);
 
 /**
  * @example
@@ -83,6 +88,7 @@ export class ChatConnection {
       handlers,
       lastSeq: Math.max(known?.lastSeq ?? 0, since ?? 0),
       joinedOnce: known?.joinedOnce ?? since !== undefined,
+      joined: false,
       lastTyping: -Infinity,
     };
     this.#rooms.set(room, state);
@@ -99,7 +105,9 @@ export class ChatConnection {
   /** Queues a message; returns its clientId. It is (re)sent until acknowledged or refused. */
   send(room: string, body: { text: string } | { program: string }): string {
     const frame = this.#outbox.add(room, body, crypto.randomUUID());
-    this.#raw(frame);
+    // Before the room is joined the server would refuse it; `joined` sends the outbox.
+    const state = this.#rooms.get(room);
+    if (!state || state.joined) this.#raw(frame);
     return frame.clientId;
   }
 
@@ -107,7 +115,7 @@ export class ChatConnection {
   typing(room: string): void {
     const state = this.#rooms.get(room);
     const now = this.#opts.clock.now();
-    if (!state || now - state.lastTyping < TYPING_EVERY_MS) return;
+    if (!state?.joined || now - state.lastTyping < TYPING_EVERY_MS) return;
     state.lastTyping = now;
     this.#raw({ type: "typing", room });
   }
@@ -149,6 +157,7 @@ export class ChatConnection {
   }
 
   #sendJoin(room: string, state: RoomState): void {
+    state.joined = false;
     this.#raw(state.joinedOnce ? { type: "join", room, since: state.lastSeq } : { type: "join", room });
   }
 
@@ -187,6 +196,7 @@ export class ChatConnection {
         const fresh = frame.messages.filter((m) => !rejoin || m.seq > state.lastSeq);
         state.lastSeq = Math.max(rejoin ? state.lastSeq : 0, frame.seq ?? 0, ...fresh.map((m) => m.seq));
         state.joinedOnce = true;
+        state.joined = true;
         state.handlers.joined?.({ ...frame, messages: fresh }, rejoin);
         // Sends are retried only once the room is joined again: the server refuses them before.
         for (const f of this.#outbox.inRoom(frame.room)) this.#raw(f);
@@ -213,12 +223,24 @@ export class ChatConnection {
         return;
       case "error": {
         const sent = frame.clientId ? this.#outbox.get(frame.clientId) : undefined;
-        // A refused send is not retried; "unavailable" (store down) is worth another try later.
-        if (sent && frame.code !== "unavailable") this.#outbox.settle(frame.clientId!);
+        const retried = RETRIED_CODES.has(frame.code);
+        // A refused send is not retried; the store being away, or a room the server no longer has
+        // this socket in, is worth another try once the room is joined again.
+        if (sent && !retried) this.#outbox.settle(frame.clientId!);
         const room = sent?.room ?? frame.room;
-        const targets = room ? [this.#rooms.get(room)] : [...this.#rooms.values()];
+        const state = room ? this.#rooms.get(room) : undefined;
+        const targets = room ? [state] : [...this.#rooms.values()];
         for (const t of targets) t?.handlers.error?.(frame.code, frame.message, frame.clientId);
-        if (frame.code === "unavailable" && room) this.#retryRoom(room);
+        if (room && retried) {
+          if (state) state.joined = false;
+          this.#retryRoom(room);
+        } else if (room && !frame.clientId && (frame.code === "forbidden" || frame.code === "not_found")) {
+          // The join itself was refused: what waits to be sent there never will be.
+          for (const f of this.#outbox.inRoom(room)) {
+            this.#outbox.settle(f.clientId);
+            state?.handlers.error?.(frame.code, frame.message, f.clientId);
+          }
+        }
         return;
       }
     }
@@ -228,6 +250,7 @@ export class ChatConnection {
     if (socket !== this.#socket) return;
     this.#socket = null;
     this.#clearTimers();
+    for (const state of this.#rooms.values()) state.joined = false;
     if (this.#stopped) return;
     if (NO_RETRY_CODES.has(code)) {
       this.#stopped = true;

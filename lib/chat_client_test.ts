@@ -273,6 +273,55 @@ Deno.test("[chat_client] outbox - a refused send is reported and not retried", (
   conn.close();
 });
 
+Deno.test("[chat_client] outbox - a send before the room is joined waits for `joined`", () => {
+  const { conn, last } = setup();
+  conn.join("r1", {});
+  last().open();
+  const id = conn.send("r1", { text: "typed at once" });
+  conn.typing("r1");
+  assert.deepEqual(last().sent, [{ type: "join", room: "r1" }]);
+  last().receive({ type: "joined", room: "r1", seq: 0, messages: [], presence, hasMore: false });
+  assert.deepEqual(last().sent.slice(1), [{ type: "send", room: "r1", clientId: id, text: "typed at once" }]);
+  conn.close();
+});
+
+Deno.test("[chat_client] outbox - `not_joined` joins again and resends, and tells the reader nothing", () => {
+  const { conn, clock, last } = setup();
+  const errors: string[] = [];
+  conn.join("r1", { error: (code) => errors.push(code) });
+  last().open();
+  last().receive({ type: "joined", room: "r1", seq: 4, messages: [], presence, hasMore: false });
+  const id = conn.send("r1", { text: "hi" });
+  last().receive({
+    type: "error",
+    code: "not_joined",
+    message: "Join the room first",
+    room: "r1",
+    clientId: id,
+  });
+  assert.deepEqual(conn.pending, [id]);
+  conn.send("r1", { text: "held back" });
+  assert.equal(last().sent.length, 2, "nothing more goes out until the room is joined again");
+  clock.advance(2000);
+  assert.deepEqual(last().sent.at(-1), { type: "join", room: "r1", since: 4 });
+  last().receive({ type: "joined", room: "r1", seq: 4, messages: [], presence, hasMore: false });
+  assert.deepEqual(last().sent.slice(-2).map((f) => f.text), ["hi", "held back"]);
+  assert.deepEqual(errors, ["not_joined"]);
+  conn.close();
+});
+
+Deno.test("[chat_client] outbox - a refused join fails the sends waiting for it", () => {
+  const { conn, last } = setup();
+  const errors: string[] = [];
+  conn.join("secret", { error: (code, _m, clientId) => errors.push(`${code}:${clientId ?? "-"}`) });
+  last().open();
+  const id = conn.send("secret", { text: "let me in" });
+  last().receive({ type: "error", code: "forbidden", message: "Members only", room: "secret" });
+  assert.deepEqual(errors, ["forbidden:-", `forbidden:${id}`]);
+  assert.deepEqual(conn.pending, []);
+  conn.close();
+});
+
 Deno.test("[chat_client] frames - splits coalesced frames on newlines and skips bad lines", () => {
   const { conn, last } = setup();
   const got: number[] = [];
@@ -309,6 +358,7 @@ Deno.test("[chat_client] typing - throttled to one frame per 2.5 s", () => {
   const { conn, clock, last } = setup();
   conn.join("r1", {});
   last().open();
+  last().receive({ type: "joined", room: "r1", seq: 0, messages: [], presence, hasMore: false });
   conn.typing("r1");
   conn.typing("r1");
   clock.advance(2500);

@@ -61,6 +61,8 @@ export class Connection {
   /** Made on first use: most sockets of a big room only read, and each idle socket's bytes count. */
   #rate?: RateLimiter;
   #lastTyping?: Map<string, number>;
+  /** Joins not yet answered, by room (made on first use: most sockets never need it). */
+  #joining?: Map<string, Promise<void>>;
 
   constructor(readonly host: ConnectionHost, readonly socket: WebSocket, readonly session: Session) {
     this.user = { id: session.userId, name: session.name, role: session.role };
@@ -155,10 +157,11 @@ export class Connection {
         this.frame({ type: "pong" });
         return;
       case "join":
-        return await this.host.join(this, frame.room, frame.since);
+        return await this.#join(frame.room, frame.since);
       case "leave":
         return this.host.leave(this, frame.room);
       case "typing": {
+        await this.#joining?.get(frame.room);
         if (!this.rooms.has(frame.room)) {
           return this.error("not_joined", "Join the room first", { room: frame.room });
         }
@@ -173,8 +176,20 @@ export class Connection {
     }
   }
 
+  /** A join in progress; frames for its room that follow it wait for it, as the client sent them. */
+  async #join(room: string, since?: number): Promise<void> {
+    const joining = this.host.join(this, room, since);
+    (this.#joining ??= new Map()).set(room, joining);
+    try {
+      await joining;
+    } finally {
+      if (this.#joining.get(room) === joining) this.#joining.delete(room);
+    }
+  }
+
   async #send(room: string, clientId: string, text?: string, program?: string): Promise<void> {
     const refuse = (code: ErrorCode, message: string) => this.error(code, message, { clientId, room });
+    await this.#joining?.get(room);
     if (!this.rooms.has(room)) return refuse("not_joined", "Join the room first");
     if ((text === undefined) === (program === undefined)) {
       return refuse("bad_frame", "Send either text or program");

@@ -252,6 +252,25 @@ Deno.test("[hub] frames - bad frames get an error and the socket stays open", as
   }
 });
 
+Deno.test("[hub] join - a send right behind a join on one socket waits for it, not refused", async () => {
+  const c = await cluster();
+  try {
+    const room = await c.store.createRoom({ name: "eager", visibility: "public", ownerId: "u0" });
+    const s = c.connect(c.a);
+    // Written back to back, as a client does that pipelines its first message behind the join.
+    s.client({ type: "join", room: room.id });
+    s.client({ type: "send", room: room.id, clientId: "first", text: "at once" });
+    s.client({ type: "typing", room: room.id });
+    const ack = await s.next((f) => f.type === "ack" && f.clientId === "first");
+    assert.equal(ack.seq, 1);
+    await tick(30);
+    assert.deepEqual(s.frames.filter((f) => f.type === "error"), []);
+    assert.deepEqual((await c.store.listMessages(room.id, { limit: 10 })).map((m) => m.text), ["at once"]);
+  } finally {
+    await c.close();
+  }
+});
+
 Deno.test("[hub] typing, support, endSession - reach the right sockets on every node", async () => {
   const c = await cluster();
   try {

@@ -5,7 +5,13 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ErrorCode, Message, Presence, UserRef } from "@/lib/protocol.ts";
-import { type ConnectionStatus, diffMembers, mergeMessages, sharedConnection } from "@/lib/chat_client.ts";
+import {
+  type ConnectionStatus,
+  diffMembers,
+  mergeMessages,
+  RETRIED_CODES,
+  sharedConnection,
+} from "@/lib/chat_client.ts";
 import { errorText, olderMessages } from "@/lib/api_client.ts";
 import type { Notice, PendingMessage } from "@/components/MessageList.tsx";
 
@@ -89,8 +95,10 @@ export function useChatRoom(
       ack: (clientId, id) =>
         setPending((old) => old.map((p) => (p.clientId === clientId ? { ...p, id } : p))),
       error: (code, message, clientId) => {
+        // The connection joins again and resends on its own; nothing for the reader to do.
+        if (code === "not_joined") return;
         const text = ERROR_TEXT[code] ?? message;
-        if (clientId && code !== "unavailable") {
+        if (clientId && !RETRIED_CODES.has(code)) {
           setPending((old) => old.map((p) => (p.clientId === clientId ? { ...p, error: text } : p)));
         }
         setError(text);

@@ -14,6 +14,8 @@ type Lines = Record<string, SupportSummary>;
 
 export function useQueue(me: UserRef, initial: SupportSummary[], alerter: Alerter) {
   const [lines, setLines] = useState<Lines>(() => Object.fromEntries(initial.map((l) => [l.room, l])));
+  // The lines as last set, so that a push merges into the newest state and alerts outside the setter.
+  const linesRef = useRef(lines);
   const [viewing, setViewing] = useState<string | undefined>();
   const [status, setStatus] = useState<ConnectionStatus>({ state: "connecting" });
   const viewingRef = useRef<string | undefined>();
@@ -28,20 +30,31 @@ export function useQueue(me: UserRef, initial: SupportSummary[], alerter: Alerte
     }, 300) as unknown as number;
   }
 
+  function commit(next: Lines) {
+    linesRef.current = next;
+    setLines(next);
+  }
+
   function apply(pushed: SupportSummary[], exact = false) {
-    setLines((old) => {
-      const next = { ...old };
-      for (const line of pushed) {
-        const held = old[line.room];
-        const ctx = { me, viewing: viewingRef.current };
-        // A refetch carries this counselor's exact counts; a push only the one in charge's.
-        next[line.room] = exact
-          ? { ...line, unread: ctx.viewing === line.room ? 0 : line.unread }
-          : mergeLine(held, line, ctx);
-        if (isNewWaiting(held, next[line.room])) alerter.newChat(line.user.name);
-      }
-      return next;
-    });
+    const old = linesRef.current;
+    const next = { ...old };
+    const arrived: string[] = [];
+    for (const line of pushed) {
+      const held = old[line.room];
+      const ctx = { me, viewing: viewingRef.current };
+      // A refetch carries this counselor's exact counts; a push only the one in charge's.
+      next[line.room] = exact
+        ? { ...line, unread: ctx.viewing === line.room ? 0 : line.unread }
+        : mergeLine(held, line, ctx);
+      if (isNewWaiting(held, next[line.room])) arrived.push(line.user.name);
+    }
+    commit(next);
+    // After the lines are set: an alert that fails (no audio device) must not lose a line.
+    for (const name of arrived) {
+      try {
+        alerter.newChat(name);
+      } catch { /* the title and the queue still show it */ }
+    }
   }
 
   /** Refetches the whole queue with this counselor's exact counts. */
@@ -79,9 +92,9 @@ export function useQueue(me: UserRef, initial: SupportSummary[], alerter: Alerte
     view(room: string | undefined) {
       setViewing(room);
       viewingRef.current = room;
-      const line = room ? lines[room] : undefined;
+      const line = room ? linesRef.current[room] : undefined;
       if (!room || !line) return;
-      setLines((old) => ({ ...old, [room]: { ...old[room], unread: 0 } }));
+      commit({ ...linesRef.current, [room]: { ...linesRef.current[room], unread: 0 } });
       if (line.lastMessage) markRead(room, line.lastMessage.seq);
     },
     refresh,

@@ -27,7 +27,17 @@ import { importKvMessages, kvAppender } from "./kv_append.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
-/** Increasing within a process, so rooms made in the same millisecond still list in order. */
+/** Opens the KV file, again while another isolate opening it at the same moment holds its lock. */
+async function openKvFile(path?: string): Promise<Deno.Kv> {
+  for (let i = 0;; i++) {
+    try {
+      return await Deno.openKv(path);
+    } catch (error) {
+      if (!isLocked(error) || i >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+    }
+  }
+}
 
 /**
  * Opens the Deno KV store at `path` (":memory:" for tests; none on Deno Deploy).
@@ -36,7 +46,7 @@ type StoredRoom = Omit<Room, "lastSeq">;
  * const store = await openKvStore(":memory:");
  */
 export async function openKvStore(path?: string): Promise<Store> {
-  const kv = await Deno.openKv(path);
+  const kv = await openKvFile(path);
   const appender = kvAppender(kv);
 
   async function withSeq(room: StoredRoom | null): Promise<Room | null> {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { startServer } from "@/tests/support/server.ts";
+import { withServer } from "@/tests/support/server.ts";
 import { newPage, withBrowser } from "@/tests/support/browser.ts";
 import { sharedFerretDB } from "@/tests/support/ferretdb.ts";
 
@@ -127,12 +127,9 @@ for (const kind of ["kv", "mongo"] as const) {
       if (kind === "mongo") {
         env.MONGODB_URI = `${(await ferret.get()).replace(/\/$/, "")}/parley_browser_${unique("db")}`;
       }
-      const server = await startServer({ env });
-      try {
+      await withServer(async (server) => {
         await withBrowser((browser) => flow(browser, server.url));
-      } finally {
-        await server.stop();
-      }
+      }, { env });
     },
   });
 }

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { startServer } from "@/tests/support/server.ts";
+import { startServer, withServer } from "@/tests/support/server.ts";
 import { newPage, withBrowser } from "@/tests/support/browser.ts";
 
 /** Opens a room as a new guest and waits for the live connection. */
@@ -47,8 +47,7 @@ Deno.test({
   sanitizeOps: false, // playwright keeps pipes to the browser process between steps
   sanitizeResources: false,
   async fn(t) {
-    const server = await startServer();
-    try {
+    await withServer(async (server) => {
       await withBrowser(async (browser) => {
         const a = await newPage(browser);
         const b = await newPage(browser, { width: 360, height: 740 });
@@ -198,9 +197,7 @@ Deno.test({
 
         assert.deepEqual([...a.errors, ...b.errors], []);
       });
-    } finally {
-      await server.stop();
-    }
+    });
   },
 });
 

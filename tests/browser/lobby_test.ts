@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { startServer } from "@/tests/support/server.ts";
+import { withServer } from "@/tests/support/server.ts";
 import { newPage, withBrowser } from "@/tests/support/browser.ts";
 
 /** A public room made over the API by a guest; returns its id. */
@@ -52,8 +52,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const server = await startServer();
-    try {
+    await withServer(async (server) => {
       const name = `live-${crypto.randomUUID().slice(0, 8)}`;
       const id = await createRoom(server.url, name);
       const roomUrl = `${server.url}/rooms/${id}`;
@@ -84,8 +83,6 @@ Deno.test({
         await lobby.context.close();
         await ana.context.close();
       });
-    } finally {
-      await server.stop();
-    }
+    });
   },
 });

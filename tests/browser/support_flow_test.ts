@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { ulid } from "ulid";
 import type { Page } from "playwright-core";
-import { startServer } from "@/tests/support/server.ts";
+import { withServer } from "@/tests/support/server.ts";
 import { newPage, withBrowser } from "@/tests/support/browser.ts";
 import { openKvStore } from "@/lib/store/kv.ts";
 import { hashPassword } from "@/lib/password.ts";
@@ -70,8 +70,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const server = await startServer();
-    try {
+    await withServer(async (server) => {
       await seed(server.kvPath);
       await withBrowser(async (browser) => {
         const counselor = await newPage(browser);
@@ -174,8 +173,6 @@ Deno.test({
         await counselor.context.close();
         await guest.context.close();
       });
-    } finally {
-      await server.stop();
-    }
+    });
   },
 });

@@ -115,3 +115,25 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     stop,
   };
 }
+
+/**
+ * Starts a server, runs `fn` with it and stops it; when `fn` throws, the server's own output is
+ * printed first, so a failure in CI shows what the server logged.
+ *
+ * @example
+ * await withServer(async (server) => { ... }, { env: { RATE_BURST: "5" } });
+ */
+export async function withServer<T>(
+  fn: (server: TestServer) => Promise<T>,
+  options: StartServerOptions = {},
+): Promise<T> {
+  const server = await startServer(options);
+  try {
+    return await fn(server);
+  } catch (error) {
+    console.error(`--- server output (last 8 KB) ---\n${server.output().slice(-8_192)}\n---`);
+    throw error;
+  } finally {
+    await server.stop();
+  }
+}
