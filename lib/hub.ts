@@ -4,22 +4,20 @@
  * to local readers in seq order and publishes it; other nodes refill gaps from the store.
  */
 import type { Config } from "@/lib/config.ts";
-import type { Room, Session, Store } from "@/lib/store/types.ts";
+import type { Session, Store } from "@/lib/store/types.ts";
 import type { Bus, BusEvent } from "@/lib/bus/types.ts";
-import type { ErrorCode, Message, Presence, ProgramSnapshot, SupportSummary } from "@/lib/protocol.ts";
+import type { Message, Presence, ProgramSnapshot, SupportSummary } from "@/lib/protocol.ts";
 import { CloseCode } from "@/lib/protocol.ts";
 import { Connection, type ConnectionHost } from "@/lib/connection.ts";
-import { LiveRooms, PAGE } from "@/lib/hub_rooms.ts";
+import { LiveRooms } from "@/lib/hub_rooms.ts";
+import { answerFailure, defaultCanJoin, type JoinPolicy, joinRoom } from "@/lib/hub_join.ts";
 import { HubPresence } from "@/lib/hub_presence.ts";
+import { sessionKey, SessionSockets } from "@/lib/session_sockets.ts";
 import { log } from "@/lib/log.ts";
-import { StoreUnavailableError } from "@/lib/errors.ts";
 import { withDeadline } from "@/lib/store/shared.ts";
 
-/** Who may join a room; `true` or the error to send. */
-export type JoinPolicy = (
-  session: Session,
-  room: Room,
-) => Promise<true | { code: ErrorCode; message: string }>;
+export { defaultCanJoin, type JoinPolicy };
+
 /** Turns a program id into the card to store, or null when there is no such program. */
 export type ProgramResolver = (id: string, session: Session) => Promise<ProgramSnapshot | null>;
 /** Runs after a socket's message was stored and delivered (support keeps its queue with it). */
@@ -54,8 +52,6 @@ export interface HubStats {
   gapsRefilled: number;
 }
 
-const LATEST = 50;
-
 /**
  * @example
  * const hub = new Hub({ store, bus, config });
@@ -78,6 +74,7 @@ export class Hub implements ConnectionHost {
   readonly #bySession = new Map<string, Set<Connection>>();
   readonly #rooms: LiveRooms;
   readonly #presence: HubPresence;
+  readonly #sessionSockets: SessionSockets;
   #unsubscribe?: () => void;
   #closed = false;
   /** Stored on this node in the current tick, not yet published on the bus. */
@@ -97,11 +94,18 @@ export class Hub implements ConnectionHost {
     this.onMessageStored = options.onMessageStored;
     this.#rooms = new LiveRooms(this.store, { taskMs: options.roomTaskMs });
     this.#storeMs = options.storeTimeoutMs ?? 15_000;
+    const beatMs = options.beatMs ?? 2_000;
+    this.#sessionSockets = new SessionSockets({
+      node: this.nodeId,
+      bus: this.bus,
+      ttlMs: beatMs * 3,
+      fullEveryMs: beatMs * 5,
+    });
     this.#presence = new HubPresence({
       node: this.nodeId,
       bus: this.bus,
       store: this.store,
-      beatMs: options.beatMs ?? 2_000,
+      beatMs,
       onChange: (room, raw) => {
         for (const conn of this.#rooms.get(room)?.conns ?? []) conn.send(raw);
       },
@@ -114,6 +118,7 @@ export class Hub implements ConnectionHost {
     // Often enough to see even a short outage (a Redis reconnect takes at least 100 ms); a boolean read.
     this.#busWatch = setInterval(() => this.#watchBus(), 50);
     this.#presence.start();
+    this.#sessionSockets.start();
   }
 
   /** Stops accepting, closes every socket with 1012, says goodbye on the bus, stops timers. */
@@ -128,6 +133,7 @@ export class Hub implements ConnectionHost {
     }
     clearInterval(this.#busWatch);
     this.#presence.stop();
+    this.#sessionSockets.stop();
     this.#unsubscribe?.();
     // Give close frames a moment to leave before the process exits; never wait on a dead peer.
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -146,6 +152,7 @@ export class Hub implements ConnectionHost {
     let sessionConns = this.#bySession.get(session.id);
     if (!sessionConns) this.#bySession.set(session.id, sessionConns = new Set());
     sessionConns.add(conn);
+    this.#sessionSockets.add(sessionKey(session.id));
     // Ids only, built and written at once: nothing is kept per socket for it.
     log.info("ws.open", { conn: conn.id, user: session.userId, node: this.nodeId });
     socket.addEventListener("message", (e) => conn.receive(e.data));
@@ -161,9 +168,9 @@ export class Hub implements ConnectionHost {
     });
   }
 
-  /** Sockets this node holds for a session (the route refuses past the limit). */
+  /** Sockets a session holds on every node (the route refuses past the limit). */
   socketCount(sessionId: string): number {
-    return this.#bySession.get(sessionId)?.size ?? 0;
+    return this.#sessionSockets.total(sessionKey(sessionId));
   }
 
   /** Call after every store append on this node: local readers in order, then the other nodes. */
@@ -220,90 +227,20 @@ export class Hub implements ConnectionHost {
 
   // ConnectionHost ---------------------------------------------------------------------------
 
-  async join(conn: Connection, roomId: string, since?: number): Promise<void> {
-    let room: Room | null;
-    try {
-      room = await withDeadline(this.store.getRoom(roomId), this.#storeMs, "getRoom");
-      if (!room) return conn.error("not_found", "No such room", { room: roomId });
-      const verdict = await withDeadline(this.canJoin(conn.session, room), this.#storeMs, "canJoin");
-      if (verdict !== true) return conn.error(verdict.code, verdict.message, { room: roomId });
-    } catch (err) {
-      return this.#failed(conn, err, { room: roomId });
-    }
-    this.#presence.learnVisibility(room);
-    const live = this.#rooms.open(roomId);
-    const roomLastSeq = room.lastSeq;
-    await this.#rooms.run(live, async (signal) => {
-      if (conn.closing) return;
-      // Overdue (the room's queue moved on without it): answer now, and join no more, since what the
-      // queue delivered meanwhile could be skipped. The client may join again.
-      const overdue = () => this.#failed(conn, new StoreUnavailableError("join timed out"), { room: roomId });
-      signal.addEventListener("abort", overdue, { once: true });
-      const replay = since !== undefined;
-      let messages: Message[];
-      try {
-        messages = await withDeadline(
-          this.store.listMessages(roomId, replay ? { after: since, limit: PAGE } : { limit: LATEST }),
-          this.#storeMs,
-          "listMessages",
-        );
-      } catch (err) {
-        signal.removeEventListener("abort", overdue);
-        return this.#failed(conn, err, { room: roomId });
-      }
-      signal.removeEventListener("abort", overdue);
-      if (conn.closing || signal.aborted) return;
-      // Joined already on this socket: what it was sent is on its way; never send a seq twice.
-      const sent = conn.rooms.get(roomId);
-      const rejoin = sent !== undefined;
-      const fresh = rejoin ? messages.filter((m) => m.seq > sent) : messages;
-      const seq = Math.max(
-        sent ?? 0,
-        messages.at(-1)?.seq ?? (replay ? Math.min(since, roomLastSeq) : roomLastSeq),
-      );
-      conn.rooms.set(roomId, seq);
-      live.conns.add(conn);
-      if (!rejoin) this.#presence.addLocal(roomId, conn.user);
-      const hasMore = !replay && messages.length === LATEST && messages[0].seq > 1;
-      conn.frame({
-        type: "joined",
-        room: roomId,
-        seq,
-        messages: fresh,
-        presence: this.presence(roomId),
-        hasMore,
-      });
-      try {
-        // A long absence: the rest of the replay follows as live messages, page by page, in order.
-        let page = messages;
-        while (replay && page.length === PAGE && !conn.closing) {
-          const after = page[PAGE - 1].seq;
-          page = await withDeadline(
-            this.store.listMessages(roomId, { after, limit: PAGE }),
-            this.#storeMs,
-            "listMessages",
-          );
-          if (signal.aborted) throw new StoreUnavailableError("join timed out");
-          for (const m of page) {
-            conn.sendMessage(roomId, m.seq, JSON.stringify({ type: "message", room: roomId, message: m }));
-          }
-        }
-      } catch (err) {
-        // Half a replay: leave the room, so that the client's next join (with its last seq) is whole.
-        this.leave(conn, roomId);
-        return this.#failed(conn, err, { room: roomId });
-      }
-      const upTo = conn.rooms.get(roomId) ?? seq;
-      // The first reader sets the room's position; otherwise bring the room's other readers up to it.
-      if (live.last < 0) live.last = upTo;
-      else if (live.last < upTo) {
-        await this.#rooms.refill(live, upTo).catch((err) =>
-          // The room's next message refills the gap again (LiveRooms.#inOrder).
-          log.warn("hub.gap_refill_failed", { room: roomId, to: upTo, error: String(err) })
-        );
-      }
-      log.info("ws.join", { conn: conn.id, user: conn.user.id, room: roomId, since: since ?? null, seq });
-    }).catch((err) => this.#failed(conn, err, { room: roomId }));
+  join(conn: Connection, roomId: string, since?: number): Promise<void> {
+    return joinRoom(
+      {
+        store: this.store,
+        rooms: this.#rooms,
+        presence: this.#presence,
+        canJoin: this.canJoin,
+        storeMs: this.#storeMs,
+        leave: (c, room) => this.leave(c, room),
+      },
+      conn,
+      roomId,
+      since,
+    );
   }
 
   leave(conn: Connection, roomId: string): void {
@@ -347,7 +284,7 @@ export class Hub implements ConnectionHost {
       }
       conn.frame({ type: "ack", clientId, id: message.id, seq: message.seq });
     } catch (err) {
-      this.#failed(conn, err, { clientId, room });
+      answerFailure(conn, err, { clientId, room });
     }
   }
 
@@ -360,6 +297,7 @@ export class Hub implements ConnectionHost {
     if (!this.#conns.delete(conn)) return;
     const sessionConns = this.#bySession.get(conn.session.id);
     sessionConns?.delete(conn);
+    this.#sessionSockets.remove(sessionKey(conn.session.id));
     if (sessionConns?.size === 0) this.#bySession.delete(conn.session.id);
     for (const room of [...conn.rooms.keys()]) this.leave(conn, room);
   }
@@ -401,7 +339,10 @@ export class Hub implements ConnectionHost {
         return this.#toCounselors(event.conversation);
       case "session-ended":
         return this.#closeSession(event.session);
+      case "sockets":
+        return this.#sessionSockets.onBus(event);
       default:
+        this.#sessionSockets.onBus(event);
         return this.#presence.onBus(event);
     }
   }
@@ -426,43 +367,4 @@ export class Hub implements ConnectionHost {
       conn.close(CloseCode.loggedOut, "Session ended");
     }
   }
-
-  async #afterStored(message: Message): Promise<void> {
-    try {
-      await this.onMessageStored?.(message);
-    } catch (err) {
-      log.warn("hub.on_message_stored_failed", {
-        room: message.room,
-        message: message.id,
-        error: String(err),
-      });
-    }
-  }
-
-  #failed(conn: Connection, err: unknown, where: { clientId?: string; room?: string }): void {
-    const unavailable = err instanceof Error && err.name === "StoreUnavailableError";
-    log.warn("ws.error", {
-      conn: conn.id,
-      user: conn.user.id,
-      ...where,
-      error: unavailable ? "unavailable" : String(err),
-      ...(unavailable ? { why: String((err as Error).message).slice(0, 160) } : {}),
-    });
-    if (unavailable) conn.error("unavailable", "The database is unavailable; try again shortly", where);
-    else conn.error("internal", "Something went wrong on our side", where);
-  }
-}
-
-/** Public rooms: anyone; private: members and the owner; support: its user and any counselor. */
-export function defaultCanJoin(store: Store): JoinPolicy {
-  return async (session, room) => {
-    if (room.visibility === "public") return true;
-    if (room.visibility === "support") {
-      return room.ownerId === session.userId || session.role === "counselor"
-        ? true
-        : { code: "forbidden", message: "This conversation is not yours" };
-    }
-    if (room.ownerId === session.userId || await store.isMember(room.id, session.userId)) return true;
-    return { code: "forbidden", message: "This room needs an invite" };
-  };
 }

@@ -271,6 +271,24 @@ Deno.test("[hub] join - a send right behind a join on one socket waits for it, n
   }
 });
 
+Deno.test("[hub] socketCount - a session's sockets on every node count toward its limit", async () => {
+  const c = await cluster();
+  try {
+    const session = randomSession();
+    const onA = [c.connect(c.a, session), c.connect(c.a, session)];
+    c.connect(c.b, session);
+    await tick(20);
+    assert.equal(c.a.socketCount(session.id), 3);
+    assert.equal(c.b.socketCount(session.id), 3);
+    onA[0].close();
+    await tick(20);
+    assert.equal(c.b.socketCount(session.id), 2);
+    assert.equal(c.b.socketCount(randomSession().id), 0);
+  } finally {
+    await c.close();
+  }
+});
+
 Deno.test("[hub] typing, support, endSession - reach the right sockets on every node", async () => {
   const c = await cluster();
   try {

@@ -1,8 +1,12 @@
-/** The sockets-per-session limit (MAX_SOCKETS_PER_SESSION) crossed over real WebSockets, on both stores. */
+/**
+ * The sockets-per-session limit (MAX_SOCKETS_PER_SESSION) crossed over real WebSockets: on both
+ * stores in-process, and on the real `deno serve --parallel` server, whose isolates share the count.
+ */
 import assert from "node:assert/strict";
 import { CloseCode } from "@/lib/protocol.ts";
 import { onBothStores } from "@/tests/support/app.ts";
-import { connect, type TestSocket } from "@/tests/support/client.ts";
+import { connect, guest, type TestSocket } from "@/tests/support/client.ts";
+import { withServer } from "@/tests/support/server.ts";
 
 async function assertUsable(ws: TestSocket) {
   ws.send({ type: "ping" });
@@ -49,3 +53,29 @@ onBothStores((kind, open) => {
     }
   });
 });
+
+Deno.test("[limits:parallel] sockets per session - the limit holds across the isolates of one server", async () => {
+  await withServer(async (server) => {
+    const { cookie } = await guest(server.url, "many tabs");
+    const sockets: TestSocket[] = [];
+    try {
+      // Each socket is a new TCP connection, which the kernel hands to either isolate; counted per
+      // isolate, about 8 of these would be let in.
+      for (let i = 0; i < 8; i++) {
+        const ws = await connect(server.wsUrl, cookie);
+        sockets.push(ws);
+        // An accepted socket answers a ping; by then the other isolate has heard of it.
+        if (!ws.closeEvent) await assertUsable(ws).catch(() => {});
+      }
+      const closes = await Promise.all(
+        sockets.map((ws) => Promise.race([ws.closed.then((e) => e.code), delay(300).then(() => "open")])),
+      );
+      assert.deepEqual(closes.filter((c) => c === "open").length, 4, `sockets ended as ${closes}`);
+      assert.deepEqual(closes.filter((c) => c === CloseCode.tooManySockets).length, 4);
+    } finally {
+      for (const ws of sockets) await ws.close();
+    }
+  }, { env: { MAX_SOCKETS_PER_SESSION: "4" } });
+});
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -24,6 +24,11 @@ export type BusEvent =
   /** A node is going away cleanly. */
   | { t: "bye"; node: string }
   | { t: "support"; conversation: SupportSummary }
+  /**
+   * A node's socket counts per session (keys are hashes of session ids); `full` replaces all the
+   * node said before, otherwise only the sessions named change (0 removes one).
+   */
+  | { t: "sockets"; node: string; counts: Record<string, number>; full?: boolean }
   /** A session ended (logout): every node closes its sockets. */
   | { t: "session-ended"; session: string };
 
