@@ -4,7 +4,8 @@ import type { Services } from "@/lib/services.ts";
 import { openStore } from "@/lib/store/mod.ts";
 import { openBus } from "@/lib/bus/mod.ts";
 import { Hub } from "@/lib/hub.ts";
-import { trackBusLag } from "@/lib/metrics.ts";
+import { nodeMetrics, trackBusLag } from "@/lib/metrics.ts";
+import { metricsGatherer } from "@/lib/metrics_gather.ts";
 
 /**
  * @example
@@ -23,6 +24,8 @@ export async function openServices(config: Config): Promise<Services> {
   hub.start();
   // Bus lag is measured from start-up, not from the first /metrics scrape.
   trackBusLag(bus);
+  // From start-up too: an isolate answers other isolates' scrapes only once it listens.
+  metricsGatherer(bus, () => nodeMetrics(hub.stats(), bus));
   return { config, store, bus, hub };
 }
 

@@ -1,7 +1,7 @@
 /**
- * Prometheus text exposition (format 0.0.4) of one node's counters, for `GET /metrics`.
- * Under `deno serve --parallel` each isolate is its own node and answers for itself only, so every
- * sample carries a `node` label; sum over it (and over processes) in the query.
+ * Prometheus text exposition (format 0.0.4) of the nodes of one process, for `GET /metrics`.
+ * Under `deno serve --parallel` each isolate is its own node; the isolate a scrape reaches gathers
+ * the others' figures over the bus (`metrics_gather.ts`), and every sample carries a `node` label.
  */
 import type { Bus, BusEvent } from "@/lib/bus/types.ts";
 import type { HubStats } from "@/lib/hub.ts";
@@ -40,18 +40,41 @@ export function trackBusLag(bus: Bus, now: () => number = Date.now): BusLag {
   return lag;
 }
 
-export interface MetricsInput {
+/** One node's figures, plain data (they travel over the bus). */
+export interface NodeMetrics {
   stats: HubStats;
-  bus: { kind: string; healthy(): boolean; dropped?: number };
-  store: { kind: string };
+  busUp: boolean;
+  busDropped: number;
   lag: BusLag;
+}
+
+/**
+ * This node's figures now.
+ *
+ * @example
+ * const mine = nodeMetrics(hub.stats(), bus);
+ */
+export function nodeMetrics(stats: HubStats, bus: Bus & { dropped?: number }): NodeMetrics {
+  const lag = trackBusLag(bus);
+  return {
+    stats,
+    busUp: bus.healthy(),
+    busDropped: bus.dropped ?? 0,
+    lag: { lastSeconds: lag.lastSeconds, received: lag.received },
+  };
+}
+
+export interface MetricsInput {
+  nodes: NodeMetrics[];
+  busKind: string;
+  storeKind: string;
 }
 
 interface Family {
   name: string;
   type: "gauge" | "counter";
   help: string;
-  value: number;
+  value: (node: NodeMetrics) => number;
 }
 
 /** Label values escape backslash, double quote and newline, as the format requires. */
@@ -59,89 +82,90 @@ function label(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
-const EACH = "Reported by each node (isolate) for itself; sum over node.";
+const EACH = "One sample per node (isolate) of this process; sum over node.";
 
 /**
- * Renders the metrics of one node.
+ * Renders the metrics of the given nodes, each family once with a sample per node.
  *
  * @example
- * const text = renderMetrics({ stats: hub.stats(), bus, store, lag: trackBusLag(bus) });
+ * const text = renderMetrics({ nodes: [nodeMetrics(hub.stats(), bus)], busKind: "broadcast", storeKind: "kv" });
  */
-export function renderMetrics({ stats, bus, store, lag }: MetricsInput): string {
+export function renderMetrics({ nodes, busKind, storeKind }: MetricsInput): string {
   const families: Family[] = [
     {
       name: "parley_connections",
       type: "gauge",
       help: "Open WebSocket connections.",
-      value: stats.connections,
+      value: (n) => n.stats.connections,
     },
     {
       name: "parley_rooms",
       type: "gauge",
       help: "Rooms with at least one local reader.",
-      value: stats.rooms,
+      value: (n) => n.stats.rooms,
     },
     {
       name: "parley_messages_in_total",
       type: "counter",
       help: "Chat messages received from clients (send frames).",
-      value: stats.messagesIn,
+      value: (n) => n.stats.messagesIn,
     },
     {
       name: "parley_messages_out_total",
       type: "counter",
       help: "Chat messages written to client sockets.",
-      value: stats.messagesOut,
+      value: (n) => n.stats.messagesOut,
     },
     {
       name: "parley_send_errors_total",
       type: "counter",
       help: "Writes to client sockets that failed.",
-      value: stats.sendErrors,
+      value: (n) => n.stats.sendErrors,
     },
     {
       name: "parley_bus_dropped_total",
       type: "counter",
       help: "Bus events this node could not publish (bus down or overloaded); readers refill by seq.",
-      value: bus.dropped ?? 0,
+      value: (n) => n.busDropped,
     },
     {
       name: "parley_bus_gaps_refilled_total",
       type: "counter",
       help: "Messages read from the store to fill seq gaps the bus left.",
-      value: stats.gapsRefilled,
+      value: (n) => n.stats.gapsRefilled,
     },
     {
       name: "parley_bus_lag_seconds",
       type: "gauge",
       help: "Age of the newest message received over the bus when it arrived (store time to delivery).",
-      value: lag.lastSeconds,
+      value: (n) => n.lag.lastSeconds,
     },
     {
       name: "parley_bus_messages_received_total",
       type: "counter",
       help: "Message events received over the bus.",
-      value: lag.received,
+      value: (n) => n.lag.received,
     },
     {
       name: "parley_bus_up",
       type: "gauge",
       help: "1 when the bus is connected, else 0.",
-      value: bus.healthy() ? 1 : 0,
+      value: (n) => n.busUp ? 1 : 0,
     },
   ];
-  const node = `node="${label(stats.node)}"`;
+  const sorted = [...nodes].sort((a, b) => a.stats.node < b.stats.node ? -1 : 1);
+  const node = (n: NodeMetrics) => `node="${label(n.stats.node)}"`;
   const lines = [
-    `# HELP parley_info Which store and bus this node uses. ${EACH}`,
+    `# HELP parley_info Which store and bus each node uses. ${EACH}`,
     "# TYPE parley_info gauge",
-    `parley_info{${node},store="${label(store.kind)}",bus="${label(bus.kind)}"} 1`,
+    ...sorted.map((n) => `parley_info{${node(n)},store="${label(storeKind)}",bus="${label(busKind)}"} 1`),
+    "# HELP parley_nodes Nodes (isolates) of this process that answered this scrape.",
+    "# TYPE parley_nodes gauge",
+    `parley_nodes ${sorted.length}`,
   ];
   for (const f of families) {
-    lines.push(
-      `# HELP ${f.name} ${f.help} ${EACH}`,
-      `# TYPE ${f.name} ${f.type}`,
-      `${f.name}{${node}} ${f.value}`,
-    );
+    lines.push(`# HELP ${f.name} ${f.help} ${EACH}`, `# TYPE ${f.name} ${f.type}`);
+    for (const n of sorted) lines.push(`${f.name}{${node(n)}} ${f.value(n)}`);
   }
   return lines.join("\n") + "\n";
 }

@@ -1,19 +1,16 @@
 import type { AppContext } from "@/lib/app_env.ts";
-import { renderMetrics, trackBusLag } from "@/lib/metrics.ts";
+import { nodeMetrics, renderMetrics } from "@/lib/metrics.ts";
+import { metricsGatherer } from "@/lib/metrics_gather.ts";
 
 export const handler = {
   /**
-   * Prometheus text format. Each isolate answers for itself (label `node`): under
-   * `deno serve --parallel` a scrape reaches one isolate, so scrape often or run one isolate per port.
+   * Prometheus text format, one sample per isolate of this process (label `node`): the isolate the
+   * scrape reaches asks the others over the bus. Each process (port) is its own scrape target.
    */
-  GET(c: AppContext) {
+  async GET(c: AppContext) {
     const { hub, bus, store } = c.var.services;
-    const body = renderMetrics({
-      stats: hub.stats(),
-      bus: bus as typeof bus & { dropped?: number },
-      store,
-      lag: trackBusLag(bus),
-    });
+    const nodes = await metricsGatherer(bus, () => nodeMetrics(hub.stats(), bus)).gather();
+    const body = renderMetrics({ nodes, busKind: bus.kind, storeKind: store.kind });
     c.header("Cache-Control", "no-store");
     return c.body(body, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
   },

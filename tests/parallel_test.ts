@@ -198,3 +198,25 @@ Deno.test("[parallel] slow reader - a socket that stops reading is closed with 4
     await server.stop();
   }
 });
+
+Deno.test("[parallel] metrics - one scrape reports every isolate, and the counts add up", async () => {
+  const server = await startServer({ jobs: 2 });
+  const sockets: TestSocket[] = [];
+  try {
+    for (let i = 0; i < 6; i++) {
+      sockets.push(await connect(server.wsUrl, (await guest(server.url, `m${i}`)).cookie));
+    }
+    const perNode = await nodes(server.url);
+    assert.equal(perNode.size, 2, "the sockets are spread over both isolates");
+    for (let scrape = 0; scrape < 3; scrape++) {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const samples = [...text.matchAll(/^parley_connections\{node="([^"]+)"\} (\d+)$/gm)];
+      assert.deepEqual(samples.map((m) => m[1]).sort(), [...perNode.keys()].sort(), text);
+      assert.equal(samples.reduce((sum, m) => sum + Number(m[2]), 0), 6);
+      assert.match(text, /^parley_nodes 2$/m);
+    }
+  } finally {
+    for (const s of sockets) await s.close();
+    await server.stop();
+  }
+});

@@ -86,6 +86,27 @@ export const sampleEvents: { [K in BusEvent["t"]]: Extract<BusEvent, { t: K }> }
   bye: { t: "bye", node: "n_1" },
   support: { t: "support", conversation },
   "session-ended": { t: "session-ended", session: "s_1" },
+  sockets: { t: "sockets", node: "n_1", counts: { "k-1": 3, "k-2": 0 }, full: true },
+  "metrics-ask": { t: "metrics-ask", id: "q_1", process: "host:42" },
+  "metrics-reply": {
+    t: "metrics-reply",
+    id: "q_1",
+    process: "host:42",
+    metrics: {
+      stats: {
+        node: "n_1",
+        connections: 3,
+        rooms: 2,
+        messagesIn: 10,
+        messagesOut: 25,
+        sendErrors: 0,
+        gapsRefilled: 1,
+      },
+      busUp: true,
+      busDropped: 0,
+      lag: { lastSeconds: 0.004, received: 12 },
+    },
+  },
 };
 
 const seqOf = (e: BusEvent) => (e.t === "message" ? e.message.seq : -1);

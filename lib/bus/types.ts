@@ -9,6 +9,7 @@
  * from the store; presence is re-announced periodically and expires without heartbeats.
  */
 import type { Message, PresenceMember, SupportSummary, UserRef } from "@/lib/protocol.ts";
+import type { NodeMetrics } from "@/lib/metrics.ts";
 
 export type BusEvent =
   | { t: "message"; message: Message }
@@ -29,6 +30,9 @@ export type BusEvent =
    * node said before, otherwise only the sessions named change (0 removes one).
    */
   | { t: "sockets"; node: string; counts: Record<string, number>; full?: boolean }
+  /** A scrape of `/metrics` asks every node of one process (`process`) for its figures. */
+  | { t: "metrics-ask"; id: string; process: string }
+  | { t: "metrics-reply"; id: string; process: string; metrics: NodeMetrics }
   /** A session ended (logout): every node closes its sockets. */
   | { t: "session-ended"; session: string };
 
