@@ -15,6 +15,7 @@
 import { z } from "zod";
 import type { AppContext } from "@/lib/app_env.ts";
 import type { Config } from "@/lib/config.ts";
+import type { Services } from "@/lib/services.ts";
 import type { Session } from "@/lib/store/types.ts";
 import { endSession, startSession } from "@/lib/auth.ts";
 import { badRequest, HttpError } from "@/lib/errors.ts";
@@ -93,35 +94,45 @@ export const DEFAULT_ACCOUNT_LIMITS: AccountLimits = {
   inviteFailuresPerAddress: 30,
 };
 
-interface Guards {
+export interface Guards {
   byUsername: Throttle;
   byAddress: Throttle;
   hashes: Throttle;
   invites: Throttle;
 }
 
-// One set per configuration, i.e. per app: each test app starts with clean counters.
-const guardsByConfig = new WeakMap<Config, Guards>();
+// One set of limits per configuration, i.e. per app; the counts live in the app's store.
+const limitsByConfig = new WeakMap<Config, AccountLimits>();
 
 /**
- * The throttles of one app. Pass `limits` once, before the first request, to change them (tests).
+ * The account limits of one app. Pass `limits` once, before the first request, to change them (tests).
  *
  * @example
  * accountGuards(services.config, { failuresPerUsername: 3 });
  */
-export function accountGuards(config: Config, limits?: Partial<AccountLimits>): Guards {
-  let guards = guardsByConfig.get(config);
-  if (!guards || limits) {
-    const l = { ...DEFAULT_ACCOUNT_LIMITS, ...limits };
-    guards = {
-      byUsername: new Throttle(l.failuresPerUsername, l.failureWindowMs),
-      byAddress: new Throttle(l.failuresPerAddress, l.failureWindowMs),
-      hashes: new Throttle(l.hashesPerAddressPerMinute, 60_000),
-      invites: new Throttle(l.inviteFailuresPerAddress, l.failureWindowMs),
-    };
-    guardsByConfig.set(config, guards);
+export function accountGuards(config: Config, limits?: Partial<AccountLimits>): AccountLimits {
+  let current = limitsByConfig.get(config);
+  if (!current || limits) {
+    current = { ...DEFAULT_ACCOUNT_LIMITS, ...limits };
+    limitsByConfig.set(config, current);
   }
-  return guards;
+  return current;
+}
+
+/**
+ * The account throttles of one app, counting in its store (so across isolates and processes).
+ *
+ * @example
+ * await accountThrottles(c.var.services).invites.hit(clientAddress(c));
+ */
+export function accountThrottles({ config, store }: Pick<Services, "config" | "store">): Guards {
+  const l = accountGuards(config);
+  return {
+    byUsername: new Throttle(store, "login-name", l.failuresPerUsername, l.failureWindowMs),
+    byAddress: new Throttle(store, "login-addr", l.failuresPerAddress, l.failureWindowMs),
+    hashes: new Throttle(store, "hash-addr", l.hashesPerAddressPerMinute, 60_000),
+    invites: new Throttle(store, "invite-addr", l.inviteFailuresPerAddress, l.failureWindowMs),
+  };
 }
 
 const INVALID = "Wrong username or password";
@@ -140,11 +151,11 @@ async function retire(c: AppContext, previous: Session | null): Promise<void> {
  * const session = await signUp(c, { username: "mina", password: "correct horse" });
  */
 export async function signUp(c: AppContext, input: Credentials): Promise<Session> {
-  const { store, config } = c.var.services;
+  const { store } = c.var.services;
   const username = validateUsername(input.username);
   validatePassword(input.password, username);
-  enforce(
-    accountGuards(config).hashes,
+  await enforce(
+    accountThrottles(c.var.services).hashes,
     clientAddress(c),
     "Too many attempts from your address; wait a minute",
   );
@@ -168,17 +179,18 @@ export async function signUp(c: AppContext, input: Credentials): Promise<Session
  * const session = await logIn(c, { username: "mina", password: "correct horse" });
  */
 export async function logIn(c: AppContext, input: Credentials): Promise<Session> {
-  const { store, config } = c.var.services;
-  const guards = accountGuards(config);
+  const { store } = c.var.services;
+  const guards = accountThrottles(c.var.services);
   const address = clientAddress(c);
   const nameKey = input.username.toLowerCase();
-  const wait = Math.max(guards.byUsername.peek(nameKey), guards.byAddress.peek(address));
+  const waits = await Promise.all([guards.byUsername.peek(nameKey), guards.byAddress.peek(address)]);
+  const wait = Math.max(...waits);
   if (wait > 0) {
     throw new HttpError(429, "rate_limited", "Too many failed log-ins; try again later", {
       "Retry-After": String(wait),
     });
   }
-  enforce(guards.hashes, address, "Too many attempts from your address; wait a minute");
+  await enforce(guards.hashes, address, "Too many attempts from your address; wait a minute");
 
   // A name that cannot exist is never looked up, but costs the same time as one that might.
   const user = USERNAME_PATTERN.test(input.username) ? await store.getUserByUsername(input.username) : null;
@@ -186,11 +198,10 @@ export async function logIn(c: AppContext, input: Credentials): Promise<Session>
     ? await verifyPassword(input.password, user.passwordHash)
     : await verifyDummy(input.password);
   if (!user || !ok) {
-    guards.byUsername.hit(nameKey);
-    guards.byAddress.hit(address);
+    await Promise.all([guards.byUsername.hit(nameKey), guards.byAddress.hit(address)]);
     throw new HttpError(401, "invalid_credentials", INVALID);
   }
-  guards.byUsername.reset(nameKey);
+  await guards.byUsername.reset(nameKey);
   if (needsRehash(user.passwordHash)) {
     await store.setUserPassword(user.id, await hashPassword(input.password));
   }

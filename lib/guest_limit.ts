@@ -1,22 +1,15 @@
-/** Guest sessions per address per minute (GUEST_SESSIONS_PER_MINUTE). */
+/** Guest sessions per address per minute (GUEST_SESSIONS_PER_MINUTE), counted in the store. */
 import type { AppContext } from "@/lib/app_env.ts";
-import type { Config } from "@/lib/config.ts";
 import { clientAddress, enforce, Throttle } from "@/lib/throttle.ts";
 
-let throttle: Throttle | undefined;
-
 /**
+ * Counts a new guest session for the client's address; throws 429 with Retry-After past the limit.
+ *
  * @example
- * guestLimiter(config).check(c);
+ * await limitGuestSessions(c);
  */
-export function guestLimiter(config: Config) {
-  if (!throttle || throttle.limit !== config.guestSessionsPerMinute) {
-    throttle = new Throttle(config.guestSessionsPerMinute, 60_000);
-  }
-  const t = throttle;
-  return {
-    check(c: AppContext) {
-      enforce(t, clientAddress(c), "Too many new sessions from your address; try again in a minute");
-    },
-  };
+export async function limitGuestSessions(c: AppContext): Promise<void> {
+  const { store, config } = c.var.services;
+  const throttle = new Throttle(store, "guest", config.guestSessionsPerMinute, 60_000);
+  await enforce(throttle, clientAddress(c), "Too many new sessions from your address; try again in a minute");
 }

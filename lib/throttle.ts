@@ -1,50 +1,71 @@
 /**
  * Fixed-window counters keyed by a string (an address, a username), for throttling HTTP actions.
- * Kept in memory per isolate: a restart forgets them, which only ever lets a client in sooner.
+ * The counts live in the store (`bumpCounter` and friends), so a limit holds across the isolates of
+ * `deno serve --parallel`, across processes on one database, and across restarts. Windows start at
+ * multiples of their length since the epoch, so every process agrees on them.
  */
 import { getConnInfo } from "hono/deno";
 import type { AppContext } from "@/lib/app_env.ts";
+import type { Store } from "@/lib/store/types.ts";
 import { HttpError } from "@/lib/errors.ts";
 
-export class Throttle {
-  #hits = new Map<string, { count: number; resetAt: number }>();
+/** What a throttle needs of the store. */
+export type Counters = Pick<Store, "bumpCounter" | "readCounter" | "clearCounter">;
 
-  constructor(readonly limit: number, readonly windowMs: number, readonly now: () => number = Date.now) {}
+/** A counter outlives its window a little, for clocks of different processes that differ slightly. */
+const EXPIRY_SLACK_MS = 5_000;
+
+export class Throttle {
+  /**
+   * @param scope names the action; counter ids are `<scope>:<key>:<window index>`.
+   * @param now the clock (tests inject one); the store expires counters on its own clock.
+   */
+  constructor(
+    readonly counters: Counters,
+    readonly scope: string,
+    readonly limit: number,
+    readonly windowMs: number,
+    readonly now: () => number = Date.now,
+  ) {}
+
+  #window(key: string) {
+    const now = this.now();
+    const index = Math.floor(now / this.windowMs);
+    const left = (index + 1) * this.windowMs - now;
+    return { id: `${this.scope}:${key}:${index}`, left, wait: Math.max(1, Math.ceil(left / 1000)) };
+  }
 
   /**
-   * Counts one hit for `key`; returns seconds to wait when the window is already full, else 0.
+   * Counts one hit for `key`; returns seconds to wait when the window was already full, else 0.
    *
    * @example
-   * new Throttle(2, 60_000).hit("1.2.3.4"); // 0
+   * await new Throttle(store, "guest", 2, 60_000).hit("1.2.3.4"); // 0
    */
-  hit(key: string): number {
-    const now = this.now();
-    if (this.#hits.size > 10_000) this.#sweep(now);
-    const entry = this.#hits.get(key);
-    if (!entry || entry.resetAt <= now) {
-      this.#hits.set(key, { count: 1, resetAt: now + this.windowMs });
-      return 0;
-    }
-    if (entry.count >= this.limit) return Math.max(1, Math.ceil((entry.resetAt - now) / 1000));
-    entry.count++;
-    return 0;
+  async hit(key: string): Promise<number> {
+    const { id, left, wait } = this.#window(key);
+    const count = await this.counters.bumpCounter(id, Date.now() + left + EXPIRY_SLACK_MS);
+    return count > this.limit ? wait : 0;
   }
 
-  /** Seconds to wait for `key` without counting a hit (checks before work that only failures count). */
-  peek(key: string): number {
-    const now = this.now();
-    const entry = this.#hits.get(key);
-    if (!entry || entry.resetAt <= now || entry.count < this.limit) return 0;
-    return Math.max(1, Math.ceil((entry.resetAt - now) / 1000));
+  /**
+   * Seconds to wait for `key` without counting a hit (checks before work that only failures count).
+   *
+   * @example
+   * if (await throttle.peek(address) > 0) throw tooMany();
+   */
+  async peek(key: string): Promise<number> {
+    const { id, wait } = this.#window(key);
+    return (await this.counters.readCounter(id)) >= this.limit ? wait : 0;
   }
 
-  /** Forgets `key` (a successful login clears its failures). */
-  reset(key: string): void {
-    this.#hits.delete(key);
-  }
-
-  #sweep(now: number) {
-    for (const [k, v] of this.#hits) if (v.resetAt <= now) this.#hits.delete(k);
+  /**
+   * Forgets `key`'s hits in the current window (a successful login clears its failures).
+   *
+   * @example
+   * await throttle.reset(username);
+   */
+  async reset(key: string): Promise<void> {
+    await this.counters.clearCounter(this.#window(key).id);
   }
 }
 
@@ -58,12 +79,12 @@ export function clientAddress(c: AppContext): string {
 }
 
 /**
- * Throws 429 with Retry-After when `key` is over its limit.
+ * Counts a hit; throws 429 with Retry-After when `key` is over its limit.
  *
  * @example
- * enforce(throttle, clientAddress(c), "Too many new sessions from your address");
+ * await enforce(throttle, clientAddress(c), "Too many new sessions from your address");
  */
-export function enforce(throttle: Throttle, key: string, message: string): void {
-  const wait = throttle.hit(key);
+export async function enforce(throttle: Throttle, key: string, message: string): Promise<void> {
+  const wait = await throttle.hit(key);
   if (wait > 0) throw new HttpError(429, "rate_limited", message, { "Retry-After": String(wait) });
 }

@@ -1,7 +1,7 @@
 import type { AppContext, PageProps } from "@/lib/app_env.ts";
 import type { Message, Presence, SupportState, UserRef } from "@/lib/protocol.ts";
 import { newGuestId, startSession } from "@/lib/auth.ts";
-import { guestLimiter } from "@/lib/guest_limit.ts";
+import { limitGuestSessions } from "@/lib/guest_limit.ts";
 import { HttpError } from "@/lib/errors.ts";
 import { openSupport } from "@/lib/support.ts";
 import { meOf } from "@/components/session.ts";
@@ -52,7 +52,7 @@ export const handler = {
       return c.var.render({ ask: true, error, nickname } satisfies Data, { status: 400 });
     }
     try {
-      guestLimiter(c.var.services.config).check(c);
+      await limitGuestSessions(c);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       return c.var.render({ ask: true, error: err.message, nickname } satisfies Data, { status: err.status });

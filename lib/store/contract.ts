@@ -18,6 +18,7 @@ import {
 import { registerMessageContract } from "./contract_messages.ts";
 import { registerProgramContract } from "./contract_programs.ts";
 import { registerSupportContract } from "./contract_support.ts";
+import { registerCounterContract } from "./contract_counters.ts";
 
 export * from "./contract_data.ts";
 export { assertGapFreeAppends } from "./contract_messages.ts";
@@ -220,6 +221,8 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     assert.equal(await store.getReadMark("r1", "u2"), 0);
     assert.equal(await store.getReadMark("r2", "u1"), 0);
   });
+
+  registerCounterContract(test, options);
 
   test("ping - succeeds on a reachable store", async (store) => {
     await store.ping();

@@ -10,6 +10,7 @@
  *   ["session", id] ["user", id] ["userByName", usernameLower] → id
  *   ["program", id] ["support", room] ["supportByUser", userId] → room
  *   ["readMark", room, readerId] → number
+ *   ["counter", id] → {n, expiresAt} (throttle counts; KV drops them after expiresAt)
  */
 import type { Message } from "@/lib/protocol.ts";
 import { conflict } from "@/lib/errors.ts";
@@ -24,6 +25,7 @@ import {
 } from "./shared.ts";
 import { kvProgramsAndSupport } from "./kv_programs.ts";
 import { importKvMessages, kvAppender } from "./kv_append.ts";
+import { kvCounters } from "./kv_counters.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
@@ -235,6 +237,8 @@ export async function openKvStore(path?: string): Promise<Store> {
         return (await kv.atomic().check(entry).set(key, seq).commit()).ok || undefined;
       });
     },
+
+    ...kvCounters(kv),
 
     async ping() {
       await kv.get(["ping"]);

@@ -35,3 +35,21 @@ Deno.test("[store:kv] writes - two stores on one file never fail with 'database 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("[store:kv] counters - bumps from two stores on one file (two isolates) never share a count", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley_kv_test_" });
+  const a = await openKvStore(`${dir}/store.kv`);
+  const b = await openKvStore(`${dir}/store.kv`);
+  try {
+    const expiresAt = Date.now() + 60_000;
+    const counts = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).bumpCounter("c", expiresAt)),
+    );
+    assert.deepEqual(counts.sort((x, y) => x - y), Array.from({ length: 60 }, (_, i) => i + 1));
+    assert.equal(await b.readCounter("c"), 60);
+  } finally {
+    await a.close();
+    await b.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

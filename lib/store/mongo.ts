@@ -18,6 +18,7 @@ import {
 } from "./mongo_docs.ts";
 import { mongoProgramsAndSupport } from "./mongo_programs.ts";
 import { mongoMessages } from "./mongo_messages.ts";
+import { createCounterIndexes, mongoCounters } from "./mongo_counters.ts";
 
 /** Increasing within a process, so rooms made in the same millisecond still list in order. */
 
@@ -81,6 +82,7 @@ export async function openMongoStore(
     await client.connect();
     await db.command({ ping: 1 });
     await createIndexes(c);
+    await createCounterIndexes(db);
   } catch (error) {
     await client.close().catch(() => {});
     if (!isUnreachable(error)) throw error;
@@ -94,6 +96,7 @@ export async function openMongoStore(
 
   const messages = mongoMessages(c, { timeoutMs: opTimeoutMs });
   const lastSeqOf = messages.lastSeqOf;
+  const counters = mongoCounters(db);
 
   const store: MongoStore = {
     kind: "mongo",
@@ -222,6 +225,9 @@ export async function openMongoStore(
     },
 
     ...mongoProgramsAndSupport(c),
+    bumpCounter: counters.bumpCounter,
+    readCounter: counters.readCounter,
+    clearCounter: counters.clearCounter,
 
     async getReadMark(room, readerId) {
       assertStrings({ room, readerId });
@@ -241,6 +247,7 @@ export async function openMongoStore(
     },
 
     async close() {
+      await counters.settle();
       await client.close();
     },
 

@@ -183,6 +183,17 @@ export interface Store {
   /** Never moves a mark back (a lower seq than the stored one is ignored). */
   setReadMark(room: string, readerId: string, seq: number): Promise<void>;
 
+  // Counters for fixed-window throttles (`lib/throttle.ts`), shared by every isolate and process.
+  /**
+   * Atomically adds 1 to counter `id` and returns the new count. An absent or expired counter starts
+   * again at 1 and expires at `expiresAt` (epoch ms); a live counter keeps its expiry.
+   */
+  bumpCounter(id: string, expiresAt: number): Promise<number>;
+  /** The count of counter `id`; 0 when it is absent or expired. */
+  readCounter(id: string): Promise<number>;
+  /** Deletes counter `id` (a later read is 0, a later bump starts at 1). */
+  clearCounter(id: string): Promise<void>;
+
   /** Throws StoreUnavailableError when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

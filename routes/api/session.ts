@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AppContext } from "@/lib/app_env.ts";
 import { newGuestId, startSession } from "@/lib/auth.ts";
 import { readJson } from "@/lib/http.ts";
-import { guestLimiter } from "@/lib/guest_limit.ts";
+import { limitGuestSessions } from "@/lib/guest_limit.ts";
 
 const body = z.object({
   nickname: z.string().trim().min(1, "Enter a nickname").refine(
@@ -15,7 +15,7 @@ export const handler = {
   /** Starts a guest session: `{nickname}` → `{id, name, role}` and the session cookie. */
   async POST(c: AppContext) {
     const { nickname } = await readJson(c, body);
-    guestLimiter(c.var.services.config).check(c);
+    await limitGuestSessions(c);
     const session = await startSession(c, { userId: newGuestId(), name: nickname, role: "guest" });
     return c.json({ id: session.userId, name: session.name, role: session.role }, 201);
   },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AppContext } from "@/lib/app_env.ts";
-import { accountGuards } from "@/lib/accounts.ts";
+import { accountThrottles } from "@/lib/accounts.ts";
 import { assertSignedIn } from "@/lib/auth.ts";
 import { HttpError, notFound } from "@/lib/errors.ts";
 import { readJson } from "@/lib/http.ts";
@@ -20,10 +20,10 @@ export const handler = {
   async POST(c: AppContext) {
     const session = assertSignedIn(c);
     const { code } = await readJson(c, body);
-    const { store, config } = c.var.services;
-    const failures = accountGuards(config).invites;
+    const { store } = c.var.services;
+    const failures = accountThrottles(c.var.services).invites;
     const address = clientAddress(c);
-    const wait = failures.peek(address);
+    const wait = await failures.peek(address);
     if (wait > 0) {
       throw new HttpError(429, "rate_limited", "Too many unknown invite codes; try again later", {
         "Retry-After": String(wait),
@@ -31,7 +31,7 @@ export const handler = {
     }
     const room = await store.getRoomByInvite(code);
     if (!room || room.visibility !== "private") {
-      failures.hit(address);
+      await failures.hit(address);
       throw notFound("No room has this invite code (it may have been changed)");
     }
     await store.addMember(room.id, session.userId);
