@@ -183,7 +183,9 @@ export async function logIn(c: AppContext, input: Credentials): Promise<Session>
   const guards = accountThrottles(c.var.services);
   const address = clientAddress(c);
   const nameKey = input.username.toLowerCase();
-  const waits = await Promise.all([guards.byUsername.peek(nameKey), guards.byAddress.peek(address)]);
+  // The attempt counts against the username before the hash, so guesses sent all at once cannot all
+  // pass the check before the first failure is recorded; a success clears it again.
+  const waits = await Promise.all([guards.byUsername.hit(nameKey), guards.byAddress.peek(address)]);
   const wait = Math.max(...waits);
   if (wait > 0) {
     throw new HttpError(429, "rate_limited", "Too many failed log-ins; try again later", {
@@ -198,7 +200,7 @@ export async function logIn(c: AppContext, input: Credentials): Promise<Session>
     ? await verifyPassword(input.password, user.passwordHash)
     : await verifyDummy(input.password);
   if (!user || !ok) {
-    await Promise.all([guards.byUsername.hit(nameKey), guards.byAddress.hit(address)]);
+    await guards.byAddress.hit(address);
     throw new HttpError(401, "invalid_credentials", INVALID);
   }
   await guards.byUsername.reset(nameKey);

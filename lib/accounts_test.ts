@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { accountGuards, safeNext } from "@/lib/accounts.ts";
 import { hashPassword } from "@/lib/password.ts";
 import { onBothStores, type TestApp, type TestClient } from "@/tests/support/app.ts";
+import { awaitRoomInWindow } from "@/tests/support/windows.ts";
 
 const PW = "correct horse battery";
 let n = 0;
@@ -119,6 +120,7 @@ onBothStores((kind, open) => {
 
   test("login - repeated failures for one username are throttled (429 + Retry-After), any address", async (t) => {
     accountGuards(t.services.config, { failuresPerUsername: 3 });
+    await awaitRoomInWindow(15 * 60_000);
     const { username } = await signUp(t.client());
     for (let i = 0; i < 3; i++) {
       assert.equal((await t.client().post("/api/login", { username, password: `wrong ${i}!!` })).status, 401);
@@ -136,8 +138,24 @@ onBothStores((kind, open) => {
     );
   });
 
+  test("login - guesses at one username sent all at once are throttled too", async (t) => {
+    accountGuards(t.services.config, { failuresPerUsername: 3 });
+    await awaitRoomInWindow(15 * 60_000);
+    const { username } = await signUp(t.client());
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 8 },
+        (_, i) =>
+          t.client(`192.0.2.${i + 1}`).post("/api/login", { username, password: `wrong ${i}!!` })
+            .then((r) => r.status),
+      ),
+    );
+    assert.deepEqual(statuses.sort(), [401, 401, 401, 429, 429, 429, 429, 429]);
+  });
+
   test("login - repeated failures from one address are throttled across usernames", async (t) => {
     accountGuards(t.services.config, { failuresPerAddress: 3 });
+    await awaitRoomInWindow(15 * 60_000);
     const { username } = await signUp(t.client());
     const attacker = t.client("192.0.2.66");
     for (let i = 0; i < 3; i++) {
@@ -155,6 +173,7 @@ onBothStores((kind, open) => {
 
   test("login - password checks per address are budgeted (signups too)", async (t) => {
     accountGuards(t.services.config, { hashesPerAddressPerMinute: 2 });
+    await awaitRoomInWindow(60_000, 5_000);
     const c = t.client("203.0.113.9");
     await signUp(c);
     await signUp(c);

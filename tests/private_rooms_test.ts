@@ -7,6 +7,7 @@ import { accountGuards } from "@/lib/accounts.ts";
 import { CloseCode } from "@/lib/protocol.ts";
 import { onBothStores, type TestApp, type TestClient } from "@/tests/support/app.ts";
 import { connect } from "@/tests/support/client.ts";
+import { awaitRoomInWindow } from "@/tests/support/windows.ts";
 
 const PW = "correct horse battery";
 let n = 0;
@@ -147,6 +148,7 @@ onBothStores((kind, open) => {
     const room = await privateRoom(owner);
     assert.equal((await t.client().post("/api/rooms/join", { code: room.inviteCode })).status, 401);
     accountGuards(t.services.config, { inviteFailuresPerAddress: 3 });
+    await awaitRoomInWindow(15 * 60_000);
     const prober = await guest(t);
     for (let i = 0; i < 3; i++) {
       const r = await prober.post("/api/rooms/join", { code: `${"A".repeat(20)}${i}x` });

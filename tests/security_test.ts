@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { onBothStores, type TestApp } from "@/tests/support/app.ts";
 import type { Store } from "@/lib/store/types.ts";
+import { awaitRoomInWindow } from "@/tests/support/windows.ts";
 
 const PW = "correct horse battery";
 let n = 0;
@@ -95,6 +96,7 @@ onBothStores((kind, open) => {
 
   test("guest sessions - per address per minute, then 429 with Retry-After", async (t) => {
     const address = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    await awaitRoomInWindow(60_000, 5_000);
     for (let i = 0; i < 3; i++) {
       assert.equal((await t.client(address).post("/api/session", { nickname: `g${i}` })).status, 201);
     }

@@ -8,12 +8,7 @@ import assert from "node:assert/strict";
 import { api } from "@/tests/support/client.ts";
 import { startFerretDB } from "@/tests/support/ferretdb.ts";
 import { startServer, type TestServer, withServer } from "@/tests/support/server.ts";
-
-/** Fixed windows start at multiples of their length; wait for a new one when too little is left. */
-async function awaitRoomInWindow(windowMs: number, needMs = 10_000): Promise<void> {
-  const left = windowMs - (Date.now() % windowMs);
-  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
-}
+import { awaitRoomInWindow } from "@/tests/support/windows.ts";
 
 /** Asks /healthz over fresh connections until both isolates answered: the requests do spread. */
 async function assertTwoIsolatesAnswer(url: string): Promise<void> {
