@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       `${
         user.role === "counselor" ? "already a counselor" : "promoted to counselor"
       }: "${user.username}" (${user.id})` +
-        `${setPassword ? ", password changed" : ""}; they log in again to use the console`,
+        `${setPassword ? ", password changed" : ""}; their open sessions have the role from their next page`,
     );
   } finally {
     await store.close();

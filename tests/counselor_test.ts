@@ -56,17 +56,28 @@ for (const kind of ["kv", "mongo"] as const) {
 
       // An existing user is promoted; the role is what the store says.
       let store = await open();
+      const eliId = crypto.randomUUID();
+      // Eli is signed in while being promoted.
+      const eliSession = {
+        id: `s-${crypto.randomUUID()}`,
+        userId: eliId,
+        name: "eli",
+        role: "user" as const,
+        createdAt: new Date().toISOString(),
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      };
       try {
         const dana = await store.getUserByUsername("DANA");
         assert.equal(dana?.role, "counselor");
         assert.ok(await verifyPassword("a good long password", dana!.passwordHash));
         await store.createUser({
-          id: crypto.randomUUID(),
+          id: eliId,
           username: "eli",
           role: "user",
           passwordHash: await hashPassword("eli's own password"),
           createdAt: new Date().toISOString(),
         });
+        await store.putSession(eliSession);
       } finally {
         await store.close();
       }
@@ -81,6 +92,7 @@ for (const kind of ["kv", "mongo"] as const) {
           await verifyPassword("eli's own password", eli!.passwordHash),
           "promotion keeps the password",
         );
+        assert.equal((await store.getSession(eliSession.id))?.role, "counselor", "no new login needed");
       } finally {
         if (kind === "mongo") await (store as Store & { drop(): Promise<void> }).drop();
         await store.close();

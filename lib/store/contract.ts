@@ -145,6 +145,26 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     await store.deleteSession(session.id);
   });
 
+  test("setUserRole - changes the role in every live session of the user, and only theirs", async (store) => {
+    const user = randomUser({ role: "user" });
+    await store.createUser(user);
+    const session = (id: string, userId: string) => ({
+      id,
+      userId,
+      name: "Alice",
+      role: "user" as const,
+      createdAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    const mine = [session(randomId("s"), user.id), session(randomId("s"), user.id)];
+    const other = session(randomId("s"), randomId("u"));
+    for (const s of [...mine, other]) await store.putSession(s);
+    await store.setUserRole(user.id, "counselor");
+    for (const s of mine) assert.deepEqual(await store.getSession(s.id), { ...s, role: "counselor" });
+    assert.deepEqual(await store.getSession(other.id), other);
+    assert.equal((await store.getUser(user.id))?.role, "counselor");
+  });
+
   test("users - unique without regard to case (username_taken)", async (store) => {
     const user = randomUser({ username: "Alice_Kim" });
     await store.createUser(user);

@@ -215,6 +215,13 @@ export async function openKvStore(path?: string): Promise<Store> {
 
     async setUserRole(id, role) {
       await updateUser(id, { role });
+      for await (const entry of kv.list<Session>({ prefix: ["session"] })) {
+        if (entry.value.userId !== id || entry.value.role === role) continue;
+        const expireIn = Date.parse(entry.value.expiresAt) - Date.now();
+        if (expireIn <= 0) continue;
+        // Only if the session is unchanged meanwhile (a logout deletes it: it must stay deleted).
+        await kv.atomic().check(entry).set(entry.key, { ...entry.value, role }, { expireIn }).commit();
+      }
     },
 
     async setUserPassword(id, passwordHash) {

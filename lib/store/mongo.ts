@@ -217,6 +217,7 @@ export async function openMongoStore(
     async setUserRole(id, role) {
       assertStrings({ id, role });
       await c.users.updateOne({ _id: id }, { $set: { role } });
+      await c.sessions.updateMany({ userId: id }, { $set: { role } });
     },
 
     async setUserPassword(id, passwordHash) {

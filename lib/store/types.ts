@@ -152,6 +152,11 @@ export interface Store {
   createUser(user: User): Promise<void>;
   getUser(id: string): Promise<User | null>;
   getUserByUsername(username: string): Promise<User | null>;
+  /**
+   * Changes a user's role, in the account and in every live session of it, so that the new role
+   * applies from the user's next request (a scan of all sessions: an operator's command, not a
+   * request path).
+   */
   setUserRole(id: string, role: Role): Promise<void>;
   setUserPassword(id: string, passwordHash: string): Promise<void>;
 
