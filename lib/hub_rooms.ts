@@ -8,6 +8,7 @@ import type { Message } from "@/lib/protocol.ts";
 import type { Store } from "@/lib/store/types.ts";
 import type { Connection } from "@/lib/connection.ts";
 import { log } from "@/lib/log.ts";
+import { clearImmediate, setImmediate } from "node:timers";
 
 /** Messages read from the store per page (gap refills and `since` replays). */
 export const PAGE = 200;
@@ -17,6 +18,8 @@ export const PAGE = 200;
  * frame ("\n"-separated, SPEC.md). A quiet room's message still leaves on the next tick.
  */
 export const COALESCE_MS = 8;
+/** Rooms of at most this many local readers flush without a timer's delay when quiet. */
+export const IMMEDIATE_MAX_READERS = 64;
 /** A frame is sent at once when one more message would take it past this many characters. */
 export const COALESCE_MAX_CHARS = 16 * 1024;
 
@@ -36,6 +39,8 @@ export interface LiveRoom {
   out: string[];
   outSeqs: number[];
   outChars: number;
+  /** The scheduled flush: at the end of this event-loop turn, or when the coalescing window ends. */
+  flushImmediate?: ReturnType<typeof setImmediate>;
   flushTimer?: ReturnType<typeof setTimeout>;
   flushedAt: number;
 }
@@ -170,15 +175,23 @@ export class LiveRooms {
     room.out.push(raw);
     room.outSeqs.push(message.seq);
     room.outChars += raw.length;
-    if (room.flushTimer === undefined) {
-      const wait = Math.max(0, room.flushedAt + COALESCE_MS - performance.now());
-      room.flushTimer = setTimeout(() => this.#flush(room), wait);
+    if (room.flushTimer === undefined && room.flushImmediate === undefined) {
+      const wait = room.flushedAt + COALESCE_MS - performance.now();
+      // A quiet, small room flushes once this turn of the event loop is done: setTimeout(0) would
+      // add about 2 ms, as Deno's timers run on a 1 ms wheel. A big room keeps the timer, whose
+      // delay gathers more messages into each of its many writes (with no timer in any room, the
+      // fan-out bench's server CPU at 100 msg/s to 1,000 readers went from 74% to 97%).
+      if (wait <= 0 && room.conns.size <= IMMEDIATE_MAX_READERS) {
+        room.flushImmediate = setImmediate(() => this.#flush(room));
+      } else room.flushTimer = setTimeout(() => this.#flush(room), Math.max(0, wait));
     }
   }
 
   #flush(room: LiveRoom): void {
     clearTimeout(room.flushTimer);
-    room.flushTimer = undefined;
+    clearImmediate(room.flushImmediate);
+    room.flushTimer = room.flushImmediate = undefined;
+    if (room.out.length === 0) return;
     room.outChars = 0;
     room.flushedAt = performance.now();
     const lines = room.out, seqs = room.outSeqs;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { COALESCE_MS, LiveRooms } from "./hub_rooms.ts";
+import { COALESCE_MS, IMMEDIATE_MAX_READERS, LiveRooms } from "./hub_rooms.ts";
+import { setImmediate } from "node:timers";
 import { Connection, type ConnectionHost } from "./connection.ts";
 import type { Message } from "./protocol.ts";
 import type { Session, Store } from "./store/types.ts";
@@ -61,4 +62,29 @@ Deno.test("[hub_rooms] fanout - big messages are not coalesced past the frame bo
   for (const seq of [1, 2, 3]) rooms.deliver(message(seq, "x".repeat(10_000)));
   await sleep(COALESCE_MS * 4);
   assert.deepEqual(frames.map((f) => f.split("\n").length), [1, 1, 1]);
+});
+
+Deno.test("[hub_rooms] fanout - a quiet small room sends at the end of the turn; a big one on the timer", async () => {
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  const rooms = new LiveRooms({} as Store);
+  const small = rooms.open("r1");
+  const big = rooms.open("r2");
+  small.last = big.last = 0;
+  const smallFrames: string[] = [], bigFrames: string[] = [];
+  const reader = fakeConn(smallFrames);
+  reader.rooms.set("r1", 0);
+  small.conns.add(reader);
+  for (let i = 0; i <= IMMEDIATE_MAX_READERS; i++) {
+    const conn = fakeConn(bigFrames);
+    conn.rooms.set("r2", 0);
+    big.conns.add(conn);
+  }
+  rooms.deliver(message(1));
+  rooms.deliver({ ...message(1), room: "r2" });
+  await nextTurn();
+  await nextTurn();
+  assert.equal(smallFrames.length, 1, "the small room's reader has it already");
+  assert.equal(bigFrames.length, 0, "the big room waits for its timer");
+  await sleep(COALESCE_MS * 3);
+  assert.equal(bigFrames.length, IMMEDIATE_MAX_READERS + 1);
 });
