@@ -53,7 +53,7 @@ export function metricsGatherer(bus: Bus, local: () => NodeMetrics, process = pr
     }
   });
   const gatherer: MetricsGatherer = {
-    async gather(waitMs = 250) {
+    async gather(waitMs = 1_000) {
       const id = crypto.randomUUID();
       const replies: NodeMetrics[] = [];
       let answered = () => {};
