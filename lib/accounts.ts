@@ -94,7 +94,7 @@ export const DEFAULT_ACCOUNT_LIMITS: AccountLimits = {
   inviteFailuresPerAddress: 30,
 };
 
-export interface Guards {
+export interface AccountThrottles {
   byUsername: Throttle;
   byAddress: Throttle;
   hashes: Throttle;
@@ -108,9 +108,9 @@ const limitsByConfig = new WeakMap<Config, AccountLimits>();
  * The account limits of one app. Pass `limits` once, before the first request, to change them (tests).
  *
  * @example
- * accountGuards(services.config, { failuresPerUsername: 3 });
+ * accountLimits(services.config, { failuresPerUsername: 3 });
  */
-export function accountGuards(config: Config, limits?: Partial<AccountLimits>): AccountLimits {
+export function accountLimits(config: Config, limits?: Partial<AccountLimits>): AccountLimits {
   let current = limitsByConfig.get(config);
   if (!current || limits) {
     current = { ...DEFAULT_ACCOUNT_LIMITS, ...limits };
@@ -125,8 +125,8 @@ export function accountGuards(config: Config, limits?: Partial<AccountLimits>): 
  * @example
  * await accountThrottles(c.var.services).invites.hit(clientAddress(c));
  */
-export function accountThrottles({ config, store }: Pick<Services, "config" | "store">): Guards {
-  const l = accountGuards(config);
+export function accountThrottles({ config, store }: Pick<Services, "config" | "store">): AccountThrottles {
+  const l = accountLimits(config);
   return {
     byUsername: new Throttle(store, "login-name", l.failuresPerUsername, l.failureWindowMs),
     byAddress: new Throttle(store, "login-addr", l.failuresPerAddress, l.failureWindowMs),
@@ -180,19 +180,19 @@ export async function signUp(c: AppContext, input: Credentials): Promise<Session
  */
 export async function logIn(c: AppContext, input: Credentials): Promise<Session> {
   const { store } = c.var.services;
-  const guards = accountThrottles(c.var.services);
+  const throttles = accountThrottles(c.var.services);
   const address = clientAddress(c);
   const nameKey = input.username.toLowerCase();
   // The attempt counts against the username before the hash, so guesses sent all at once cannot all
   // pass the check before the first failure is recorded; a success clears it again.
-  const waits = await Promise.all([guards.byUsername.hit(nameKey), guards.byAddress.peek(address)]);
+  const waits = await Promise.all([throttles.byUsername.hit(nameKey), throttles.byAddress.peek(address)]);
   const wait = Math.max(...waits);
   if (wait > 0) {
     throw new HttpError(429, "rate_limited", "Too many failed log-ins; try again later", {
       "Retry-After": String(wait),
     });
   }
-  await enforce(guards.hashes, address, "Too many attempts from your address; wait a minute");
+  await enforce(throttles.hashes, address, "Too many attempts from your address; wait a minute");
 
   // A name that cannot exist is never looked up, but costs the same time as one that might.
   const user = USERNAME_PATTERN.test(input.username) ? await store.getUserByUsername(input.username) : null;
@@ -200,10 +200,10 @@ export async function logIn(c: AppContext, input: Credentials): Promise<Session>
     ? await verifyPassword(input.password, user.passwordHash)
     : await verifyDummy(input.password);
   if (!user || !ok) {
-    await guards.byAddress.hit(address);
+    await throttles.byAddress.hit(address);
     throw new HttpError(401, "invalid_credentials", INVALID);
   }
-  await guards.byUsername.reset(nameKey);
+  await throttles.byUsername.reset(nameKey);
   if (needsRehash(user.passwordHash)) {
     await store.setUserPassword(user.id, await hashPassword(input.password));
   }

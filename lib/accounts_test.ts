@@ -2,7 +2,7 @@
  * Accounts over HTTP through the whole app, on both stores (in-memory KV and FerretDB).
  */
 import assert from "node:assert/strict";
-import { accountGuards, safeNext } from "@/lib/accounts.ts";
+import { accountLimits, safeNext } from "@/lib/accounts.ts";
 import { hashPassword } from "@/lib/password.ts";
 import { onBothStores, type TestApp, type TestClient } from "@/tests/support/app.ts";
 import { awaitRoomInWindow } from "@/tests/support/windows.ts";
@@ -119,7 +119,7 @@ onBothStores((kind, open) => {
   });
 
   test("login - repeated failures for one username are throttled (429 + Retry-After), any address", async (t) => {
-    accountGuards(t.services.config, { failuresPerUsername: 3 });
+    accountLimits(t.services.config, { failuresPerUsername: 3 });
     await awaitRoomInWindow(15 * 60_000);
     const { username } = await signUp(t.client());
     for (let i = 0; i < 3; i++) {
@@ -139,7 +139,7 @@ onBothStores((kind, open) => {
   });
 
   test("login - guesses at one username sent all at once are throttled too", async (t) => {
-    accountGuards(t.services.config, { failuresPerUsername: 3 });
+    accountLimits(t.services.config, { failuresPerUsername: 3 });
     await awaitRoomInWindow(15 * 60_000);
     const { username } = await signUp(t.client());
     const statuses = await Promise.all(
@@ -154,7 +154,7 @@ onBothStores((kind, open) => {
   });
 
   test("login - repeated failures from one address are throttled across usernames", async (t) => {
-    accountGuards(t.services.config, { failuresPerAddress: 3 });
+    accountLimits(t.services.config, { failuresPerAddress: 3 });
     await awaitRoomInWindow(15 * 60_000);
     const { username } = await signUp(t.client());
     const attacker = t.client("192.0.2.66");
@@ -172,7 +172,7 @@ onBothStores((kind, open) => {
   });
 
   test("login - password checks per address are budgeted (signups too)", async (t) => {
-    accountGuards(t.services.config, { hashesPerAddressPerMinute: 2 });
+    accountLimits(t.services.config, { hashesPerAddressPerMinute: 2 });
     await awaitRoomInWindow(60_000, 5_000);
     const c = t.client("203.0.113.9");
     await signUp(c);

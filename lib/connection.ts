@@ -161,7 +161,8 @@ export class Connection {
       case "leave":
         return this.host.leave(this, frame.room);
       case "typing": {
-        await this.#joining?.get(frame.room);
+        const joining = this.#joining?.get(frame.room);
+        if (joining) await joining;
         if (!this.rooms.has(frame.room)) {
           return this.error("not_joined", "Join the room first", { room: frame.room });
         }
@@ -189,7 +190,9 @@ export class Connection {
 
   async #send(room: string, clientId: string, text?: string, program?: string): Promise<void> {
     const refuse = (code: ErrorCode, message: string) => this.error(code, message, { clientId, room });
-    await this.#joining?.get(room);
+    // Only when a join is in progress: an await per message would cost a turn of the microtask queue.
+    const joining = this.#joining?.get(room);
+    if (joining) await joining;
     if (!this.rooms.has(room)) return refuse("not_joined", "Join the room first");
     if ((text === undefined) === (program === undefined)) {
       return refuse("bad_frame", "Send either text or program");

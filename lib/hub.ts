@@ -152,7 +152,7 @@ export class Hub implements ConnectionHost {
     let sessionConns = this.#bySession.get(session.id);
     if (!sessionConns) this.#bySession.set(session.id, sessionConns = new Set());
     sessionConns.add(conn);
-    this.#sessionSockets.add(sessionKey(session.id));
+    this.#sessionSockets.setLocal(sessionKey(session.id), sessionConns.size);
     // Ids only, built and written at once: nothing is kept per socket for it.
     log.info("ws.open", { conn: conn.id, user: session.userId, node: this.nodeId });
     socket.addEventListener("message", (e) => conn.receive(e.data));
@@ -297,7 +297,7 @@ export class Hub implements ConnectionHost {
     if (!this.#conns.delete(conn)) return;
     const sessionConns = this.#bySession.get(conn.session.id);
     sessionConns?.delete(conn);
-    this.#sessionSockets.remove(sessionKey(conn.session.id));
+    this.#sessionSockets.setLocal(sessionKey(conn.session.id), sessionConns?.size ?? 0);
     if (sessionConns?.size === 0) this.#bySession.delete(conn.session.id);
     for (const room of [...conn.rooms.keys()]) this.leave(conn, room);
   }

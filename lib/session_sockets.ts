@@ -41,7 +41,7 @@ export function sessionKey(sessionId: string): string {
 /**
  * @example
  * const sockets = new SessionSockets({ node, bus, ttlMs: 6_000, fullEveryMs: 10_000 });
- * sockets.add(sessionKey(session.id));
+ * sockets.setLocal(sessionKey(session.id), 2);
  * if (sockets.total(sessionKey(session.id)) > limit) refuse();
  */
 export class SessionSockets {
@@ -79,14 +79,9 @@ export class SessionSockets {
     return total;
   }
 
-  add(key: string): void {
-    this.#local.set(key, (this.#local.get(key) ?? 0) + 1);
-    this.#changed(key);
-  }
-
-  remove(key: string): void {
-    const left = (this.#local.get(key) ?? 0) - 1;
-    if (left > 0) this.#local.set(key, left);
+  /** This node now holds `count` sockets of the session (0: none). */
+  setLocal(key: string, count: number): void {
+    if (count > 0) this.#local.set(key, count);
     else this.#local.delete(key);
     this.#changed(key);
   }

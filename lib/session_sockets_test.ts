@@ -38,13 +38,13 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 Deno.test("[session_sockets] total - counts a session's sockets on every node", async () => {
   const { list: [a, b] } = nodes();
   const key = sessionKey("secret-session-token");
-  a.add(key);
-  a.add(key);
-  b.add(key);
+  a.setLocal(key, 1);
+  a.setLocal(key, 2);
+  b.setLocal(key, 1);
   await tick();
   assert.equal(a.total(key), 3);
   assert.equal(b.total(key), 3);
-  a.remove(key);
+  a.setLocal(key, 1);
   await tick();
   assert.equal(b.total(key), 2);
   assert.equal(b.total(sessionKey("another")), 0);
@@ -52,7 +52,7 @@ Deno.test("[session_sockets] total - counts a session's sockets on every node", 
 
 Deno.test("[session_sockets] bus - carries a hash, never the session id, one event per tick", async () => {
   const { list: [a], published } = nodes();
-  for (let i = 0; i < 50; i++) a.add(sessionKey(`token-${i % 5}`));
+  for (let i = 0; i < 50; i++) a.setLocal(sessionKey(`token-${i % 5}`), Math.floor(i / 5) + 1);
   await tick();
   assert.equal(published.length, 1);
   assert.doesNotMatch(JSON.stringify(published), /token-/);
@@ -62,7 +62,7 @@ Deno.test("[session_sockets] bus - carries a hash, never the session id, one eve
 Deno.test("[session_sockets] expiry - a silent node stops counting; beats and bye", async () => {
   const { list: [a, b], advance } = nodes();
   const key = sessionKey("s");
-  a.add(key);
+  a.setLocal(key, 1);
   await tick();
   advance(200);
   b.onBus({ t: "beat", node: "n0", rooms: [] });
@@ -79,11 +79,11 @@ Deno.test("[session_sockets] expiry - a silent node stops counting; beats and by
 Deno.test("[session_sockets] repair - a full table replaces counts a dropped event left stale", async () => {
   const { list: [a, b] } = nodes();
   const key = sessionKey("s");
-  a.add(key);
+  a.setLocal(key, 1);
   await tick();
   // The node's "0" for this session is lost on the way.
   b.onBus({ t: "sockets", node: "n0", counts: { [key]: 1 } });
-  a.remove(key);
+  a.setLocal(key, 0);
   b.onBus({ t: "sockets", node: "n0", counts: { [key]: 1 } });
   assert.equal(b.total(key), 1);
   a.announceAll();
@@ -93,8 +93,8 @@ Deno.test("[session_sockets] repair - a full table replaces counts a dropped eve
 Deno.test("[session_sockets] sync - a node that starts hears the others' tables", async () => {
   const { list: [a, b, c] } = nodes(3);
   const key = sessionKey("s");
-  a.add(key);
-  b.add(key);
+  a.setLocal(key, 1);
+  b.setLocal(key, 1);
   await tick();
   // c missed it all (it was not there yet); its sync makes a and b repeat their tables.
   c.onBus({ t: "bye", node: "n0" });

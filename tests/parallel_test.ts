@@ -3,7 +3,7 @@
  * BroadcastChannel bus. Cross-isolate delivery, shutdown, restart, and the slow-reader bound.
  */
 import assert from "node:assert/strict";
-import { startServer } from "@/tests/support/server.ts";
+import { startServer, withServer } from "@/tests/support/server.ts";
 import {
   api,
   concat,
@@ -200,23 +200,23 @@ Deno.test("[parallel] slow reader - a socket that stops reading is closed with 4
 });
 
 Deno.test("[parallel] metrics - one scrape reports every isolate, and the counts add up", async () => {
-  const server = await startServer({ jobs: 2 });
-  const sockets: TestSocket[] = [];
-  try {
-    for (let i = 0; i < 6; i++) {
-      sockets.push(await connect(server.wsUrl, (await guest(server.url, `m${i}`)).cookie));
+  await withServer(async (server) => {
+    const sockets: TestSocket[] = [];
+    try {
+      for (let i = 0; i < 6; i++) {
+        sockets.push(await connect(server.wsUrl, (await guest(server.url, `m${i}`)).cookie));
+      }
+      const perNode = await nodes(server.url);
+      assert.equal(perNode.size, 2, "the sockets are spread over both isolates");
+      for (let scrape = 0; scrape < 3; scrape++) {
+        const text = await (await fetch(`${server.url}/metrics`)).text();
+        const samples = [...text.matchAll(/^parley_connections\{node="([^"]+)"\} (\d+)$/gm)];
+        assert.deepEqual(samples.map((m) => m[1]).sort(), [...perNode.keys()].sort(), text);
+        assert.equal(samples.reduce((sum, m) => sum + Number(m[2]), 0), 6);
+        assert.match(text, /^parley_nodes 2$/m);
+      }
+    } finally {
+      for (const s of sockets) await s.close();
     }
-    const perNode = await nodes(server.url);
-    assert.equal(perNode.size, 2, "the sockets are spread over both isolates");
-    for (let scrape = 0; scrape < 3; scrape++) {
-      const text = await (await fetch(`${server.url}/metrics`)).text();
-      const samples = [...text.matchAll(/^parley_connections\{node="([^"]+)"\} (\d+)$/gm)];
-      assert.deepEqual(samples.map((m) => m[1]).sort(), [...perNode.keys()].sort(), text);
-      assert.equal(samples.reduce((sum, m) => sum + Number(m[2]), 0), 6);
-      assert.match(text, /^parley_nodes 2$/m);
-    }
-  } finally {
-    for (const s of sockets) await s.close();
-    await server.stop();
-  }
+  }, { jobs: 2 });
 });

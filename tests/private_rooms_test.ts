@@ -3,7 +3,7 @@
  * and join, rotation; and sessions that end (logout, login) closing their sockets with 4403.
  */
 import assert from "node:assert/strict";
-import { accountGuards } from "@/lib/accounts.ts";
+import { accountLimits } from "@/lib/accounts.ts";
 import { CloseCode } from "@/lib/protocol.ts";
 import { onBothStores, type TestApp, type TestClient } from "@/tests/support/app.ts";
 import { connect } from "@/tests/support/client.ts";
@@ -147,7 +147,7 @@ onBothStores((kind, open) => {
     const owner = await user(t);
     const room = await privateRoom(owner);
     assert.equal((await t.client().post("/api/rooms/join", { code: room.inviteCode })).status, 401);
-    accountGuards(t.services.config, { inviteFailuresPerAddress: 3 });
+    accountLimits(t.services.config, { inviteFailuresPerAddress: 3 });
     await awaitRoomInWindow(15 * 60_000);
     const prober = await guest(t);
     for (let i = 0; i < 3; i++) {

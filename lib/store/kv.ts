@@ -17,9 +17,9 @@ import { conflict } from "@/lib/errors.ts";
 import type { AppendResult, NewMessage, NewRoom, Room, Session, Store, User } from "./types.ts";
 import {
   assertStrings,
-  isLocked,
   newRoomRecord,
   retryAtomic,
+  retryWhileLocked,
   withoutUndefined,
   wrapMethods,
 } from "./shared.ts";
@@ -29,18 +29,6 @@ import { kvCounters } from "./kv_counters.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
-/** Opens the KV file, again while another isolate opening it at the same moment holds its lock. */
-async function openKvFile(path?: string): Promise<Deno.Kv> {
-  for (let i = 0;; i++) {
-    try {
-      return await Deno.openKv(path);
-    } catch (error) {
-      if (!isLocked(error) || i >= 50) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
-    }
-  }
-}
-
 /**
  * Opens the Deno KV store at `path` (":memory:" for tests; none on Deno Deploy).
  *
@@ -48,7 +36,8 @@ async function openKvFile(path?: string): Promise<Deno.Kv> {
  * const store = await openKvStore(":memory:");
  */
 export async function openKvStore(path?: string): Promise<Store> {
-  const kv = await openKvFile(path);
+  // Isolates opening one file at the same moment can find it locked.
+  const kv = await retryWhileLocked(() => Deno.openKv(path));
   const appender = kvAppender(kv);
 
   async function withSeq(room: StoredRoom | null): Promise<Room | null> {
@@ -269,14 +258,5 @@ export async function openKvStore(path?: string): Promise<Store> {
 
   // Plain reads and writes can meet "database is locked" too when isolates share the file; every
   // method is safe to run again (a refused write wrote nothing).
-  return wrapMethods(store, async (call) => {
-    for (let i = 0;; i++) {
-      try {
-        return await call();
-      } catch (error) {
-        if (!isLocked(error) || i >= 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
-      }
-    }
-  });
+  return wrapMethods(store, retryWhileLocked);
 }

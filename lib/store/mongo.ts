@@ -20,8 +20,6 @@ import { mongoProgramsAndSupport } from "./mongo_programs.ts";
 import { mongoMessages } from "./mongo_messages.ts";
 import { createCounterIndexes, mongoCounters } from "./mongo_counters.ts";
 
-/** Increasing within a process, so rooms made in the same millisecond still list in order. */
-
 /** A Store on MongoDB, plus `drop()` (deletes the whole database; for tests). */
 export interface MongoStore extends Store {
   drop(): Promise<void>;

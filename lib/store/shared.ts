@@ -141,6 +141,25 @@ export function isLocked(error: unknown): boolean {
 }
 
 /**
+ * Runs `call` again while SQLite answers "database is locked" (another isolate or process on the
+ * same KV file holds the lock), a few times with a short random pause. Only for calls that wrote
+ * nothing when refused.
+ *
+ * @example
+ * const kv = await retryWhileLocked(() => Deno.openKv(path));
+ */
+export async function retryWhileLocked<T>(call: () => Promise<T>): Promise<T> {
+  for (let i = 0;; i++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isLocked(error) || i >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+    }
+  }
+}
+
+/**
  * Runs `attempt` until it returns something other than `undefined` (KV atomic commits that lost a
  * race return `undefined` to go again).
  *
