@@ -1,4 +1,4 @@
-import { type ConnectionStatus, statusText } from "@/lib/chat_client.ts";
+import { type ConnectionStatus, statusText } from "@/lib/browser/chat_client.ts";
 
 /**
  * The connection line. The visible text counts down each second; screen readers hear only the

@@ -1,4 +1,4 @@
-import type { PresenceMember } from "@/lib/protocol.ts";
+import type { PresenceMember } from "@/lib/shared/protocol.ts";
 import Avatar from "@/components/Avatar.tsx";
 
 /** Who is in the room now (one line per user, however many tabs they have open). */

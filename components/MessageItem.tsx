@@ -1,5 +1,5 @@
-import type { Message } from "@/lib/protocol.ts";
-import { formatTime } from "@/lib/chat_helpers.ts";
+import type { Message } from "@/lib/shared/protocol.ts";
+import { formatTime } from "@/lib/shared/chat_view.ts";
 import Avatar from "@/components/Avatar.tsx";
 import ProgramCard from "@/components/ProgramCard.tsx";
 import RichText from "@/components/RichText.tsx";

@@ -1,5 +1,5 @@
 import type { Ref } from "preact";
-import type { Message } from "@/lib/protocol.ts";
+import type { Message } from "@/lib/shared/protocol.ts";
 import MessageItem from "@/components/MessageItem.tsx";
 
 /** A presence line (joined/left), placed after the message that was last when it happened. */

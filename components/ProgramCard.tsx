@@ -1,5 +1,5 @@
-import type { ProgramSnapshot } from "@/lib/protocol.ts";
-import { formatDateRange, formatPrice } from "@/lib/chat_helpers.ts";
+import type { ProgramSnapshot } from "@/lib/shared/protocol.ts";
+import { formatDateRange, formatPrice } from "@/lib/shared/chat_view.ts";
 
 /** A program sent into a chat: a card linking to the program's page, where the user applies. */
 export default function ProgramCard({ program }: { program: ProgramSnapshot }) {

@@ -1,4 +1,4 @@
-import { linkify } from "@/lib/chat_helpers.ts";
+import { linkify } from "@/lib/shared/chat_view.ts";
 
 /** Message text as text (Preact escapes it), with http(s) links only, opened safely in a new tab. */
 export default function RichText({ text }: { text: string }) {

@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState } from "preact/hooks";
-import type { Message, Presence, UserRef } from "@/lib/protocol.ts";
-import { EnterGuard, typingText } from "@/lib/chat_client.ts";
-import { errorText, startGuest } from "@/lib/api_client.ts";
+import type { Message, Presence, UserRef } from "@/lib/shared/protocol.ts";
+import { EnterGuard, typingText } from "@/lib/browser/chat_client.ts";
+import { errorText, startGuest } from "@/lib/browser/api_client.ts";
 import Composer from "@/components/Composer.tsx";
 import ConnectionState from "@/components/ConnectionState.tsx";
 import Members from "@/components/Members.tsx";

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { Message, SupportSummary, UserRef } from "@/lib/protocol.ts";
-import type { Program } from "@/lib/store/types.ts";
-import { sharedConnection } from "@/lib/chat_client.ts";
-import { api, ApiError, errorText } from "@/lib/api_client.ts";
-import { linesOf, type QueueTab, tabOf } from "@/lib/support_view.ts";
+import type { Message, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
+import type { Program } from "@/lib/shared/programs.ts";
+import { sharedConnection } from "@/lib/browser/chat_client.ts";
+import { api, ApiError, errorText } from "@/lib/browser/api_client.ts";
+import { linesOf, type QueueTab, tabOf } from "@/lib/shared/support_view.ts";
 import QueueList from "@/components/console/QueueList.tsx";
 import ConversationHeader from "@/components/console/ConversationHeader.tsx";
 import ProgramResults from "@/components/console/ProgramResults.tsx";

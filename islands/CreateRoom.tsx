@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
-import type { UserRef } from "@/lib/protocol.ts";
-import { api, errorText, type RoomInfo, startGuest } from "@/lib/api_client.ts";
+import type { UserRef } from "@/lib/shared/protocol.ts";
+import { api, errorText, type RoomInfo, startGuest } from "@/lib/browser/api_client.ts";
 import InviteLink from "@/components/InviteLink.tsx";
 
 /** "Start a room": name and visibility; asks a nickname first when there is no session. */

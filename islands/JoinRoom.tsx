@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { UserRef } from "@/lib/protocol.ts";
-import { api, ApiError, errorText, type RoomInfo, startGuest } from "@/lib/api_client.ts";
+import type { UserRef } from "@/lib/shared/protocol.ts";
+import { api, ApiError, errorText, type RoomInfo, startGuest } from "@/lib/browser/api_client.ts";
 
 export interface JoinRoomProps {
   me: UserRef | null;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { formatRange, programStatus } from "@/lib/program_view.ts";
+import { formatRange, programStatus } from "@/lib/shared/program_view.ts";
 
 export interface ProgramWhenProps {
   startsAt: string;

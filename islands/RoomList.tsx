@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, type RoomInfo } from "@/lib/api_client.ts";
+import { api, type RoomInfo } from "@/lib/browser/api_client.ts";
 
 export interface RoomListProps {
   rooms: RoomInfo[];

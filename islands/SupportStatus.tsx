@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import type { SupportState } from "@/lib/protocol.ts";
-import { sharedConnection } from "@/lib/chat_client.ts";
+import type { SupportState } from "@/lib/shared/protocol.ts";
+import { sharedConnection } from "@/lib/browser/chat_client.ts";
 
 export interface SupportStatusProps {
   room: string;

@@ -1,9 +1,9 @@
-import type { AppShellProps } from "@/lib/render.ts";
+import type { AppShellProps } from "@/lib/web/render.ts";
 
 /** The HTML shell around every page. */
-export default function App({ title, session, children }: AppShellProps) {
+export default function App({ title, session, locale, children }: AppShellProps) {
   return (
-    <html lang="en">
+    <html lang={locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -1,4 +1,4 @@
-import type { PageProps } from "@/lib/app_env.ts";
+import type { PageProps } from "@/lib/web/app_env.ts";
 
 interface ErrorData {
   status: number;

@@ -1,6 +1,6 @@
-import type { AppContext, PageProps } from "@/lib/app_env.ts";
-import type { SupportSummary, UserRef } from "@/lib/protocol.ts";
-import { listQueue } from "@/lib/support.ts";
+import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
+import type { SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
+import { listQueue } from "@/lib/support/support.ts";
 import { meOf } from "@/components/session.ts";
 import Console from "@/islands/Console.tsx";
 

@@ -1,4 +1,4 @@
-import type { AppContext } from "@/lib/app_env.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
 
 export const handler = {
   /** `{ok, store, bus}`: 200 when both answer, 503 otherwise. */

@@ -1,6 +1,6 @@
-import type { AppContext, PageProps } from "@/lib/app_env.ts";
-import type { UserRef } from "@/lib/protocol.ts";
-import { type RoomView, toRoomView } from "@/lib/rooms.ts";
+import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
+import type { UserRef } from "@/lib/shared/protocol.ts";
+import { type RoomView, toRoomView } from "@/lib/rooms/rooms.ts";
 import RoomList from "@/islands/RoomList.tsx";
 import CreateRoom from "@/islands/CreateRoom.tsx";
 import JoinRoom from "@/islands/JoinRoom.tsx";

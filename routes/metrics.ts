@@ -1,6 +1,6 @@
-import type { AppContext } from "@/lib/app_env.ts";
-import { nodeMetrics, renderMetrics } from "@/lib/metrics.ts";
-import { metricsGatherer } from "@/lib/metrics_gather.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { nodeMetrics, renderMetrics } from "@/lib/ops/metrics.ts";
+import { metricsGatherer } from "@/lib/ops/metrics_gather.ts";
 
 export const handler = {
   /**

@@ -1,5 +1,5 @@
-import type { AppContext, PageProps } from "@/lib/app_env.ts";
-import { accountFormPost, safeNext, signUp, USERNAME_PATTERN } from "@/lib/accounts.ts";
+import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
+import { accountFormPost, safeNext, signUp, USERNAME_PATTERN } from "@/lib/accounts/accounts.ts";
 import AuthForm, { type AuthFormProps } from "@/components/AuthForm.tsx";
 
 type Data = Omit<AuthFormProps, "mode">;

@@ -1,9 +1,9 @@
-import type { AppContext, PageProps } from "@/lib/app_env.ts";
-import type { Message, Presence, SupportState, UserRef } from "@/lib/protocol.ts";
-import { newGuestId, startSession } from "@/lib/auth.ts";
-import { limitGuestSessions } from "@/lib/guest_limit.ts";
-import { HttpError } from "@/lib/errors.ts";
-import { openSupport } from "@/lib/support.ts";
+import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
+import type { Message, Presence, SupportState, UserRef } from "@/lib/shared/protocol.ts";
+import { newGuestId, startSession } from "@/lib/accounts/auth.ts";
+import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
+import { HttpError } from "@/lib/web/errors.ts";
+import { openSupport } from "@/lib/support/support.ts";
 import { meOf } from "@/components/session.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
 import SupportStatus from "@/islands/SupportStatus.tsx";

@@ -3,10 +3,10 @@
  * upgrade; a missing session or too many sockets are refused after it, with a close code a browser
  * can read (it sees nothing of a refused upgrade).
  */
-import type { AppContext } from "@/lib/app_env.ts";
-import { CloseCode } from "@/lib/protocol.ts";
-import { log } from "@/lib/log.ts";
-import { socketBudget } from "@/lib/socket_budget.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { CloseCode } from "@/lib/shared/protocol.ts";
+import { log } from "@/lib/ops/log.ts";
+import { socketBudget } from "@/lib/hub/socket_budget.ts";
 
 const budget = socketBudget();
 

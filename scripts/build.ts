@@ -1,5 +1,5 @@
 /**
- * `deno task build`: writes `lib/manifest.gen.ts` (every module of routes/ and islands/) and bundles
+ * `deno task build`: writes `lib/web/manifest.gen.ts` (every module of routes/ and islands/) and bundles
  * the islands for the browser into `static/build/islands.js` with `deno bundle`.
  * `--manifest-only` skips the bundle (the dev watcher uses it for route changes).
  */
@@ -7,7 +7,7 @@ import { generateManifest } from "./manifest.ts";
 
 const root = new URL("..", import.meta.url);
 const manifest = await generateManifest(root);
-const manifestPath = new URL("lib/manifest.gen.ts", root);
+const manifestPath = new URL("lib/web/manifest.gen.ts", root);
 let current = "";
 try {
   current = await Deno.readTextFile(manifestPath);

@@ -11,11 +11,11 @@
  * Sessions are snapshots: a promoted user logs in again to get the console.
  */
 import { ulid } from "ulid";
-import { loadConfig } from "@/lib/config.ts";
+import { loadConfig } from "@/lib/ops/config.ts";
 import { openStore } from "@/lib/store/mod.ts";
-import { validatePassword, validateUsername } from "@/lib/accounts.ts";
-import { hashPassword } from "@/lib/password.ts";
-import { fatal } from "@/lib/fatal.ts";
+import { validatePassword, validateUsername } from "@/lib/accounts/accounts.ts";
+import { hashPassword } from "@/lib/accounts/password.ts";
+import { fatal } from "@/lib/ops/fatal.ts";
 
 const USAGE = "usage: deno task counselor <username> [--set-password]   (the password is read from stdin)";
 

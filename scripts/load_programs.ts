@@ -5,7 +5,7 @@
  * Loading is idempotent: a second run of the same file reports "0 changed".
  */
 import type { Store } from "@/lib/store/types.ts";
-import { validateProgram } from "@/lib/programs.ts";
+import { validateProgram } from "@/lib/programs/programs.ts";
 
 export interface CatalogRecord {
   /** 1-based line where the record starts in the file. */
@@ -112,7 +112,7 @@ export async function loadCatalog(store: Store, text: string, now = new Date()):
 }
 
 async function main(): Promise<number> {
-  const { loadConfig } = await import("@/lib/config.ts");
+  const { loadConfig } = await import("@/lib/ops/config.ts");
   const { openStore } = await import("@/lib/store/mod.ts");
   const file = Deno.args[0] ?? new URL("./data/programs.json", import.meta.url).pathname;
   let text: string;

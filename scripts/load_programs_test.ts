@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { openKvStore } from "@/lib/store/kv.ts";
+import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { loadCatalog, parseCatalog } from "./load_programs.ts";
-import { programStatus } from "@/lib/program_view.ts";
+import { programStatus } from "@/lib/shared/program_view.ts";
 
 const sample = new URL("./data/programs.json", import.meta.url);
 

@@ -3,10 +3,10 @@
  * bad value stops start-up with one clear line, then runs `deno serve --parallel` (one isolate per
  * core) on PORT and passes signals through.
  */
-import { loadConfig } from "@/lib/config.ts";
+import { loadConfig } from "@/lib/ops/config.ts";
 import { openStore } from "@/lib/store/mod.ts";
 import { openBus } from "@/lib/bus/mod.ts";
-import { fatal } from "@/lib/fatal.ts";
+import { fatal } from "@/lib/ops/fatal.ts";
 
 const config = await Promise.resolve().then(() => loadConfig()).catch(fatal);
 await (async () => {

@@ -3,10 +3,10 @@
  * with the password from stdin and never from argv.
  */
 import assert from "node:assert/strict";
-import { openKvStore } from "@/lib/store/kv.ts";
-import { openMongoStore } from "@/lib/store/mongo.ts";
+import { openKvStore } from "@/lib/store/kv/mod.ts";
+import { openMongoStore } from "@/lib/store/mongo/mod.ts";
 import type { Store } from "@/lib/store/types.ts";
-import { hashPassword, verifyPassword } from "@/lib/password.ts";
+import { hashPassword, verifyPassword } from "@/lib/accounts/password.ts";
 import { sharedFerretDB } from "@/tests/support/ferretdb.ts";
 
 const SCRIPT = new URL("../scripts/counselor.ts", import.meta.url).pathname;

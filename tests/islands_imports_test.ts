@@ -1,25 +1,14 @@
 /**
- * Islands run in the browser: they (and everything they import, transitively) may use only types
- * from the protocol and store types, pure browser-safe helpers from lib/, components/, and Preact.
+ * Islands and lib/browser/ run in the browser: they (and everything they import, transitively) may
+ * import only lib/shared/, lib/browser/, components/, islands/ and Preact. The rule is by folder.
  * A server module reaching an island would ship it to every browser, or break the bundle.
  */
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
 
-/** Value imports an island may reach in lib/ (browser-safe, no server imports of their own). */
-const BROWSER_LIB = new Set([
-  "lib/chat_client.ts",
-  "lib/chat_helpers.ts",
-  "lib/chat_outbox.ts",
-  "lib/chat_status.ts",
-  "lib/api_client.ts",
-  "lib/format.ts",
-  "lib/program_view.ts",
-  "lib/support_view.ts",
-]);
-/** lib/ modules islands may take types from (erased in the bundle). */
-const TYPE_LIB = new Set(["lib/protocol.ts", "lib/store/types.ts", "lib/chat_types.ts"]);
+/** Folders whose modules run in the browser: islands, the components they render, lib/shared and lib/browser. */
+const BROWSER_DIRS = ["islands/", "components/", "lib/shared/", "lib/browser/"];
 const PACKAGES = /^(preact|preact\/hooks|preact\/jsx-runtime|@preact\/signals)$/;
 
 const IMPORT = /^\s*(import|export)\s+(type\s+)?([^'"]*?\s+from\s+)?["']([^"']+)["']/gm;
@@ -37,7 +26,7 @@ function resolve(from: string, spec: string): string {
   return spec;
 }
 
-async function islandFiles(): Promise<string[]> {
+async function browserEntries(): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string) => {
     for await (const e of Deno.readDir(new URL(dir, ROOT))) {
@@ -47,6 +36,7 @@ async function islandFiles(): Promise<string[]> {
     }
   };
   await walk("islands/");
+  await walk("lib/browser/");
   return out;
 }
 
@@ -73,9 +63,7 @@ async function checkImports(
         if (!PACKAGES.test(m[4]) && !typeOnly) problems.push({ file, problem: `imports package ${m[4]}` });
         continue;
       }
-      const ok = target.startsWith("components/") || target.startsWith("islands/") ||
-        BROWSER_LIB.has(target) ||
-        (typeOnly && TYPE_LIB.has(target));
+      const ok = BROWSER_DIRS.some((dir) => target.startsWith(dir));
       if (!ok) {
         problems.push({ file, problem: `${typeOnly ? "type-imports" : "imports"} ${target}` });
         continue;
@@ -91,9 +79,9 @@ async function checkImports(
 }
 
 Deno.test("[islands] imports - islands reach only browser-safe modules", async () => {
-  const { problems, visited } = await checkImports(await islandFiles());
+  const { problems, visited } = await checkImports(await browserEntries());
   assert.ok(visited.some((f) => f.startsWith("islands/")), "found no islands");
-  assert.ok(visited.includes("lib/chat_client.ts"), "did not follow the islands' imports");
+  assert.ok(visited.includes("lib/browser/chat_client.ts"), "did not follow the islands' imports");
   assert.deepEqual(problems, [], problems.map((p) => `${p.file}: ${p.problem}`).join("\n"));
 });
 
@@ -101,15 +89,16 @@ Deno.test("[islands] imports - the checker catches server imports, direct and tr
   // An imaginary island, read from memory so the shared tree is never touched.
   const fake: Record<string, string> = {
     "islands/Bad.tsx": `import { z } from "zod";\nimport type { Store } from "@/lib/store/types.ts";\n` +
-      `import { HttpError } from "@/lib/errors.ts";\nimport type { AppEnv } from "@/lib/app_env.ts";\n` +
+      `import { HttpError } from "@/lib/web/errors.ts";\nimport type { AppEnv } from "@/lib/web/app_env.ts";\n` +
       `import Thing from "../components/Thing.tsx";\n`,
-    "components/Thing.tsx": `import { h } from "preact";\nexport { x } from "@/lib/hub.ts";\n`,
+    "components/Thing.tsx": `import { h } from "preact";\nexport { x } from "@/lib/hub/hub.ts";\n`,
   };
   const { problems } = await checkImports(["islands/Bad.tsx"], (f) => Promise.resolve(fake[f] ?? ""));
   assert.deepEqual(problems.map((p) => `${p.file}: ${p.problem}`).sort(), [
-    "components/Thing.tsx: imports lib/hub.ts",
-    "islands/Bad.tsx: imports lib/errors.ts",
+    "components/Thing.tsx: imports lib/hub/hub.ts",
+    "islands/Bad.tsx: imports lib/web/errors.ts",
     "islands/Bad.tsx: imports package zod",
-    "islands/Bad.tsx: type-imports lib/app_env.ts",
+    "islands/Bad.tsx: type-imports lib/store/types.ts",
+    "islands/Bad.tsx: type-imports lib/web/app_env.ts",
   ]);
 });

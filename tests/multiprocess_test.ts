@@ -8,7 +8,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { startCluster } from "@/tests/support/cluster.ts";
 import { connect, createRoom, guest, type TestSocket } from "@/tests/support/client.ts";
 import { until } from "@/tests/support/outbox_client.ts";
-import type { Message, UserRef } from "@/lib/protocol.ts";
+import type { Message, UserRef } from "@/lib/shared/protocol.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);

@@ -3,8 +3,8 @@
  * and join, rotation; and sessions that end (logout, login) closing their sockets with 4403.
  */
 import assert from "node:assert/strict";
-import { accountLimits } from "@/lib/accounts.ts";
-import { CloseCode } from "@/lib/protocol.ts";
+import { accountLimits } from "@/lib/accounts/accounts.ts";
+import { CloseCode } from "@/lib/shared/protocol.ts";
 import { onBothStores, type TestApp, type TestClient } from "@/tests/support/app.ts";
 import { connect } from "@/tests/support/client.ts";
 import { awaitRoomInWindow } from "@/tests/support/windows.ts";

@@ -3,7 +3,7 @@
  * stores in-process, and on the real `deno serve --parallel` server, whose isolates share the count.
  */
 import assert from "node:assert/strict";
-import { CloseCode } from "@/lib/protocol.ts";
+import { CloseCode } from "@/lib/shared/protocol.ts";
 import { onBothStores } from "@/tests/support/app.ts";
 import { connect, guest, type TestSocket } from "@/tests/support/client.ts";
 import { withServer } from "@/tests/support/server.ts";

@@ -8,7 +8,7 @@ import type { Session } from "@/lib/store/types.ts";
 import { onBothStores, type TestApp } from "@/tests/support/app.ts";
 import { call, makeSession } from "@/tests/support/sessions.ts";
 import { connect, type Frame, type TestSocket } from "@/tests/support/client.ts";
-import { SESSION_COOKIE } from "@/lib/auth.ts";
+import { SESSION_COOKIE } from "@/lib/accounts/auth.ts";
 
 const cookieOf = (s: Session) => `${SESSION_COOKIE}=${s.id}`;
 let n = 0;

@@ -1,4 +1,4 @@
-import type { SupportSummary, UserRef } from "@/lib/protocol.ts";
+import type { SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 
 export interface ConversationHeaderProps {
   line: SupportSummary;

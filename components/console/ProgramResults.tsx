@@ -1,6 +1,6 @@
-import type { Program } from "@/lib/store/types.ts";
-import { formatDateRange, formatPrice } from "@/lib/chat_helpers.ts";
-import { programStatus } from "@/lib/program_view.ts";
+import type { Program } from "@/lib/shared/programs.ts";
+import { formatDateRange, formatPrice } from "@/lib/shared/chat_view.ts";
+import { programStatus } from "@/lib/shared/program_view.ts";
 import StatusBadge from "@/components/programs/StatusBadge.tsx";
 
 export interface ProgramResultsProps {

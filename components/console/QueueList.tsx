@@ -1,7 +1,7 @@
-import type { SupportSummary } from "@/lib/protocol.ts";
-import { formatTime } from "@/lib/chat_helpers.ts";
+import type { SupportSummary } from "@/lib/shared/protocol.ts";
+import { formatTime } from "@/lib/shared/chat_view.ts";
 
-import type { QueueTab } from "@/lib/support_view.ts";
+import type { QueueTab } from "@/lib/shared/support_view.ts";
 export type { QueueTab };
 
 export interface QueueListProps {

@@ -1,4 +1,4 @@
-import { PHASE_LABEL, type ProgramPhase } from "@/lib/program_view.ts";
+import { PHASE_LABEL, type ProgramPhase } from "@/lib/shared/program_view.ts";
 
 /** Upcoming / Running / Ended, coloured by phase. */
 export default function StatusBadge({ phase }: { phase: ProgramPhase }) {

@@ -4,15 +4,15 @@
  * per conversation (they share the socket). Not an island itself (it lives in a subfolder).
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { ErrorCode, Message, Presence, UserRef } from "@/lib/protocol.ts";
+import type { ErrorCode, Message, Presence, UserRef } from "@/lib/shared/protocol.ts";
 import {
   type ConnectionStatus,
   diffMembers,
   mergeMessages,
   RETRIED_CODES,
   sharedConnection,
-} from "@/lib/chat_client.ts";
-import { errorText, olderMessages } from "@/lib/api_client.ts";
+} from "@/lib/browser/chat_client.ts";
+import { errorText, olderMessages } from "@/lib/browser/api_client.ts";
 import type { Notice, PendingMessage } from "@/components/MessageList.tsx";
 
 export interface ChatRoomInit {

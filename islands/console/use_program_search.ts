@@ -4,8 +4,8 @@
  * started is dropped, so fast clicking never mixes or duplicates results.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Program, ProgramPage } from "@/lib/store/types.ts";
-import { api, errorText } from "@/lib/api_client.ts";
+import type { Program, ProgramPage } from "@/lib/shared/programs.ts";
+import { api, errorText } from "@/lib/browser/api_client.ts";
 
 export type SearchStatus = "current" | "expired";
 

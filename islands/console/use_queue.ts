@@ -4,10 +4,10 @@
  * missed; the conversation on screen is marked read as its messages arrive.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { SupportSummary, UserRef } from "@/lib/protocol.ts";
-import { type ConnectionStatus, sharedConnection } from "@/lib/chat_client.ts";
-import { api } from "@/lib/api_client.ts";
-import { isNewWaiting, mergeLine } from "@/lib/support_view.ts";
+import type { SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
+import { type ConnectionStatus, sharedConnection } from "@/lib/browser/chat_client.ts";
+import { api } from "@/lib/browser/api_client.ts";
+import { isNewWaiting, mergeLine } from "@/lib/shared/support_view.ts";
 import type { Alerter } from "./alert.ts";
 
 type Lines = Record<string, SupportSummary>;

@@ -4,7 +4,7 @@
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
 import type { Bus, BusEvent } from "@/lib/bus/types.ts";
-import type { Message, SupportSummary, UserRef } from "@/lib/protocol.ts";
+import type { Message, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 
 /** Two nodes on one bus (`a` and `b`), and what to release after the test besides closing them. */
 export interface BusPair {

@@ -8,8 +8,8 @@
  * so the hub never relies on the bus for correctness: messages carry `seq` and gaps are refilled
  * from the store; presence is re-announced periodically and expires without heartbeats.
  */
-import type { Message, PresenceMember, SupportSummary, UserRef } from "@/lib/protocol.ts";
-import type { NodeMetrics } from "@/lib/metrics.ts";
+import type { Message, PresenceMember, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
+import type { NodeMetrics } from "@/lib/ops/metrics.ts";
 
 export type BusEvent =
   | { t: "message"; message: Message }

@@ -2,7 +2,7 @@
  * Picks the store from configuration: MongoDB when a URI is given, else the embedded Deno KV file.
  */
 import type { Store } from "./types.ts";
-import { openKvStore } from "./kv.ts";
+import { openKvStore } from "./kv/mod.ts";
 
 export type { Store } from "./types.ts";
 
@@ -23,7 +23,7 @@ export interface StoreConfig {
 export async function openStore(config: StoreConfig): Promise<Store> {
   if (config.mongodbUri) {
     // Loaded only when used: the driver's modules cost a KV deployment ~100 ms of start-up per isolate.
-    const { openMongoStore } = await import("./mongo.ts");
+    const { openMongoStore } = await import("./mongo/mod.ts");
     return await openMongoStore(config.mongodbUri);
   }
   const path = config.kvPath;

@@ -2,7 +2,7 @@
  * Helpers both stores share, so they return identical shapes and page programs the same way.
  */
 import { monotonicFactory } from "ulid";
-import { badRequest, conflict, StoreUnavailableError } from "@/lib/errors.ts";
+import { badRequest, conflict, StoreUnavailableError } from "@/lib/web/errors.ts";
 import type {
   NewRoom,
   Program,

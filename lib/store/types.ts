@@ -1,11 +1,20 @@
 /**
- * The one storage interface of Parley. Two implementations: Deno KV (`kv.ts`, the default) and
- * MongoDB (`mongo.ts`); both are held to the contract suite in `contract.ts`.
+ * The one storage interface of Parley. Two implementations: Deno KV (`kv/`, the default) and
+ * MongoDB (`mongo/`); both are held to the contract suite in `contract/`.
  *
  * Every id and string a method takes is a plain string validated by the caller; implementations
  * never build a query operator from caller text (search text is escaped, see `escapeRegExp`).
  */
-import type { Message, MessageKind, ProgramSnapshot, Role, SupportState, UserRef } from "@/lib/protocol.ts";
+import type {
+  Message,
+  MessageKind,
+  ProgramSnapshot,
+  Role,
+  SupportState,
+  UserRef,
+} from "@/lib/shared/protocol.ts";
+import type { Program, ProgramPage, ProgramStatus } from "@/lib/shared/programs.ts";
+export type { Program, ProgramPage, ProgramStatus };
 
 export type Visibility = "public" | "private" | "support";
 
@@ -71,22 +80,6 @@ export interface User {
   createdAt: string;
 }
 
-export interface Program {
-  id: string;
-  title: string;
-  description: string;
-  /** ISO 8601 date-times. */
-  startsAt: string;
-  endsAt: string;
-  price: number;
-  currency: string;
-  url: string;
-  tags: string[];
-  updatedAt: string;
-}
-
-export type ProgramStatus = "current" | "expired" | "all";
-
 export interface ProgramQuery {
   /** Matched literally, case-insensitively, in title and description. */
   q?: string;
@@ -95,11 +88,6 @@ export interface ProgramQuery {
   /** Opaque, from a previous page's `nextCursor`. */
   cursor?: string;
   now: Date;
-}
-
-export interface ProgramPage {
-  programs: Program[];
-  nextCursor?: string;
 }
 
 export interface SupportConversation {
@@ -188,7 +176,7 @@ export interface Store {
   /** Never moves a mark back (a lower seq than the stored one is ignored). */
   setReadMark(room: string, readerId: string, seq: number): Promise<void>;
 
-  // Counters for fixed-window throttles (`lib/throttle.ts`), shared by every isolate and process.
+  // Counters for fixed-window throttles (`lib/accounts/throttle.ts`), shared by every isolate and process.
   /**
    * Atomically adds 1 to counter `id` and returns the new count. An absent or expired counter starts
    * again at 1 and expires at `expiresAt` (epoch ms); a live counter keeps its expiry.

@@ -1,5 +1,5 @@
-import type { AppContext } from "@/lib/app_env.ts";
-import { assertSignedIn } from "@/lib/auth.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { assertSignedIn } from "@/lib/accounts/auth.ts";
 
 export const handler = {
   /** The session's user `{id, name, role}`; 401 without a session. */

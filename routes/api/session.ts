@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { AppContext } from "@/lib/app_env.ts";
-import { newGuestId, startSession } from "@/lib/auth.ts";
-import { readJson } from "@/lib/http.ts";
-import { limitGuestSessions } from "@/lib/guest_limit.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { newGuestId, startSession } from "@/lib/accounts/auth.ts";
+import { readJson } from "@/lib/web/http.ts";
+import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
 
 const body = z.object({
   nickname: z.string().trim().min(1, "Enter a nickname").refine(

@@ -1,6 +1,6 @@
-import type { AppContext } from "@/lib/app_env.ts";
-import { credentialsSchema, meOf, signUp } from "@/lib/accounts.ts";
-import { readJson } from "@/lib/http.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { credentialsSchema, meOf, signUp } from "@/lib/accounts/accounts.ts";
+import { readJson } from "@/lib/web/http.ts";
 
 export const handler = {
   /** `{username, password}` → 201 `{id, name, role}` and a new session cookie. */

@@ -1,7 +1,7 @@
-import type { AppContext, PageProps } from "@/lib/app_env.ts";
+import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
 import type { Program } from "@/lib/store/types.ts";
-import { findProgram } from "@/lib/programs.ts";
-import { formatPrice, localeFromHeader, programStatus } from "@/lib/program_view.ts";
+import { findProgram } from "@/lib/programs/programs.ts";
+import { formatPrice, localeFromHeader, programStatus } from "@/lib/shared/program_view.ts";
 import StatusBadge from "@/components/programs/StatusBadge.tsx";
 import ProgramWhen from "@/islands/ProgramWhen.tsx";
 

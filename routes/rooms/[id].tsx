@@ -1,7 +1,7 @@
-import type { AppContext, PageProps } from "@/lib/app_env.ts";
-import type { Message, Presence, UserRef } from "@/lib/protocol.ts";
-import { HttpError } from "@/lib/errors.ts";
-import { roomForSession, type RoomView, toRoomView } from "@/lib/rooms.ts";
+import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
+import type { Message, Presence, UserRef } from "@/lib/shared/protocol.ts";
+import { HttpError } from "@/lib/web/errors.ts";
+import { roomForSession, type RoomView, toRoomView } from "@/lib/rooms/rooms.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
 import JoinRoom from "@/islands/JoinRoom.tsx";
 import { meOf } from "@/components/session.ts";

@@ -3,8 +3,8 @@
  * history page (`GET /api/rooms/:id/messages?before=SEQ`) and of join-with-`since` replaying 100 messages,
  * on the embedded KV store and on FerretDB (MongoDB wire protocol).
  */
-import { openKvStore } from "@/lib/store/kv.ts";
-import { openMongoStore } from "@/lib/store/mongo.ts";
+import { openKvStore } from "@/lib/store/kv/mod.ts";
+import { openMongoStore } from "@/lib/store/mongo/mod.ts";
 import type { Store } from "@/lib/store/types.ts";
 import { startFerretDB } from "@/tests/support/ferretdb.ts";
 import { guestCookie } from "./parley.ts";

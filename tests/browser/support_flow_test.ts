@@ -9,8 +9,8 @@ import { ulid } from "ulid";
 import type { Page } from "playwright-core";
 import { withServer } from "@/tests/support/server.ts";
 import { newPage, withBrowser } from "@/tests/support/browser.ts";
-import { openKvStore } from "@/lib/store/kv.ts";
-import { hashPassword } from "@/lib/password.ts";
+import { openKvStore } from "@/lib/store/kv/mod.ts";
+import { hashPassword } from "@/lib/accounts/password.ts";
 import { loadCatalog } from "@/scripts/load_programs.ts";
 
 const COUNSELOR = { username: "mina", password: "correct horse battery" };

@@ -4,15 +4,15 @@
  * `request()` wraps `app.request()` with a cookie jar and a chosen client address.
  */
 import type { Hono } from "hono";
-import type { AppEnv } from "@/lib/app_env.ts";
-import type { Services } from "@/lib/services.ts";
+import type { AppEnv } from "@/lib/web/app_env.ts";
+import type { Services } from "@/lib/ops/services.ts";
 import type { Store } from "@/lib/store/types.ts";
-import { loadConfig } from "@/lib/config.ts";
-import { createApp } from "@/lib/app.ts";
-import { openKvStore } from "@/lib/store/kv.ts";
-import { openMongoStore } from "@/lib/store/mongo.ts";
+import { loadConfig } from "@/lib/ops/config.ts";
+import { createApp } from "@/lib/web/app.ts";
+import { openKvStore } from "@/lib/store/kv/mod.ts";
+import { openMongoStore } from "@/lib/store/mongo/mod.ts";
 import { createBroadcastBus } from "@/lib/bus/broadcast.ts";
-import { Hub } from "@/lib/hub.ts";
+import { Hub } from "@/lib/hub/hub.ts";
 import { sharedFerretDB } from "@/tests/support/ferretdb.ts";
 
 export interface TestAppOptions {

@@ -1,5 +1,5 @@
 /** Small clients for integration tests: guest sessions over HTTP and WebSockets that queue frames. */
-import type { Message } from "@/lib/protocol.ts";
+import type { Message } from "@/lib/shared/protocol.ts";
 
 // deno-lint-ignore no-explicit-any -- tests look into frames field by field
 export type Frame = Record<string, any>;

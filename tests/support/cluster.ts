@@ -6,8 +6,8 @@
 import { type FerretDB, startFerretDB } from "@/tests/support/ferretdb.ts";
 import { type RedisServer, startRedis } from "@/tests/support/redis.ts";
 import { startServer, type TestServer } from "@/tests/support/server.ts";
-import { type MongoStore, openMongoStore } from "@/lib/store/mongo.ts";
-import type { Role } from "@/lib/protocol.ts";
+import { type MongoStore, openMongoStore } from "@/lib/store/mongo/mod.ts";
+import type { Role } from "@/lib/shared/protocol.ts";
 
 export interface ClusterOptions {
   processes?: number;

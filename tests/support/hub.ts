@@ -2,13 +2,13 @@
  * Test doubles for the hub's unit tests: a socket that records what it was sent, and two hubs
  * ("nodes") sharing one in-memory store over a real BroadcastChannel bus.
  */
-import { Hub, type HubOptions } from "@/lib/hub.ts";
-import { loadConfig } from "@/lib/config.ts";
-import { openKvStore } from "@/lib/store/kv.ts";
+import { Hub, type HubOptions } from "@/lib/hub/hub.ts";
+import { loadConfig } from "@/lib/ops/config.ts";
+import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { createBroadcastBus } from "@/lib/bus/broadcast.ts";
 import type { Bus, BusEvent } from "@/lib/bus/types.ts";
 import type { Session, Store } from "@/lib/store/types.ts";
-import type { Role } from "@/lib/protocol.ts";
+import type { Role } from "@/lib/shared/protocol.ts";
 
 // deno-lint-ignore no-explicit-any -- frames are checked field by field in tests
 export type Frame = Record<string, any>;

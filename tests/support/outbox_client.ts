@@ -4,7 +4,7 @@
  * and on reconnect (to the next URL of its list, i.e. another process) it re-joins with `since`
  * and resends the outbox with the same clientIds.
  */
-import type { Message, Presence, ServerFrame, UserRef } from "@/lib/protocol.ts";
+import type { Message, Presence, ServerFrame, UserRef } from "@/lib/shared/protocol.ts";
 
 export interface OutboxClientOptions {
   /** `ws://…/ws` of every process; each reconnect moves to the next one. */

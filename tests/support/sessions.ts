@@ -3,10 +3,10 @@
  * web path grants the role), and requests carry the session cookie by hand.
  */
 import type { Hono } from "hono";
-import type { AppEnv } from "@/lib/app_env.ts";
+import type { AppEnv } from "@/lib/web/app_env.ts";
 import type { Session, Store } from "@/lib/store/types.ts";
-import type { Role } from "@/lib/protocol.ts";
-import { randomToken, SESSION_COOKIE } from "@/lib/auth.ts";
+import type { Role } from "@/lib/shared/protocol.ts";
+import { randomToken, SESSION_COOKIE } from "@/lib/accounts/auth.ts";
 
 /**
  * Stores a session with this role and returns it.

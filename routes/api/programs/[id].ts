@@ -1,5 +1,5 @@
-import type { AppContext } from "@/lib/app_env.ts";
-import { findProgram } from "@/lib/programs.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { findProgram } from "@/lib/programs/programs.ts";
 
 export const handler = {
   /** One program, or 404. */

@@ -1,5 +1,5 @@
-import type { AppContext } from "@/lib/app_env.ts";
-import { parseProgramQuery } from "@/lib/programs.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { parseProgramQuery } from "@/lib/programs/programs.ts";
 
 export const handler = {
   /** `?q=&status=current|expired|all&limit=&cursor=` → `{programs, nextCursor?}`; q is plain text. */

@@ -3,7 +3,7 @@
  * once, then another whenever public rooms' live counts change (at most every 250 ms), and a
  * comment line every 25 s so proxies keep the stream open. Stops when the client goes away.
  */
-import type { AppContext } from "@/lib/app_env.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
 
 const DEBOUNCE_MS = 250;
 const KEEPALIVE_MS = 25_000;

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { AppContext } from "@/lib/app_env.ts";
-import { assertSignedIn } from "@/lib/auth.ts";
-import { readJson } from "@/lib/http.ts";
-import { createRoom, toRoomView } from "@/lib/rooms.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { assertSignedIn } from "@/lib/accounts/auth.ts";
+import { readJson } from "@/lib/web/http.ts";
+import { createRoom, toRoomView } from "@/lib/rooms/rooms.ts";
 
 const createBody = z.object({
   name: z.string(),

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { AppContext } from "@/lib/app_env.ts";
-import { accountThrottles } from "@/lib/accounts.ts";
-import { assertSignedIn } from "@/lib/auth.ts";
-import { HttpError, notFound } from "@/lib/errors.ts";
-import { readJson } from "@/lib/http.ts";
-import { toRoomView } from "@/lib/rooms.ts";
-import { clientAddress } from "@/lib/throttle.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { accountThrottles } from "@/lib/accounts/accounts.ts";
+import { assertSignedIn } from "@/lib/accounts/auth.ts";
+import { HttpError, notFound } from "@/lib/web/errors.ts";
+import { readJson } from "@/lib/web/http.ts";
+import { toRoomView } from "@/lib/rooms/rooms.ts";
+import { clientAddress } from "@/lib/accounts/throttle.ts";
 
 /** Invite codes are base64url tokens; anything else (objects, operators) is a 400 before any lookup. */
 const body = z.object({

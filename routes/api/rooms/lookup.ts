@@ -1,6 +1,6 @@
-import type { AppContext } from "@/lib/app_env.ts";
-import { notFound } from "@/lib/errors.ts";
-import { canAccess, toRoomView } from "@/lib/rooms.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { notFound } from "@/lib/web/errors.ts";
+import { canAccess, toRoomView } from "@/lib/rooms/rooms.ts";
 
 export const handler = {
   /** `?name=` → the room of that name (case-insensitive) if the session may enter it, else 404. */

@@ -1,8 +1,8 @@
-import type { AppContext } from "@/lib/app_env.ts";
-import type { SupportState } from "@/lib/protocol.ts";
-import { assertCounselor, assertSignedIn } from "@/lib/auth.ts";
-import { badRequest } from "@/lib/errors.ts";
-import { listQueue, openSupport } from "@/lib/support.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import type { SupportState } from "@/lib/shared/protocol.ts";
+import { assertCounselor, assertSignedIn } from "@/lib/accounts/auth.ts";
+import { badRequest } from "@/lib/web/errors.ts";
+import { listQueue, openSupport } from "@/lib/support/support.ts";
 
 const STATES: SupportState[] = ["waiting", "active", "closed"];
 

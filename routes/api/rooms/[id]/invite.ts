@@ -1,7 +1,7 @@
-import type { AppContext } from "@/lib/app_env.ts";
-import { assertSignedIn } from "@/lib/auth.ts";
-import { badRequest, forbidden, notFound } from "@/lib/errors.ts";
-import { newInviteCode, roomForSession, toRoomView } from "@/lib/rooms.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { assertSignedIn } from "@/lib/accounts/auth.ts";
+import { badRequest, forbidden, notFound } from "@/lib/web/errors.ts";
+import { newInviteCode, roomForSession, toRoomView } from "@/lib/rooms/rooms.ts";
 
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

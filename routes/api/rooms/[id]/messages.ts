@@ -1,6 +1,6 @@
-import type { AppContext } from "@/lib/app_env.ts";
-import { badRequest } from "@/lib/errors.ts";
-import { roomForSession } from "@/lib/rooms.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { badRequest } from "@/lib/web/errors.ts";
+import { roomForSession } from "@/lib/rooms/rooms.ts";
 
 const MAX_LIMIT = 100;
 

@@ -1,6 +1,6 @@
-import type { AppContext } from "@/lib/app_env.ts";
-import { assertCounselor } from "@/lib/auth.ts";
-import { claimSupport } from "@/lib/support.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { assertCounselor } from "@/lib/accounts/auth.ts";
+import { claimSupport } from "@/lib/support/support.ts";
 
 export const handler = {
   /** Counselors: take the conversation (409 when another counselor has it) → its queue line. */

@@ -1,6 +1,6 @@
-import type { AppContext } from "@/lib/app_env.ts";
-import { assertCounselor } from "@/lib/auth.ts";
-import { closeSupport } from "@/lib/support.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { assertCounselor } from "@/lib/accounts/auth.ts";
+import { closeSupport } from "@/lib/support/support.ts";
 
 export const handler = {
   /** Counselors: close the conversation → its queue line. */

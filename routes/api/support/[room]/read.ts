@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { AppContext } from "@/lib/app_env.ts";
-import { assertCounselor } from "@/lib/auth.ts";
-import { readJson } from "@/lib/http.ts";
-import { markRead } from "@/lib/support.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { assertCounselor } from "@/lib/accounts/auth.ts";
+import { readJson } from "@/lib/web/http.ts";
+import { markRead } from "@/lib/support/support.ts";
 
 const body = z.object({ seq: z.number().int().min(0) });
 

@@ -1,0 +1,292 @@
+/**
+ * Accounts: sign-up, log-in and log-out on top of the sessions of `auth.ts`.
+ *
+ * - Usernames are 3–32 of `A–Z a–z 0–9 . _ -`, unique without regard to case (the store enforces it).
+ * - Passwords are at least 8 characters and hashed with PBKDF2 (`password.ts`).
+ * - A log-in answers the same (401 `invalid_credentials`, same message, same time) for an unknown
+ *   user and a wrong password. Failures are throttled per username and per address (429 with
+ *   Retry-After), and every password check counts against a per-address budget, so nobody can make
+ *   the server burn CPU on hashes without bound.
+ * - Every log-in and sign-up issues a new session id and ends the previous session (its sockets
+ *   close), so a session id planted before a log-in is worth nothing after it.
+ * - A guest who signs up keeps their user id: their rooms, memberships and support conversation stay
+ *   theirs. A guest who logs in to an existing account brings the private rooms they had joined.
+ */
+import { z } from "zod";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import type { Config } from "@/lib/ops/config.ts";
+import type { Services } from "@/lib/ops/services.ts";
+import type { Session } from "@/lib/store/types.ts";
+import { endSession, startSession } from "@/lib/accounts/auth.ts";
+import { badRequest, HttpError } from "@/lib/web/errors.ts";
+import { clientAddress, enforce, Throttle } from "@/lib/accounts/throttle.ts";
+import { hashPassword, needsRehash, verifyDummy, verifyPassword } from "@/lib/accounts/password.ts";
+import { ulid } from "ulid";
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,32}$/;
+export const PASSWORD_MIN = 8;
+/** PBKDF2 hashes long keys cheaply, but nobody needs more and the body stays small. */
+export const PASSWORD_MAX = 1024;
+
+/**
+ * What the routes accept: two plain strings and nothing else. Objects such as `{"$ne": null}` fail
+ * here with 400, long before anything reaches a store.
+ */
+export const credentialsSchema = z.object({
+  username: z.string({ error: "username must be a string" }).max(64, "Usernames are at most 32 characters"),
+  password: z.string({ error: "password must be a string" }).max(PASSWORD_MAX, "That password is too long"),
+});
+
+export type Credentials = z.infer<typeof credentialsSchema>;
+
+/** The few passwords every attacker tries first; refusing them costs nothing. */
+const COMMON = new Set(
+  "password password1 passw0rd 12345678 123456789 1234567890 11111111 00000000 qwertyui qwerty123 iloveyou abcdefgh letmein1"
+    .split(" "),
+);
+
+/**
+ * Checks a new username; returns it unchanged or throws 400 `bad_username`.
+ *
+ * @example
+ * validateUsername("mina.k"); // "mina.k"
+ */
+export function validateUsername(username: string): string {
+  if (!USERNAME_PATTERN.test(username)) {
+    throw badRequest("Usernames are 3–32 letters, digits, dots, underscores or hyphens", "bad_username");
+  }
+  return username;
+}
+
+/**
+ * Checks a new password; throws 400 `weak_password` with the reason.
+ *
+ * @example
+ * validatePassword("correct horse", "mina");
+ */
+export function validatePassword(password: string, username: string): void {
+  if ([...password].length < PASSWORD_MIN) {
+    throw badRequest(`Passwords are at least ${PASSWORD_MIN} characters`, "weak_password");
+  }
+  if (password.toLowerCase() === username.toLowerCase()) {
+    throw badRequest("Choose a password that is not your username", "weak_password");
+  }
+  if (COMMON.has(password.toLowerCase())) throw badRequest("That password is too common", "weak_password");
+}
+
+export interface AccountLimits {
+  /** Failed log-ins per username per window before 429. */
+  failuresPerUsername: number;
+  /** Failed log-ins per address per window before 429. */
+  failuresPerAddress: number;
+  failureWindowMs: number;
+  /** Password hashes (sign-ups and log-ins, right or wrong) per address per minute: bounds CPU. */
+  hashesPerAddressPerMinute: number;
+  /** Unknown invite codes per address per window before 429 (codes are unguessable anyway). */
+  inviteFailuresPerAddress: number;
+}
+
+export const DEFAULT_ACCOUNT_LIMITS: AccountLimits = {
+  failuresPerUsername: 10,
+  failuresPerAddress: 50,
+  failureWindowMs: 15 * 60_000,
+  hashesPerAddressPerMinute: 30,
+  inviteFailuresPerAddress: 30,
+};
+
+export interface AccountThrottles {
+  byUsername: Throttle;
+  byAddress: Throttle;
+  hashes: Throttle;
+  invites: Throttle;
+}
+
+// One set of limits per configuration, i.e. per app; the counts live in the app's store.
+const limitsByConfig = new WeakMap<Config, AccountLimits>();
+
+/**
+ * The account limits of one app. Pass `limits` once, before the first request, to change them (tests).
+ *
+ * @example
+ * accountLimits(services.config, { failuresPerUsername: 3 });
+ */
+export function accountLimits(config: Config, limits?: Partial<AccountLimits>): AccountLimits {
+  let current = limitsByConfig.get(config);
+  if (!current || limits) {
+    current = { ...DEFAULT_ACCOUNT_LIMITS, ...limits };
+    limitsByConfig.set(config, current);
+  }
+  return current;
+}
+
+/**
+ * The account throttles of one app, counting in its store (so across isolates and processes).
+ *
+ * @example
+ * await accountThrottles(c.var.services).invites.hit(clientAddress(c));
+ */
+export function accountThrottles({ config, store }: Pick<Services, "config" | "store">): AccountThrottles {
+  const l = accountLimits(config);
+  return {
+    byUsername: new Throttle(store, "login-name", l.failuresPerUsername, l.failureWindowMs),
+    byAddress: new Throttle(store, "login-addr", l.failuresPerAddress, l.failureWindowMs),
+    hashes: new Throttle(store, "hash-addr", l.hashesPerAddressPerMinute, 60_000),
+    invites: new Throttle(store, "invite-addr", l.inviteFailuresPerAddress, l.failureWindowMs),
+  };
+}
+
+const INVALID = "Wrong username or password";
+
+/** Ends `previous` everywhere: its record and, through the hub, its sockets on every node. */
+async function retire(c: AppContext, previous: Session | null): Promise<void> {
+  if (!previous) return;
+  await c.var.services.store.deleteSession(previous.id);
+  await c.var.services.hub.endSession(previous.id);
+}
+
+/**
+ * Creates an account and signs it in with a new session. A guest keeps their user id.
+ *
+ * @example
+ * const session = await signUp(c, { username: "mina", password: "correct horse" });
+ */
+export async function signUp(c: AppContext, input: Credentials): Promise<Session> {
+  const { store } = c.var.services;
+  const username = validateUsername(input.username);
+  validatePassword(input.password, username);
+  await enforce(
+    accountThrottles(c.var.services).hashes,
+    clientAddress(c),
+    "Too many attempts from your address; wait a minute",
+  );
+  // Checked before hashing so a taken name costs no CPU; createUser re-checks atomically.
+  if (await store.getUserByUsername(username)) {
+    throw new HttpError(409, "username_taken", `The username "${username}" is taken`);
+  }
+  const previous = c.get("session");
+  const id = previous?.role === "guest" ? previous.userId : ulid();
+  const passwordHash = await hashPassword(input.password);
+  await store.createUser({ id, username, role: "user", passwordHash, createdAt: new Date().toISOString() });
+  await retire(c, previous);
+  return await startSession(c, { userId: id, name: username, role: "user" });
+}
+
+/**
+ * Checks a username and password and signs in with a new session; 401 `invalid_credentials` for an
+ * unknown user and a wrong password alike, 429 with Retry-After after repeated failures.
+ *
+ * @example
+ * const session = await logIn(c, { username: "mina", password: "correct horse" });
+ */
+export async function logIn(c: AppContext, input: Credentials): Promise<Session> {
+  const { store } = c.var.services;
+  const throttles = accountThrottles(c.var.services);
+  const address = clientAddress(c);
+  const nameKey = input.username.toLowerCase();
+  // The attempt counts against the username before the hash, so guesses sent all at once cannot all
+  // pass the check before the first failure is recorded; a success clears it again.
+  const waits = await Promise.all([throttles.byUsername.hit(nameKey), throttles.byAddress.peek(address)]);
+  const wait = Math.max(...waits);
+  if (wait > 0) {
+    throw new HttpError(429, "rate_limited", "Too many failed log-ins; try again later", {
+      "Retry-After": String(wait),
+    });
+  }
+  await enforce(throttles.hashes, address, "Too many attempts from your address; wait a minute");
+
+  // A name that cannot exist is never looked up, but costs the same time as one that might.
+  const user = USERNAME_PATTERN.test(input.username) ? await store.getUserByUsername(input.username) : null;
+  const ok = user
+    ? await verifyPassword(input.password, user.passwordHash)
+    : await verifyDummy(input.password);
+  if (!user || !ok) {
+    await throttles.byAddress.hit(address);
+    throw new HttpError(401, "invalid_credentials", INVALID);
+  }
+  await throttles.byUsername.reset(nameKey);
+  if (needsRehash(user.passwordHash)) {
+    await store.setUserPassword(user.id, await hashPassword(input.password));
+  }
+
+  const previous = c.get("session");
+  if (previous?.role === "guest" && previous.userId !== user.id) {
+    await carryMemberships(c, previous.userId, user.id);
+  }
+  await retire(c, previous);
+  return await startSession(c, { userId: user.id, name: user.username, role: user.role });
+}
+
+/** The private rooms a guest had joined become the account's too (support rooms stay with the guest). */
+async function carryMemberships(c: AppContext, from: string, to: string): Promise<void> {
+  const { store } = c.var.services;
+  for (const room of await store.listRoomsOf(from)) {
+    if (room.visibility === "private") await store.addMember(room.id, to);
+  }
+}
+
+/**
+ * Ends the request's session and closes its sockets (code 4403) on every node.
+ *
+ * @example
+ * await logOut(c);
+ */
+export async function logOut(c: AppContext): Promise<Session | null> {
+  const session = await endSession(c);
+  if (session) await c.var.services.hub.endSession(session.id);
+  return session;
+}
+
+/**
+ * The `{id, name, role}` the API answers for a session.
+ *
+ * @example
+ * c.json(meOf(session));
+ */
+export function meOf(session: Session): { id: string; name: string; role: Session["role"] } {
+  return { id: session.userId, name: session.name, role: session.role };
+}
+
+/**
+ * A same-site path to go to after a form, or "/": never another origin (no open redirect).
+ *
+ * @example
+ * safeNext("/rooms/01H…"); // "/rooms/01H…"
+ * safeNext("//evil.example"); // "/"
+ */
+export function safeNext(raw: unknown): string {
+  if (typeof raw !== "string" || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) {
+    return "/";
+  }
+  try {
+    const url = new URL(raw, "http://parley.invalid");
+    if (url.origin !== "http://parley.invalid") return "/";
+    return url.pathname + url.search + url.hash;
+  } catch {
+    return "/";
+  }
+}
+
+/**
+ * The POST handler of the `/login` and `/signup` pages (plain HTML forms, no JavaScript needed): on
+ * success a 303 to the form's `next`, else the page again with the reason and the error's status.
+ *
+ * @example
+ * export const handler = { POST: accountFormPost(logIn) };
+ */
+export function accountFormPost(action: (c: AppContext, input: Credentials) => Promise<Session>) {
+  return async function accountForm(c: AppContext): Promise<Response> {
+    const form = await c.req.parseBody();
+    const next = safeNext(form.next);
+    const username = typeof form.username === "string" ? form.username.slice(0, 64) : "";
+    try {
+      const parsed = credentialsSchema.safeParse({ username: form.username, password: form.password });
+      if (!parsed.success) throw badRequest("Enter a username and a password");
+      await action(c, parsed.data);
+      return c.redirect(next, 303);
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500) throw err;
+      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+      return c.var.render({ next, username, error: err.message }, { status: err.status });
+    }
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * Joining a room on one socket: the access check, then (in the room's task queue, so live
+ * deliveries and the join never interleave) the latest page or the replay after `since`, the
+ * socket's place among the room's readers, and its presence.
+ */
+import type { Room, Session, Store } from "@/lib/store/types.ts";
+import type { ErrorCode, Message } from "@/lib/shared/protocol.ts";
+import type { Connection } from "@/lib/hub/connection.ts";
+import { type LiveRooms, PAGE } from "@/lib/hub/live_rooms.ts";
+import type { HubPresence } from "@/lib/hub/presence.ts";
+import { log } from "@/lib/ops/log.ts";
+import { StoreUnavailableError } from "@/lib/web/errors.ts";
+import { withDeadline } from "@/lib/store/shared.ts";
+
+/** Who may join a room; `true` or the error to send. */
+export type JoinPolicy = (
+  session: Session,
+  room: Room,
+) => Promise<true | { code: ErrorCode; message: string }>;
+
+/** What a join needs of its hub. */
+export interface JoinDeps {
+  store: Store;
+  rooms: LiveRooms;
+  presence: HubPresence;
+  canJoin: JoinPolicy;
+  /** The longest one store call may take before the socket is told `unavailable`. */
+  storeMs: number;
+  leave(conn: Connection, room: string): void;
+}
+
+/** Messages a first join brings. */
+const LATEST = 50;
+
+/**
+ * Answers a join with `joined` (or an error frame); never throws.
+ *
+ * @example
+ * await joinRoom(deps, conn, roomId, since);
+ */
+export async function joinRoom(
+  d: JoinDeps,
+  conn: Connection,
+  roomId: string,
+  since?: number,
+): Promise<void> {
+  let room: Room | null;
+  try {
+    room = await withDeadline(d.store.getRoom(roomId), d.storeMs, "getRoom");
+    if (!room) return conn.error("not_found", "No such room", { room: roomId });
+    const verdict = await withDeadline(d.canJoin(conn.session, room), d.storeMs, "canJoin");
+    if (verdict !== true) return conn.error(verdict.code, verdict.message, { room: roomId });
+  } catch (err) {
+    return answerFailure(conn, err, { room: roomId });
+  }
+  d.presence.learnVisibility(room);
+  const live = d.rooms.open(roomId);
+  const roomLastSeq = room.lastSeq;
+  await d.rooms.run(live, async (signal) => {
+    if (conn.closing) return;
+    // Overdue (the room's queue moved on without it): answer now, and join no more, since what the
+    // queue delivered meanwhile could be skipped. The client may join again.
+    const overdue = () => answerFailure(conn, new StoreUnavailableError("join timed out"), { room: roomId });
+    signal.addEventListener("abort", overdue, { once: true });
+    const replay = since !== undefined;
+    let messages: Message[];
+    try {
+      messages = await withDeadline(
+        d.store.listMessages(roomId, replay ? { after: since, limit: PAGE } : { limit: LATEST }),
+        d.storeMs,
+        "listMessages",
+      );
+    } catch (err) {
+      signal.removeEventListener("abort", overdue);
+      return answerFailure(conn, err, { room: roomId });
+    }
+    signal.removeEventListener("abort", overdue);
+    if (conn.closing || signal.aborted) return;
+    // Joined already on this socket: what it was sent is on its way; never send a seq twice.
+    const sent = conn.rooms.get(roomId);
+    const rejoin = sent !== undefined;
+    const fresh = rejoin ? messages.filter((m) => m.seq > sent) : messages;
+    const seq = Math.max(
+      sent ?? 0,
+      messages.at(-1)?.seq ?? (replay ? Math.min(since, roomLastSeq) : roomLastSeq),
+    );
+    conn.rooms.set(roomId, seq);
+    live.conns.add(conn);
+    if (!rejoin) d.presence.addLocal(roomId, conn.user);
+    const hasMore = !replay && messages.length === LATEST && messages[0].seq > 1;
+    conn.frame({
+      type: "joined",
+      room: roomId,
+      seq,
+      messages: fresh,
+      presence: d.presence.table.presence(roomId),
+      hasMore,
+    });
+    try {
+      // A long absence: the rest of the replay follows as live messages, page by page, in order.
+      let page = messages;
+      while (replay && page.length === PAGE && !conn.closing) {
+        const after = page[PAGE - 1].seq;
+        page = await withDeadline(
+          d.store.listMessages(roomId, { after, limit: PAGE }),
+          d.storeMs,
+          "listMessages",
+        );
+        if (signal.aborted) throw new StoreUnavailableError("join timed out");
+        for (const m of page) {
+          conn.sendMessage(roomId, m.seq, JSON.stringify({ type: "message", room: roomId, message: m }));
+        }
+      }
+    } catch (err) {
+      // Half a replay: leave the room, so that the client's next join (with its last seq) is whole.
+      d.leave(conn, roomId);
+      return answerFailure(conn, err, { room: roomId });
+    }
+    const upTo = conn.rooms.get(roomId) ?? seq;
+    // The first reader sets the room's position; otherwise bring the room's other readers up to it.
+    if (live.last < 0) live.last = upTo;
+    else if (live.last < upTo) {
+      await d.rooms.refill(live, upTo).catch((err) =>
+        // The room's next message refills the gap again (LiveRooms.#inOrder).
+        log.warn("hub.gap_refill_failed", { room: roomId, to: upTo, error: String(err) })
+      );
+    }
+    log.info("ws.join", { conn: conn.id, user: conn.user.id, room: roomId, since: since ?? null, seq });
+  }).catch((err) => answerFailure(conn, err, { room: roomId }));
+}
+
+/** Tells the socket what went wrong: `unavailable` when the store is away, else `internal`. */
+export function answerFailure(
+  conn: Connection,
+  err: unknown,
+  where: { clientId?: string; room?: string },
+): void {
+  const unavailable = err instanceof Error && err.name === "StoreUnavailableError";
+  log.warn("ws.error", {
+    conn: conn.id,
+    user: conn.user.id,
+    ...where,
+    error: unavailable ? "unavailable" : String(err),
+    ...(unavailable ? { why: String((err as Error).message).slice(0, 160) } : {}),
+  });
+  if (unavailable) conn.error("unavailable", "The database is unavailable; try again shortly", where);
+  else conn.error("internal", "Something went wrong on our side", where);
+}
+
+/** Public rooms: anyone; private: members and the owner; support: its user and any counselor. */
+export function defaultCanJoin(store: Store): JoinPolicy {
+  return async (session, room) => {
+    if (room.visibility === "public") return true;
+    if (room.visibility === "support") {
+      return room.ownerId === session.userId || session.role === "counselor"
+        ? true
+        : { code: "forbidden", message: "This conversation is not yours" };
+    }
+    if (room.ownerId === session.userId || await store.isMember(room.id, session.userId)) return true;
+    return { code: "forbidden", message: "This room needs an invite" };
+  };
+}

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { COALESCE_MS, IMMEDIATE_MAX_READERS, LiveRooms } from "./live_rooms.ts";
+import { setImmediate } from "node:timers";
+import { Connection, type ConnectionHost } from "./connection.ts";
+import type { Message } from "../shared/protocol.ts";
+import type { Session, Store } from "../store/types.ts";
+
+function fakeConn(frames: string[]): Connection {
+  const host = {
+    config: { maxBufferedBytes: 1 << 20 },
+    counters: { messagesOut: 0, sendErrors: 0 },
+    detach() {},
+  } as unknown as ConnectionHost;
+  const socket = { readyState: WebSocket.OPEN, bufferedAmount: 0, send: (raw: string) => frames.push(raw) };
+  const session = { id: "s", userId: "u", name: "u", role: "guest" } as Session;
+  return new Connection(host, socket as unknown as WebSocket, session);
+}
+
+const message = (seq: number, text = `m${seq}`): Message => ({
+  id: `id${seq}`,
+  seq,
+  room: "r1",
+  kind: "text",
+  author: { id: "a", name: "a", role: "guest" },
+  text,
+  at: new Date(0).toISOString(),
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+Deno.test("[hub_rooms] fanout - messages stored together leave in one frame, shared by every reader", async () => {
+  const rooms = new LiveRooms({} as Store);
+  const room = rooms.open("r1");
+  room.last = 0;
+  const a: string[] = [], b: string[] = [];
+  const connA = fakeConn(a), connB = fakeConn(b);
+  connA.rooms.set("r1", 0);
+  // B joined later: its `joined` frame already carried seq 1 and 2.
+  connB.rooms.set("r1", 2);
+  room.conns.add(connA).add(connB);
+  for (const seq of [1, 2, 3]) rooms.deliver(message(seq));
+  await sleep(COALESCE_MS * 3);
+  assert.equal(a.length, 1);
+  assert.deepEqual(a[0].split("\n").map((line) => JSON.parse(line).message.seq), [1, 2, 3]);
+  assert.deepEqual(b.map((frame) => JSON.parse(frame).message.seq), [3]);
+  assert.equal(connA.rooms.get("r1"), 3);
+  // Later messages go in a later frame, and nothing is sent twice.
+  rooms.deliver(message(3));
+  rooms.deliver(message(4));
+  await sleep(COALESCE_MS * 3);
+  assert.deepEqual(a.slice(1).map((frame) => JSON.parse(frame).message.seq), [4]);
+});
+
+Deno.test("[hub_rooms] fanout - big messages are not coalesced past the frame bound", async () => {
+  const rooms = new LiveRooms({} as Store);
+  const room = rooms.open("r1");
+  room.last = 0;
+  const frames: string[] = [];
+  const conn = fakeConn(frames);
+  conn.rooms.set("r1", 0);
+  room.conns.add(conn);
+  for (const seq of [1, 2, 3]) rooms.deliver(message(seq, "x".repeat(10_000)));
+  await sleep(COALESCE_MS * 4);
+  assert.deepEqual(frames.map((f) => f.split("\n").length), [1, 1, 1]);
+});
+
+Deno.test("[hub_rooms] fanout - a quiet small room sends at the end of the turn; a big one on the timer", async () => {
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  const rooms = new LiveRooms({} as Store);
+  const small = rooms.open("r1");
+  const big = rooms.open("r2");
+  small.last = big.last = 0;
+  const smallFrames: string[] = [], bigFrames: string[] = [];
+  const reader = fakeConn(smallFrames);
+  reader.rooms.set("r1", 0);
+  small.conns.add(reader);
+  for (let i = 0; i <= IMMEDIATE_MAX_READERS; i++) {
+    const conn = fakeConn(bigFrames);
+    conn.rooms.set("r2", 0);
+    big.conns.add(conn);
+  }
+  rooms.deliver(message(1));
+  rooms.deliver({ ...message(1), room: "r2" });
+  await nextTurn();
+  await nextTurn();
+  assert.equal(smallFrames.length, 1, "the small room's reader has it already");
+  assert.equal(bigFrames.length, 0, "the big room waits for its timer");
+  await sleep(COALESCE_MS * 3);
+  assert.equal(bigFrames.length, IMMEDIATE_MAX_READERS + 1);
+});

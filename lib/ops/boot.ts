@@ -1,0 +1,37 @@
+/** Opens what one isolate needs (store, bus, hub) from the configuration. */
+import type { Config } from "@/lib/ops/config.ts";
+import type { Services } from "@/lib/ops/services.ts";
+import { openStore } from "@/lib/store/mod.ts";
+import { openBus } from "@/lib/bus/mod.ts";
+import { Hub } from "@/lib/hub/hub.ts";
+import { nodeMetrics, trackBusLag } from "@/lib/ops/metrics.ts";
+import { metricsGatherer } from "@/lib/ops/metrics_gather.ts";
+
+/**
+ * @example
+ * const services = await openServices(loadConfig());
+ */
+export async function openServices(config: Config): Promise<Services> {
+  const store = await openStore(config);
+  let bus;
+  try {
+    bus = await openBus(config);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const hub = new Hub({ store, bus, config });
+  hub.start();
+  // Bus lag is measured from start-up, not from the first /metrics scrape.
+  trackBusLag(bus);
+  // From start-up too: an isolate answers other isolates' scrapes only once it listens.
+  metricsGatherer(bus, () => nodeMetrics(hub.stats(), bus));
+  return { config, store, bus, hub };
+}
+
+/** Closes everything in order: sockets first (1012, so clients reconnect elsewhere), then bus and store. */
+export async function closeServices(s: Services): Promise<void> {
+  await s.hub.shutdown();
+  await s.bus.close();
+  await s.store.close();
+}

@@ -1,0 +1,85 @@
+import { ConfigError } from "@/lib/web/errors.ts";
+
+/** Everything Parley reads from the environment, checked once at start. */
+export interface Config {
+  port: number;
+  mongodbUri?: string;
+  kvPath: string;
+  redisUrl?: string;
+  rateBurst: number;
+  ratePerSecond: number;
+  allowedOrigins: string[];
+  /** Limits of SPEC.md; each configurable for load tests. */
+  maxTextLength: number;
+  maxFrameBytes: number;
+  maxBufferedBytes: number;
+  maxSocketsPerSession: number;
+  maxBodyBytes: number;
+  guestSessionsPerMinute: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) {
+    throw new ConfigError(`${name} must be a number >= ${min}, got "${raw}"`);
+  }
+  return n;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URI: "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(
+      `${name} must start with ${protocols.map((p) => `${p}//`).join(" or ")}, got "${raw}"`,
+    );
+  }
+  return raw;
+}
+
+function origins(env: Env): string[] {
+  const raw = env.ALLOWED_ORIGINS ?? "";
+  return raw.split(",").map((s) => s.trim()).filter(Boolean).map((o) => {
+    try {
+      return new URL(o).origin;
+    } catch {
+      throw new ConfigError(`ALLOWED_ORIGINS has an entry that is not an origin: "${o}"`);
+    }
+  });
+}
+
+/**
+ * Reads and validates the configuration; throws {@link ConfigError} with one clear line.
+ *
+ * @example
+ * const config = loadConfig({ PORT: "8080" });
+ */
+export function loadConfig(env: Env = Deno.env.toObject()): Config {
+  return {
+    port: int(env, "PORT", 8000, 0),
+    mongodbUri: url(env, "MONGODB_URI", ["mongodb:", "mongodb+srv:"]),
+    // On Deno Deploy (DENO_DEPLOYMENT_ID is set) nothing may be written to disk: "" opens the app's
+    // attached KV database (Deno.openKv() without a path).
+    kvPath: env.KV_PATH || (env.DENO_DEPLOYMENT_ID ? "" : "./data/parley.kv"),
+    redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    rateBurst: int(env, "RATE_BURST", 20, 1),
+    ratePerSecond: int(env, "RATE_PER_SECOND", 1, 0),
+    allowedOrigins: origins(env),
+    maxTextLength: int(env, "MAX_TEXT_LENGTH", 2000, 1),
+    maxFrameBytes: int(env, "MAX_FRAME_BYTES", 16 * 1024, 256),
+    maxBufferedBytes: int(env, "MAX_BUFFERED_BYTES", 1024 * 1024, 1024),
+    maxSocketsPerSession: int(env, "MAX_SOCKETS_PER_SESSION", 20, 1),
+    maxBodyBytes: int(env, "MAX_BODY_BYTES", 64 * 1024, 256),
+    guestSessionsPerMinute: int(env, "GUEST_SESSIONS_PER_MINUTE", 30, 1),
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * The long-lived parts of one isolate: configuration, store, bus and hub. Made once at start by
+ * `main.ts`; tests make their own with an in-memory store.
+ */
+import type { Config } from "@/lib/ops/config.ts";
+import type { Store } from "@/lib/store/types.ts";
+import type { Bus } from "@/lib/bus/types.ts";
+import type { Hub } from "@/lib/hub/hub.ts";
+
+export interface Services {
+  config: Config;
+  store: Store;
+  bus: Bus;
+  hub: Hub;
+}

@@ -1,0 +1,316 @@
+/**
+ * Support conversations: one per user, in a room of visibility "support". States go
+ * waiting → active (a counselor claimed it) → closed, and a user's new message reopens a closed one as
+ * waiting. Counselors see a queue with per-counselor unread counts (from read marks) that is kept live
+ * by `{type:"support"}` frames. Claims and closes leave a "system" message in the room so the user
+ * sees them ("mina joined", "The conversation was closed").
+ */
+import { ulid } from "ulid";
+import type {
+  Message,
+  ProgramSnapshot,
+  SupportState,
+  SupportSummary,
+  UserRef,
+} from "@/lib/shared/protocol.ts";
+import type { Room, Session, Store, SupportConversation } from "@/lib/store/types.ts";
+import { conflict, forbidden, HttpError, notFound } from "@/lib/web/errors.ts";
+import { toSnapshot } from "@/lib/programs/programs.ts";
+
+/** What support needs from the hub (the real `Hub` fits; tests pass a recorder). */
+export interface SupportHub {
+  /** Fans a stored message out to the room's sockets on every node. */
+  deliver(message: Message): unknown;
+  /** Pushes a queue line to every counselor socket on every node. */
+  publishSupport(summary: SupportSummary): unknown;
+}
+
+export interface SupportDeps {
+  store: Store;
+  hub: SupportHub;
+}
+
+/** Unread counts stop here; the console shows "99+". */
+const UNREAD_SCAN = 100;
+/** The queue lists at most this many closed conversations (the latest). */
+const CLOSED_SHOWN = 100;
+
+export function userOf(session: Session): UserRef {
+  return { id: session.userId, name: session.name, role: session.role };
+}
+
+/**
+ * The session user's conversation, made (waiting, empty) on the first call. Counselors are not
+ * published a conversation until its first message, so opening the page alone alerts nobody.
+ *
+ * @example
+ * const { room, state } = await openSupport({ store, hub }, session);
+ */
+export async function openSupport(deps: SupportDeps, session: Session): Promise<SupportConversation> {
+  const user = userOf(session);
+  return await deps.store.getOrCreateSupport(user, () => {
+    const now = new Date().toISOString();
+    const id = ulid();
+    const room: Room = {
+      id,
+      name: `Support: ${user.name}`,
+      visibility: "support",
+      ownerId: user.id,
+      createdAt: now,
+      lastSeq: 0,
+    };
+    return { room, conversation: { room: id, user, state: "waiting", createdAt: now, updatedAt: now } };
+  });
+}
+
+async function conversationOrThrow(store: Store, room: string): Promise<SupportConversation> {
+  const conversation = await store.getSupport(room);
+  if (!conversation) throw notFound("No such support conversation");
+  return conversation;
+}
+
+/** Stores a system line in the room and delivers it like any message. */
+async function systemMessage(
+  deps: SupportDeps,
+  room: string,
+  author: UserRef,
+  text: string,
+): Promise<Message> {
+  const { message } = await deps.store.appendMessage({
+    room,
+    kind: "system",
+    author,
+    clientId: `sys-${ulid()}`,
+    text,
+  });
+  await deps.hub.deliver(message);
+  return message;
+}
+
+/** What a counselor who lost a claim (or came too late) is told. */
+export const ALREADY_CLAIMED = "Another counselor already claimed this conversation";
+
+/** Whether `error` is the store's "the precondition no longer holds". */
+function isChanged(error: unknown): boolean {
+  return error instanceof HttpError && error.code === "support_changed";
+}
+
+/**
+ * A counselor takes a waiting (or closed) conversation: it becomes active and the user sees
+ * "<name> joined". Claiming one's own again changes nothing; another counselor's is a 409
+ * `already_claimed`, also when two claims race (the store's compare-and-set lets one through).
+ *
+ * @example
+ * await claimSupport(deps, counselorSession, roomId);
+ */
+export async function claimSupport(
+  deps: SupportDeps,
+  session: Session,
+  room: string,
+): Promise<SupportSummary> {
+  if (session.role !== "counselor") throw forbidden("Counselors only");
+  for (let attempt = 0;; attempt++) {
+    const current = await conversationOrThrow(deps.store, room);
+    if (current.state === "active" && current.counselor?.id === session.userId) {
+      return await summarize(deps.store, current, session.userId);
+    }
+    if (current.state === "active" && current.counselor) {
+      throw conflict(`${ALREADY_CLAIMED} (${current.counselor.name})`, "already_claimed");
+    }
+    try {
+      return await activate(deps, current, userOf(session));
+    } catch (error) {
+      // Changed between the read and the write: look again (the winner's claim is then a 409 above).
+      if (!isChanged(error)) throw error;
+      if (attempt >= 3) throw conflict(ALREADY_CLAIMED, "already_claimed");
+    }
+  }
+}
+
+/** Claims `current` only if it is still as read: throws the store's 409 when someone got there first. */
+async function activate(
+  deps: SupportDeps,
+  current: SupportConversation,
+  counselor: UserRef,
+): Promise<SupportSummary> {
+  const updated = await deps.store.updateSupport(current.room, { state: "active", counselor }, {
+    state: current.state,
+    counselorId: current.counselor?.id ?? null,
+  });
+  if (!updated) throw notFound("No such support conversation");
+  const message = await systemMessage(deps, current.room, counselor, `${counselor.name} joined`);
+  await deps.store.setReadMark(current.room, counselor.id, message.seq);
+  return await publish(deps, updated, message);
+}
+
+/**
+ * Closes a conversation; the user sees that it was closed. Closing a closed one changes nothing.
+ *
+ * @example
+ * await closeSupport(deps, counselorSession, roomId);
+ */
+export async function closeSupport(
+  deps: SupportDeps,
+  session: Session,
+  room: string,
+): Promise<SupportSummary> {
+  if (session.role !== "counselor") throw forbidden("Counselors only");
+  const current = await conversationOrThrow(deps.store, room);
+  if (current.state === "closed") return await summarize(deps.store, current, session.userId);
+  const updated = await deps.store.updateSupport(room, { state: "closed" });
+  if (!updated) throw notFound("No such support conversation");
+  const message = await systemMessage(deps, room, userOf(session), `${session.name} closed the conversation`);
+  await deps.store.setReadMark(room, session.userId, message.seq);
+  return await publish(deps, updated, message);
+}
+
+/**
+ * The hub calls this after it stored a message from a socket. In a support room: the user's message
+ * reopens a closed conversation as waiting; a counselor's reply to an unclaimed one claims it; either
+ * way the queue line is pushed to counselors (a new conversation, a new message, an unread badge).
+ *
+ * @example
+ * await onSupportMessage({ store, hub }, message);
+ */
+export async function onSupportMessage(deps: SupportDeps, message: Message): Promise<void> {
+  if (message.kind === "system") return;
+  let conversation = await deps.store.getSupport(message.room);
+  if (!conversation) return;
+  if (message.author.role === "counselor" && message.author.id !== conversation.user.id) {
+    await deps.store.setReadMark(message.room, message.author.id, message.seq);
+    if (conversation.state !== "active" || !conversation.counselor) {
+      try {
+        await activate(deps, conversation, message.author);
+        return;
+      } catch (error) {
+        // Someone claimed it meanwhile: the reply stays a reply in their conversation.
+        if (!isChanged(error)) throw error;
+        conversation = await deps.store.getSupport(message.room) ?? conversation;
+      }
+    }
+  } else if (message.author.id === conversation.user.id && conversation.state === "closed") {
+    try {
+      conversation =
+        await deps.store.updateSupport(message.room, { state: "waiting" }, { state: "closed" }) ??
+          conversation;
+    } catch (error) {
+      // A claim beat the reopen: the conversation is already being handled.
+      if (!isChanged(error)) throw error;
+      conversation = await deps.store.getSupport(message.room) ?? conversation;
+    }
+  }
+  await publish(deps, conversation, message);
+}
+
+async function publish(
+  deps: SupportDeps,
+  conversation: SupportConversation,
+  last: Message,
+): Promise<SupportSummary> {
+  // Pushed lines carry the unread count of the counselor in charge (or of one who never opened it);
+  // each console keeps its own count from there.
+  const summary = await summarize(deps.store, conversation, conversation.counselor?.id, last);
+  await deps.hub.publishSupport(summary);
+  return summary;
+}
+
+/**
+ * One queue line: the conversation, its last message and how many of the user's messages `readerId`
+ * has not seen (capped at 100).
+ */
+export async function summarize(
+  store: Store,
+  conversation: SupportConversation,
+  readerId?: string,
+  lastMessage?: Message,
+): Promise<SupportSummary> {
+  const last = lastMessage ?? (await store.listMessages(conversation.room, { limit: 1 })).at(-1);
+  const mark = readerId ? await store.getReadMark(conversation.room, readerId) : 0;
+  const after = last && last.seq > mark
+    ? await store.listMessages(conversation.room, { after: mark, limit: UNREAD_SCAN })
+    : [];
+  const summary: SupportSummary = {
+    room: conversation.room,
+    user: conversation.user,
+    state: conversation.state,
+    unread: after.filter((m) => m.author.id === conversation.user.id && m.kind !== "system").length,
+    updatedAt: last && last.at > conversation.updatedAt ? last.at : conversation.updatedAt,
+  };
+  if (conversation.counselor) summary.counselor = conversation.counselor;
+  if (last) summary.lastMessage = last;
+  return summary;
+}
+
+/**
+ * The counselors' queue, optionally of one state, with unread counts for `session`'s counselor.
+ * Conversations nobody has written in yet are left out, and only the latest 100 closed ones come.
+ *
+ * @example
+ * const waiting = await listQueue(store, session, "waiting");
+ */
+export async function listQueue(
+  store: Store,
+  session: Session,
+  state?: SupportState,
+): Promise<SupportSummary[]> {
+  if (session.role !== "counselor") throw forbidden("Counselors only");
+  const all = await store.listSupport(state);
+  // Closed conversations pile up forever: only the latest ones come with the queue.
+  const closed = all.filter((c) => c.state === "closed").sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
+  const conversations = [...all.filter((c) => c.state !== "closed"), ...closed.slice(0, CLOSED_SHOWN)];
+  const lines = await Promise.all(conversations.map((c) => summarize(store, c, session.userId)));
+  return lines.filter((line) => line.lastMessage !== undefined);
+}
+
+/**
+ * Records that a counselor has read a conversation up to `seq` (never moving the mark back).
+ *
+ * @example
+ * await markRead(store, session, roomId, 42);
+ */
+export async function markRead(store: Store, session: Session, room: string, seq: number): Promise<void> {
+  if (session.role !== "counselor") throw forbidden("Counselors only");
+  await conversationOrThrow(store, room);
+  const mark = await store.getReadMark(room, session.userId);
+  if (seq > mark) await store.setReadMark(room, session.userId, seq);
+}
+
+/**
+ * The program-card hook for the hub: a counselor's `{type:"send", program}` stores this snapshot.
+ *
+ * @example
+ * const snapshot = await resolveProgram(store, "data-analytics-bootcamp-2027");
+ */
+export async function resolveProgram(store: Store, id: string): Promise<ProgramSnapshot | null> {
+  const program = await store.getProgram(id);
+  return program ? toSnapshot(program) : null;
+}
+
+/** The hub hooks support plugs into (the real `Hub` has them). */
+export interface SupportHooks extends SupportHub {
+  resolveProgram?: (id: string, session: Session) => Promise<ProgramSnapshot | null>;
+  onMessageStored?: (message: Message) => unknown;
+}
+
+/**
+ * Plugs programs and support into a hub: program sends store a snapshot, and messages stored in
+ * support rooms drive the queue. Rooms never change visibility, so which ones are not support rooms
+ * is remembered (bounded) to spare a lookup per chat message.
+ *
+ * @example
+ * attachSupport(services.hub, services.store);
+ */
+export function attachSupport(hub: SupportHooks, store: Store): void {
+  const notSupport = new Set<string>();
+  hub.resolveProgram = (id) => resolveProgram(store, id);
+  hub.onMessageStored = async (message) => {
+    if (notSupport.has(message.room)) return;
+    const room = await store.getRoom(message.room);
+    if (room?.visibility !== "support") {
+      if (notSupport.size > 10_000) notSupport.clear();
+      notSupport.add(message.room);
+      return;
+    }
+    await onSupportMessage({ store, hub }, message);
+  };
+}

@@ -1,0 +1,66 @@
+/** Builds the Hono app: middleware, the routes of `routes/`, static files and the one error handler. */
+import { Hono } from "hono";
+import { serveStatic } from "hono/deno";
+import type { AppEnv } from "@/lib/web/app_env.ts";
+import type { Services } from "@/lib/ops/services.ts";
+import { HttpError } from "@/lib/web/errors.ts";
+import { bodyLimit, locale, sameOrigin, securityHeaders, services, session } from "@/lib/web/middleware.ts";
+import { mountRoutes } from "@/lib/web/routes.ts";
+import { registerIslands } from "@/lib/web/islands.ts";
+import { renderPage } from "@/lib/web/render.ts";
+import { manifest } from "@/lib/web/manifest.gen.ts";
+import App from "@/routes/_app.tsx";
+import * as ErrorPage from "@/routes/_error.tsx";
+import { log } from "@/lib/ops/log.ts";
+import { attachSupport } from "@/lib/support/support.ts";
+
+registerIslands(manifest.islands);
+
+/**
+ * @example
+ * const app = createApp(await openServices(loadConfig()));
+ * const res = await app.request("/healthz");
+ */
+export function createApp(s: Services): Hono<AppEnv> {
+  // Program cards and the support queue plug into the hub here, the one place every app is made.
+  attachSupport(s.hub, s.store);
+  const app = new Hono<AppEnv>();
+  app.use(services(s), securityHeaders(), locale());
+  app.use(
+    "/static/*",
+    serveStatic({
+      root: new URL("../..", import.meta.url).pathname,
+      onFound: (path, c) => {
+        c.header(
+          "Cache-Control",
+          path.includes("/build/") ? "public, max-age=31536000, immutable" : "public, max-age=300",
+        );
+      },
+    }),
+  );
+  app.use(sameOrigin(), session(), bodyLimit({ maxBytes: s.config.maxBodyBytes }));
+  mountRoutes(app, manifest.routes, App);
+
+  const errorResponse = (c: Parameters<Parameters<typeof app.onError>[0]>[1], err: HttpError) => {
+    for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+    if (
+      new URL(c.req.url).pathname.startsWith("/api/") || c.req.header("accept")?.includes("application/json")
+    ) {
+      return c.json({ error: { code: err.code, message: err.message } }, err.status as 400);
+    }
+    return renderPage(c, App, ErrorPage, { status: err.status, message: err.message }, err.status);
+  };
+  app.notFound((c) => errorResponse(c, new HttpError(404, "not_found", "Page not found")));
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return errorResponse(c, err);
+    if (err.name === "StoreUnavailableError") {
+      return errorResponse(
+        c,
+        new HttpError(503, "unavailable", "The database is unavailable; try again shortly"),
+      );
+    }
+    log.error("http.error", { path: new URL(c.req.url).pathname, error: String(err?.stack ?? err) });
+    return errorResponse(c, new HttpError(500, "internal", "Something went wrong on our side"));
+  });
+  return app;
+}
