@@ -18,7 +18,7 @@ import type { Config } from "@/lib/ops/config.ts";
 import type { Services } from "@/lib/ops/services.ts";
 import type { Session } from "@/lib/store/types.ts";
 import { endSession, startSession } from "@/lib/accounts/auth.ts";
-import { badRequest, HttpError } from "@/lib/web/errors.ts";
+import { badRequest, HttpError, toHttpError } from "@/lib/web/errors.ts";
 import { clientAddress, enforce, Throttle } from "@/lib/accounts/throttle.ts";
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from "@/lib/accounts/password.ts";
 import { ulid } from "ulid";
@@ -284,9 +284,10 @@ export function accountFormPost(action: (c: AppContext, input: Credentials) => P
       await action(c, parsed.data);
       return c.redirect(next, 303);
     } catch (err) {
-      if (!(err instanceof HttpError) || err.status >= 500) throw err;
-      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return c.var.render({ next, username, error: err.message }, { status: err.status });
+      const known = toHttpError(err);
+      if (!known || known.status >= 500) throw err;
+      for (const [k, v] of Object.entries(known.headers)) c.header(k, v);
+      return c.var.render({ next, username, error: known.message }, { status: known.status });
     }
   };
 }

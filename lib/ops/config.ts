@@ -1,4 +1,4 @@
-import { ConfigError } from "@/lib/web/errors.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
 
 /** Everything Parley reads from the environment, checked once at start. */
 export interface Config {

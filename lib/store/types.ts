@@ -136,7 +136,7 @@ export interface Store {
   putSession(session: Session): Promise<void>;
   getSession(id: string): Promise<Session | null>;
   deleteSession(id: string): Promise<void>;
-  /** Throws `HttpError(409, "username_taken")` when the name is taken (case-insensitively). */
+  /** Throws `StoreConflictError("username_taken")` when the name is taken (case-insensitively). */
   createUser(user: User): Promise<void>;
   getUser(id: string): Promise<User | null>;
   getUserByUsername(username: string): Promise<User | null>;
@@ -164,7 +164,7 @@ export interface Store {
   listSupport(state?: SupportState): Promise<SupportConversation[]>;
   /**
    * Patches a conversation; null when there is none. With `expect`, atomically: when the stored
-   * conversation does not match it, nothing is written and it throws `HttpError(409, "support_changed")`.
+   * conversation does not match it, nothing is written and it throws `StoreConflictError("support_changed")`.
    */
   updateSupport(
     room: string,
@@ -201,3 +201,14 @@ export interface Store {
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
 }
+/** The programs and support half of a store, which each implementation builds in its own module. */
+export type ProgramsAndSupport = Pick<
+  Store,
+  | "upsertProgram"
+  | "getProgram"
+  | "searchPrograms"
+  | "getOrCreateSupport"
+  | "getSupport"
+  | "listSupport"
+  | "updateSupport"
+>;

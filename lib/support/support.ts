@@ -14,7 +14,8 @@ import type {
   UserRef,
 } from "@/lib/shared/protocol.ts";
 import type { Room, Session, Store, SupportConversation } from "@/lib/store/types.ts";
-import { conflict, forbidden, HttpError, notFound } from "@/lib/web/errors.ts";
+import { conflict, forbidden, notFound } from "@/lib/web/errors.ts";
+import { StoreConflictError } from "@/lib/store/errors.ts";
 import { toSnapshot } from "@/lib/programs/programs.ts";
 
 /** What support needs from the hub (the real `Hub` fits; tests pass a recorder). */
@@ -92,7 +93,7 @@ export const ALREADY_CLAIMED = "Another counselor already claimed this conversat
 
 /** Whether `error` is the store's "the precondition no longer holds". */
 function isChanged(error: unknown): boolean {
-  return error instanceof HttpError && error.code === "support_changed";
+  return error instanceof StoreConflictError && error.code === "support_changed";
 }
 
 /**

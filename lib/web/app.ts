@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { serveStatic } from "hono/deno";
 import type { AppEnv } from "@/lib/web/app_env.ts";
 import type { Services } from "@/lib/ops/services.ts";
-import { HttpError } from "@/lib/web/errors.ts";
+import { HttpError, toHttpError } from "@/lib/web/errors.ts";
 import { bodyLimit, locale, sameOrigin, securityHeaders, services, session } from "@/lib/web/middleware.ts";
 import { mountRoutes } from "@/lib/web/routes.ts";
 import { registerIslands } from "@/lib/web/islands.ts";
@@ -52,13 +52,9 @@ export function createApp(s: Services): Hono<AppEnv> {
   };
   app.notFound((c) => errorResponse(c, new HttpError(404, "not_found", "Page not found")));
   app.onError((err, c) => {
-    if (err instanceof HttpError) return errorResponse(c, err);
-    if (err.name === "StoreUnavailableError") {
-      return errorResponse(
-        c,
-        new HttpError(503, "unavailable", "The database is unavailable; try again shortly"),
-      );
-    }
+    // Store errors (unavailable, conflict, not found, invalid) get their status here and nowhere else.
+    const known = toHttpError(err);
+    if (known) return errorResponse(c, known);
     log.error("http.error", { path: new URL(c.req.url).pathname, error: String(err?.stack ?? err) });
     return errorResponse(c, new HttpError(500, "internal", "Something went wrong on our side"));
   });

@@ -2,10 +2,11 @@
  * The contract every Store implementation is held to. `kv_test.ts` and `mongo_test.ts` register it
  * against their store; a behaviour belongs here when the app relies on it.
  */
+import { StoreConflictError } from "@/lib/store/errors.ts";
 import assert from "node:assert/strict";
 import type { Store } from "../types.ts";
 import {
-  assertHttpError,
+  assertStoreError,
   type ContractOptions,
   type ContractTest,
   createPublic,
@@ -56,9 +57,9 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
 
   test("createRoom - names are unique without regard to case (room_exists)", async (store) => {
     await createPublic(store, "Coffee Talk");
-    await assertHttpError(
+    await assertStoreError(
       store.createRoom({ name: "coffee TALK", visibility: "private", ownerId: "x" }),
-      409,
+      StoreConflictError,
       "room_exists",
     );
     // Support rooms are named after their user and never block or clash.
@@ -172,7 +173,11 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     assert.deepEqual(await store.getUserByUsername("alice_kim"), user);
     assert.deepEqual(await store.getUserByUsername("ALICE_KIM"), user);
     assert.equal(await store.getUserByUsername("alice"), null);
-    await assertHttpError(store.createUser(randomUser({ username: "ALICE_kim" })), 409, "username_taken");
+    await assertStoreError(
+      store.createUser(randomUser({ username: "ALICE_kim" })),
+      StoreConflictError,
+      "username_taken",
+    );
     await store.setUserRole(user.id, "counselor");
     await store.setUserPassword(user.id, "new-hash");
     assert.deepEqual(await store.getUser(user.id), { ...user, role: "counselor", passwordHash: "new-hash" });

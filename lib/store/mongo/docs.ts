@@ -16,7 +16,8 @@ import {
 } from "mongodb";
 import type { Message, UserRef } from "@/lib/shared/protocol.ts";
 import type { Program, Room, Session, SupportConversation, User } from "../types.ts";
-import { timeMs, withoutUndefined } from "../shared.ts";
+import { timeMs } from "../programs_query.ts";
+import { withoutUndefined } from "../records.ts";
 
 export interface RoomDoc extends Omit<Room, "id" | "lastSeq"> {
   _id: string;

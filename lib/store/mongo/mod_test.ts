@@ -3,7 +3,8 @@
  * FerretDB started for this file. Every test gets its own database, dropped afterwards.
  */
 import { sharedFerretDB, startFerretDB } from "@/tests/support/ferretdb.ts";
-import { ConfigError, StoreUnavailableError } from "@/lib/web/errors.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
+import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import assert from "node:assert/strict";
 import { randomMessage, storeContract } from "../contract/mod.ts";
 import { type MongoStore, openMongoStore } from "./mod.ts";
