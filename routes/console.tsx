@@ -1,7 +1,7 @@
 import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
 import type { SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import { listQueue } from "@/lib/support/support.ts";
-import { meOf } from "@/components/session.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import Console from "@/islands/Console.tsx";
 
 interface Data {
@@ -17,7 +17,7 @@ export const handler = {
     const session = c.get("session");
     if (session?.role !== "counselor") return c.redirect("/login?next=/console", 303);
     const queue = await listQueue(c.var.services.store, session);
-    return c.var.render({ me: meOf(session)!, queue } satisfies Data);
+    return c.var.render({ me: userRefOf(session), queue } satisfies Data);
   },
 };
 

@@ -4,7 +4,7 @@ import { type RoomView, toRoomView } from "@/lib/rooms/rooms.ts";
 import RoomList from "@/islands/RoomList.tsx";
 import CreateRoom from "@/islands/CreateRoom.tsx";
 import JoinRoom from "@/islands/JoinRoom.tsx";
-import { meOf } from "@/components/session.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 
 interface LobbyData {
   rooms: RoomView[];
@@ -27,7 +27,7 @@ export const handler = {
       )
       : [];
     const invite = c.req.query("invite")?.trim() || undefined;
-    return c.var.render({ rooms, mine, me: meOf(session), invite } satisfies LobbyData);
+    return c.var.render({ rooms, mine, me: userRefOf(session), invite } satisfies LobbyData);
   },
 };
 

@@ -4,7 +4,8 @@ import { newGuestId, startSession } from "@/lib/accounts/auth.ts";
 import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 import { openSupport } from "@/lib/support/support.ts";
-import { meOf } from "@/components/session.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
+import { historyPage } from "@/lib/rooms/history.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
 import SupportStatus from "@/islands/SupportStatus.tsx";
 
@@ -29,15 +30,13 @@ export const handler = {
     if (!session) return c.var.render({ ask: true } satisfies Data);
     const { store, hub } = c.var.services;
     const conversation = await openSupport(c.var.services, session);
-    const page = await store.listMessages(conversation.room, { limit: HISTORY + 1 });
-    const hasMore = page.length > HISTORY;
-    const messages = hasMore ? page.slice(1) : page;
+    const { messages, hasMore } = await historyPage(store, conversation.room, { limit: HISTORY });
     return c.var.render(
       {
         room: conversation.room,
         state: conversation.state,
         counselor: conversation.counselor?.name,
-        me: meOf(session)!,
+        me: userRefOf(session),
         history: { messages, hasMore, lastSeq: messages.at(-1)?.seq ?? 0 },
         presence: hub.presence(conversation.room),
       } satisfies Data,

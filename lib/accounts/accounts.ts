@@ -237,16 +237,6 @@ export async function logOut(c: AppContext): Promise<Session | null> {
 }
 
 /**
- * The `{id, name, role}` the API answers for a session.
- *
- * @example
- * c.json(meOf(session));
- */
-export function meOf(session: Session): { id: string; name: string; role: Session["role"] } {
-  return { id: session.userId, name: session.name, role: session.role };
-}
-
-/**
  * A same-site path to go to after a form, or "/": never another origin (no open redirect).
  *
  * @example

@@ -12,6 +12,7 @@ import { log } from "@/lib/ops/log.ts";
 import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import { withDeadline } from "@/lib/ops/deadline.ts";
 import { toFrameError } from "@/lib/web/errors.ts";
+import { historyPage } from "@/lib/rooms/history.ts";
 
 /** Who may join a room; `true` or the error to send. */
 export type JoinPolicy = (
@@ -65,12 +66,22 @@ export async function joinRoom(
     signal.addEventListener("abort", overdue, { once: true });
     const replay = since !== undefined;
     let messages: Message[];
+    let hasMore = false;
     try {
-      messages = await withDeadline(
-        d.store.listMessages(roomId, replay ? { after: since, limit: PAGE } : { limit: LATEST }),
-        d.storeMs,
-        "listMessages",
-      );
+      // A catch-up is everything after `since`; a first join, the latest page (the pager's hasMore rule).
+      if (replay) {
+        messages = await withDeadline(
+          d.store.listMessages(roomId, { after: since, limit: PAGE }),
+          d.storeMs,
+          "listMessages",
+        );
+      } else {
+        ({ messages, hasMore } = await withDeadline(
+          historyPage(d.store, roomId, { limit: LATEST }),
+          d.storeMs,
+          "listMessages",
+        ));
+      }
     } catch (err) {
       signal.removeEventListener("abort", overdue);
       return answerFailure(conn, err, { room: roomId });
@@ -88,7 +99,6 @@ export async function joinRoom(
     conn.rooms.set(roomId, seq);
     live.conns.add(conn);
     if (!rejoin) d.presence.addLocal(roomId, conn.user);
-    const hasMore = !replay && messages.length === LATEST && messages[0].seq > 1;
     conn.frame({
       type: "joined",
       room: roomId,

@@ -3,6 +3,7 @@ import type { AppContext } from "@/lib/web/app_env.ts";
 import { newGuestId, startSession } from "@/lib/accounts/auth.ts";
 import { readJson } from "@/lib/web/http.ts";
 import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 
 const body = z.object({
   nickname: z.string().trim().min(1, "Enter a nickname").refine(
@@ -17,6 +18,6 @@ export const handler = {
     const { nickname } = await readJson(c, body);
     await limitGuestSessions(c);
     const session = await startSession(c, { userId: newGuestId(), name: nickname, role: "guest" });
-    return c.json({ id: session.userId, name: session.name, role: session.role }, 201);
+    return c.json(userRefOf(session), 201);
   },
 };
