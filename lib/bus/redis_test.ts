@@ -3,7 +3,8 @@ import { createRedisBus } from "@/lib/bus/redis.ts";
 import { busContract, waitFor } from "@/lib/bus/contract.ts";
 import type { BusEvent } from "@/lib/bus/types.ts";
 import { ConfigError } from "@/lib/ops/config_error.ts";
-import { freePort, startRedis } from "@/tests/support/redis.ts";
+import { startRedis } from "@/tests/support/redis.ts";
+import { freePort } from "@/tests/support/ports.ts";
 
 // Each test gets its own redis-server, so a failing test cannot disturb the next.
 busContract("redis", { lossless: true }, async () => {

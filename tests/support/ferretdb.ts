@@ -4,6 +4,7 @@
  * needs no PostgreSQL and no CGO.
  */
 import { MongoClient } from "mongodb";
+import { freePort } from "./ports.ts";
 
 export const FERRETDB_VERSION = "v1.24.2";
 
@@ -109,13 +110,6 @@ export async function ensureFerretDB(): Promise<string> {
   const bin = ferretdbBinPath();
   if (!(await exists(bin))) await buildFerretDB(bin);
   return bin;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 async function waitForPing(uri: string, process: Deno.ChildProcess, exited: { done: boolean }) {

@@ -2,6 +2,7 @@
  * Starts a throwaway redis-server (Debian's /usr/bin/redis-server) on a loopback port for tests:
  * no persistence, and it dies with the test process (parent-death signal) if a test forgets it.
  */
+import { freePort } from "./ports.ts";
 
 const REDIS_SERVER = "/usr/bin/redis-server";
 const SETPRIV = "/usr/bin/setpriv";
@@ -13,14 +14,6 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** SIGKILL and wait: a crash, for fault tests. Restart with `startRedis(samePort)`. */
   kill(): Promise<void>;
-}
-
-/** A port nobody is listening on right now (bind to 0, read it, release it). */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 function exists(path: string): boolean {
