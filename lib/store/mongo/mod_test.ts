@@ -80,5 +80,3 @@ Deno.test("[store:mongo] operations - a lost server surfaces as StoreUnavailable
     await own.stop();
   }
 });
-
-Deno.test("[store:mongo] zz - stop the shared FerretDB", () => server.stop());

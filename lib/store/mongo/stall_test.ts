@@ -123,5 +123,3 @@ Deno.test("[store:mongo] lastSeq - one read finds the end however far the room's
     await store.close();
   }
 });
-
-Deno.test("[store:mongo] stall zz - stop the shared FerretDB", () => server.stop());
