@@ -6,6 +6,7 @@ import type { Services } from "@/lib/ops/services.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 import { bodyLimit, locale, sameOrigin, securityHeaders, services, session } from "@/lib/web/middleware.ts";
 import { mountRoutes } from "@/lib/web/routes.ts";
+import { compression } from "@/lib/web/compression.ts";
 import { registerIslands } from "@/lib/web/islands.ts";
 import { renderPage } from "@/lib/web/render.ts";
 import { manifest } from "@/lib/web/manifest.gen.ts";
@@ -26,7 +27,7 @@ export function createApp(s: Services): Hono<AppEnv> {
   // Program cards and the support queue plug into the hub here, the one place every app is made.
   attachSupport(s.hub, s.store);
   const app = new Hono<AppEnv>();
-  app.use(services(s), securityHeaders(), locale());
+  app.use(services(s), compression(), securityHeaders(), locale());
   app.use(
     "/static/*",
     serveStatic({
