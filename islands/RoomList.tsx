@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type RoomInfo } from "@/lib/browser/api_client.ts";
+import { useT } from "@/lib/shared/i18n/context.ts";
 
 export interface RoomListProps {
   rooms: RoomInfo[];
@@ -9,6 +10,7 @@ const POLL_MS = 10_000;
 
 /** The lobby's public rooms with live participant counts (SSE, falling back to polling). */
 export default function RoomList({ rooms: initial }: RoomListProps) {
+  const { t, number } = useT();
   const [rooms, setRooms] = useState(initial);
   const [filter, setFilter] = useState("");
   const known = useRef(new Set(initial.map((r) => r.id)));
@@ -63,20 +65,20 @@ export default function RoomList({ rooms: initial }: RoomListProps) {
   return (
     <div class="room-list">
       <div class="room-list-tools">
-        <label for="room-filter" class="sr-only">Filter rooms</label>
+        <label for="room-filter" class="sr-only">{t("lobby.filterRooms")}</label>
         <input
           id="room-filter"
           type="search"
-          placeholder="Filter rooms"
+          placeholder={t("lobby.filterRooms")}
           value={filter}
           onInput={(e) => setFilter(e.currentTarget.value)}
         />
-        <span class="muted nowrap">{total} online now</span>
+        <span class="muted nowrap">{t("lobby.onlineNow", { count: number(total) })}</span>
       </div>
       {shown.length === 0
         ? (
           <p class="empty">
-            {rooms.length === 0 ? "No public rooms yet — start the first one." : "No room matches."}
+            {rooms.length === 0 ? t("lobby.noRoomsYet") : t("lobby.noRoomMatches")}
           </p>
         )
         : (
@@ -88,7 +90,10 @@ export default function RoomList({ rooms: initial }: RoomListProps) {
                   <span class="room-name">{r.name}</span>
                   <span class={`room-count${r.count ? " active" : ""}`}>
                     <span class="live-dot" aria-hidden="true" />
-                    {r.count ?? 0} <span class="sr-only">people</span> online
+                    <span aria-hidden="true">{t("lobby.roomOnline", { count: number(r.count ?? 0) })}</span>
+                    <span class="sr-only">
+                      {t("lobby.roomOnlineSpoken", { count: number(r.count ?? 0) })}
+                    </span>
                   </span>
                 </a>
               </li>

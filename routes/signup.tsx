@@ -1,10 +1,11 @@
 import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
 import { accountFormPost, safeNext, signUp, USERNAME_PATTERN } from "@/lib/accounts/accounts.ts";
+import { translator } from "@/lib/shared/i18n/mod.ts";
 import AuthForm, { type AuthFormProps } from "@/components/AuthForm.tsx";
 
 type Data = Omit<AuthFormProps, "mode">;
 
-export const title = "Sign up";
+export const title = (props: PageProps<Data>) => translator(props.locale).t("auth.signupTitle");
 
 export const handler = {
   /** A guest whose nickname would make a valid username finds it filled in. */

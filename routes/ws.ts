@@ -7,6 +7,8 @@ import type { AppContext } from "@/lib/web/app_env.ts";
 import { CloseCode } from "@/lib/shared/protocol.ts";
 import { log } from "@/lib/ops/log.ts";
 import { socketBudget } from "@/lib/hub/socket_budget.ts";
+import type { Session } from "@/lib/store/types.ts";
+import type { Locale } from "@/lib/shared/i18n/mod.ts";
 
 const budget = socketBudget();
 
@@ -66,7 +68,9 @@ export const handler = {
     // idleTimeout: Deno pings a quiet socket and drops it when no pong comes back in time, so a
     // peer that vanished without a close frame is noticed (and leaves presence) within ~30 s.
     const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: 30 });
-    hub.attach(socket, session);
+    // The socket's error frames speak the language of the page that opened it.
+    const withLocale: Session & { locale: Locale } = { ...session, locale: c.get("locale") };
+    hub.attach(socket, withLocale);
     return response;
   },
 };

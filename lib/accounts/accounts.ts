@@ -1,7 +1,7 @@
 /**
  * Accounts: sign-up, log-in and log-out on top of the sessions of `auth.ts`.
  *
- * - Usernames are 3–32 of `A–Z a–z 0–9 . _ -`, unique without regard to case (the store enforces it).
+ * - Usernames are 3–32 of `A–Z a–z 0–9 . _ -` (2–32 when they hold Hangul, NFC), unique without regard to case (the store enforces it).
  * - Passwords are at least 8 characters and hashed with PBKDF2 (`password.ts`).
  * - A log-in answers the same (401 `invalid_credentials`, same message, same time) for an unknown
  *   user and a wrong password. Failures are throttled per username and per address (429 with
@@ -19,11 +19,14 @@ import type { Services } from "@/lib/ops/services.ts";
 import type { Session } from "@/lib/store/types.ts";
 import { endSession, startSession } from "@/lib/accounts/auth.ts";
 import { badRequest, HttpError, toHttpError } from "@/lib/web/errors.ts";
+import { localizeError } from "@/lib/shared/i18n/mod.ts";
 import { clientAddress, enforce, Throttle } from "@/lib/accounts/throttle.ts";
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from "@/lib/accounts/password.ts";
 import { ulid } from "ulid";
 
-export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,32}$/;
+/** ASCII names of 3–32, or names with Hangul syllables of 2–32 (most Korean names are 2–3 syllables). */
+export const USERNAME_PATTERN =
+  /^(?=.*[\uAC00-\uD7A3])[\uAC00-\uD7A3A-Za-z0-9._-]{2,32}$|^[A-Za-z0-9._-]{3,32}$/;
 export const PASSWORD_MIN = 8;
 /** PBKDF2 hashes long keys cheaply, but nobody needs more and the body stays small. */
 export const PASSWORD_MAX = 1024;
@@ -51,7 +54,9 @@ const COMMON = new Set(
  * @example
  * validateUsername("mina.k"); // "mina.k"
  */
-export function validateUsername(username: string): string {
+export function validateUsername(raw: string): string {
+  // A Mac types Hangul decomposed (NFD): one name, one spelling.
+  const username = raw.normalize("NFC");
   if (!USERNAME_PATTERN.test(username)) {
     throw badRequest("Usernames are 3–32 letters, digits, dots, underscores or hyphens", "bad_username");
   }
@@ -182,7 +187,8 @@ export async function logIn(c: AppContext, input: Credentials): Promise<Session>
   const { store } = c.var.services;
   const throttles = accountThrottles(c.var.services);
   const address = clientAddress(c);
-  const nameKey = input.username.toLowerCase();
+  const username = input.username.normalize("NFC");
+  const nameKey = username.toLowerCase();
   // The attempt counts against the username before the hash, so guesses sent all at once cannot all
   // pass the check before the first failure is recorded; a success clears it again.
   const waits = await Promise.all([throttles.byUsername.hit(nameKey), throttles.byAddress.peek(address)]);
@@ -195,7 +201,7 @@ export async function logIn(c: AppContext, input: Credentials): Promise<Session>
   await enforce(throttles.hashes, address, "Too many attempts from your address; wait a minute");
 
   // A name that cannot exist is never looked up, but costs the same time as one that might.
-  const user = USERNAME_PATTERN.test(input.username) ? await store.getUserByUsername(input.username) : null;
+  const user = USERNAME_PATTERN.test(username) ? await store.getUserByUsername(username) : null;
   const ok = user
     ? await verifyPassword(input.password, user.passwordHash)
     : await verifyDummy(input.password);
@@ -216,11 +222,11 @@ export async function logIn(c: AppContext, input: Credentials): Promise<Session>
   return await startSession(c, { userId: user.id, name: user.username, role: user.role });
 }
 
-/** The private rooms a guest had joined become the account's too (support rooms stay with the guest). */
+/** The rooms a guest had made or joined become the account's too (support rooms stay with the guest). */
 async function carryMemberships(c: AppContext, from: string, to: string): Promise<void> {
   const { store } = c.var.services;
   for (const room of await store.listRoomsOf(from)) {
-    if (room.visibility === "private") await store.addMember(room.id, to);
+    if (room.visibility !== "support") await store.addMember(room.id, to);
   }
 }
 
@@ -277,7 +283,8 @@ export function accountFormPost(action: (c: AppContext, input: Credentials) => P
       const known = toHttpError(err);
       if (!known || known.status >= 500) throw err;
       for (const [k, v] of Object.entries(known.headers)) c.header(k, v);
-      return c.var.render({ next, username, error: known.message }, { status: known.status });
+      const error = localizeError(c.get("locale"), known.code, known.message);
+      return c.var.render({ next, username, error }, { status: known.status });
     }
   };
 }

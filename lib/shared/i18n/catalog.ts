@@ -3,12 +3,21 @@
  * prefixed `area.`) and list it here once.
  */
 import * as common from "./common.ts";
+import * as errors from "./errors.ts";
+import * as lobby from "./lobby.ts";
+import * as chat from "./chat.ts";
+import * as rooms from "./rooms.ts";
+import * as support from "./support.ts";
+import * as programs from "./programs.ts";
+import * as consoleArea from "./console.ts";
+import * as auth from "./auth.ts";
 
-const areas = [common] as const;
+const areas = [common, errors, lobby, chat, rooms, support, programs, consoleArea, auth] as const;
 
 type Area = (typeof areas)[number];
-export type MessageKey = keyof Area["en"] | `${string}.one` | `${string}.other`;
-export type Catalog = Partial<Record<MessageKey, string>> & Record<keyof Area["en"], string>;
+type Keys<A> = A extends { en: infer E } ? keyof E : never;
+export type MessageKey = Keys<Area> | `${string}.one` | `${string}.other`;
+export type Catalog = Partial<Record<MessageKey, string>> & Record<Keys<Area>, string>;
 
 function join(pick: (area: Area) => Record<string, string>): Catalog {
   return Object.assign({}, ...areas.map(pick)) as Catalog;
