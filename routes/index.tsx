@@ -1,6 +1,6 @@
 import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
 import type { UserRef } from "@/lib/shared/protocol.ts";
-import { type RoomView, toRoomView } from "@/lib/rooms/rooms.ts";
+import { lobbyPage, type RoomView, toRoomView } from "@/lib/rooms/rooms.ts";
 import RoomList from "@/islands/RoomList.tsx";
 import CreateRoom from "@/islands/CreateRoom.tsx";
 import JoinRoom from "@/islands/JoinRoom.tsx";
@@ -8,6 +8,7 @@ import { meOf } from "@/components/session.ts";
 
 interface LobbyData {
   rooms: RoomView[];
+  nextCursor: string | null;
   mine: RoomView[];
   me: UserRef | null;
   invite?: string;
@@ -17,17 +18,16 @@ export const title = "Parley";
 
 export const handler = {
   async GET(c: AppContext) {
-    const { store, hub } = c.var.services;
+    const { store } = c.var.services;
     const session = c.get("session");
-    const counts = hub.counts();
-    const rooms = (await store.listPublicRooms()).map((r) => toRoomView(r, { count: counts[r.id] ?? 0 }));
+    const { rooms, nextCursor } = await lobbyPage(c, undefined);
     const mine = session
       ? (await store.listRoomsOf(session.userId)).filter((r) => r.visibility === "private").map((r) =>
         toRoomView(r)
       )
       : [];
     const invite = c.req.query("invite")?.trim() || undefined;
-    return c.var.render({ rooms, mine, me: meOf(session), invite } satisfies LobbyData);
+    return c.var.render({ rooms, nextCursor, mine, me: meOf(session), invite } satisfies LobbyData);
   },
 };
 
@@ -45,7 +45,7 @@ export default function Lobby({ data }: PageProps<LobbyData>) {
       <div class="lobby-grid">
         <section class="panel rooms-panel" aria-labelledby="public-rooms">
           <h2 id="public-rooms">Public rooms</h2>
-          <RoomList rooms={data.rooms} />
+          <RoomList rooms={data.rooms} nextCursor={data.nextCursor} />
         </section>
         <div class="lobby-side">
           {data.invite && (

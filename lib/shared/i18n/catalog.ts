@@ -3,12 +3,16 @@
  * prefixed `area.`) and list it here once.
  */
 import * as common from "./common.ts";
+import * as limits from "./limits.ts";
 
-const areas = [common] as const;
+const areas = [common, limits] as const;
 
 type Area = (typeof areas)[number];
-export type MessageKey = keyof Area["en"] | `${string}.one` | `${string}.other`;
-export type Catalog = Partial<Record<MessageKey, string>> & Record<keyof Area["en"], string>;
+/** Every area's keys (distributed over the areas: `keyof` of a union would keep only shared keys). */
+type KeysOf<A> = A extends { en: infer E } ? keyof E & string : never;
+type AreaKey = KeysOf<Area>;
+export type MessageKey = AreaKey | `${string}.one` | `${string}.other`;
+export type Catalog = Partial<Record<MessageKey, string>> & Record<AreaKey, string>;
 
 function join(pick: (area: Area) => Record<string, string>): Catalog {
   return Object.assign({}, ...areas.map(pick)) as Catalog;
