@@ -3,6 +3,7 @@ import type { Message, Presence, SupportState, UserRef } from "@/lib/shared/prot
 import { newGuestId, startSession } from "@/lib/accounts/auth.ts";
 import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
 import { HttpError } from "@/lib/web/errors.ts";
+import { checkName } from "@/lib/shared/names.ts";
 import { openSupport } from "@/lib/support/support.ts";
 import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { historyPage } from "@/lib/rooms/history.ts";
@@ -46,12 +47,13 @@ export const handler = {
   /** The no-JavaScript way in: a nickname form that starts a guest session, then back to GET. */
   async POST(c: AppContext) {
     const form = await c.req.parseBody();
-    const nickname = String(form.nickname ?? "").trim();
-    if (!nickname || [...nickname].length > 32) {
-      const { t } = c.get("i18n");
-      const error = nickname ? t("errors.nicknameTooLong") : t("errors.enterNickname");
-      return c.var.render({ ask: true, error, nickname } satisfies Data, { status: 400 });
+    const typed = String(form.nickname ?? "").slice(0, 1024);
+    const check = checkName("nickname", typed);
+    if (!check.ok) {
+      const error = c.var.i18n.t(`limits.name.${check.problem}`, { min: check.min, max: check.max });
+      return c.var.render({ ask: true, error, nickname: typed } satisfies Data, { status: 400 });
     }
+    const nickname = check.name;
     try {
       await limitGuestSessions(c);
     } catch (err) {

@@ -9,24 +9,9 @@ import { log } from "@/lib/ops/log.ts";
 import { socketBudget } from "@/lib/hub/socket_budget.ts";
 import type { Session } from "@/lib/store/types.ts";
 import type { Locale } from "@/lib/shared/i18n/mod.ts";
+import { factsOf, originAllowed } from "@/lib/web/origin.ts";
 
 const budget = socketBudget();
-
-/**
- * A browser's Origin must be the site's own (as the request, or the proxy in front, names it) or
- * one of ALLOWED_ORIGINS; no Origin at all means a non-browser client, let through on its cookie.
- */
-export function originAllowed(req: Request, allowed: string[]): boolean {
-  const origin = req.headers.get("origin");
-  if (origin === null) return true;
-  if (allowed.includes(origin)) return true;
-  const url = new URL(req.url);
-  const host = req.headers.get("x-forwarded-host")?.split(",")[0].trim() || req.headers.get("host") ||
-    url.host;
-  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0].trim() || url.protocol.slice(0, -1);
-  const wsToHttp: Record<string, string> = { ws: "http", wss: "https" };
-  return origin === `${wsToHttp[proto] ?? proto}://${host}`;
-}
 
 /** Upgrades only to close at once: the close code is the one answer a browser script can see. */
 function refuse(c: AppContext, code: number, reason: string): Response {
@@ -45,7 +30,10 @@ export const handler = {
         426,
       );
     }
-    if (!originAllowed(req, config.allowedOrigins)) {
+    const origin = req.headers.get("origin");
+    // No Origin at all means a non-browser client, let through on its cookie.
+    const allowed = { allowed: config.allowedOrigins, trusted: config.trustedProxies };
+    if (origin !== null && !originAllowed(origin, factsOf(c), allowed)) {
       log.warn("ws.refused", { reason: "origin", origin: req.headers.get("origin") });
       return c.json({
         error: { code: "forbidden_origin", message: "This origin may not open the chat socket" },

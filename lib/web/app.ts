@@ -4,7 +4,15 @@ import { serveStatic } from "hono/deno";
 import type { AppEnv } from "@/lib/web/app_env.ts";
 import type { Services } from "@/lib/ops/services.ts";
 import { HttpError, toHttpError } from "@/lib/web/errors.ts";
-import { bodyLimit, locale, sameOrigin, securityHeaders, services, session } from "@/lib/web/middleware.ts";
+import {
+  bodyLimit,
+  locale,
+  noStore,
+  sameOrigin,
+  securityHeaders,
+  services,
+  session,
+} from "@/lib/web/middleware.ts";
 import { mountRoutes } from "@/lib/web/routes.ts";
 import { compression } from "@/lib/web/compression.ts";
 import { registerIslands } from "@/lib/web/islands.ts";
@@ -27,7 +35,7 @@ export function createApp(s: Services): Hono<AppEnv> {
   // Program cards and the support queue plug into the hub here, the one place every app is made.
   attachSupport(s.hub, s.store);
   const app = new Hono<AppEnv>();
-  app.use(services(s), compression(), securityHeaders(), locale());
+  app.use(services(s), compression(), securityHeaders(), noStore(), locale());
   app.use(
     "/static/*",
     serveStatic({
