@@ -25,16 +25,6 @@ function exists(path: string): boolean {
   }
 }
 
-async function accepts(port: number): Promise<boolean> {
-  try {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    conn.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Starts redis-server on `port` (a free one if omitted) and resolves once it accepts connections.
  *
@@ -49,8 +39,8 @@ export async function startRedis(port = freePort()): Promise<RedisServer> {
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
   // setpriv makes the kernel kill redis if this process dies without calling stop().
   const command = exists(SETPRIV)
-    ? new Deno.Command(SETPRIV, { args: ["--pdeathsig", "KILL", REDIS_SERVER, ...args], stdout: "null" })
-    : new Deno.Command(REDIS_SERVER, { args, stdout: "null" });
+    ? new Deno.Command(SETPRIV, { args: ["--pdeathsig", "KILL", REDIS_SERVER, ...args], stdout: "piped" })
+    : new Deno.Command(REDIS_SERVER, { args, stdout: "piped" });
   const child = command.spawn();
   let exited = false;
   const status = child.status.then((s) => {
@@ -58,14 +48,29 @@ export async function startRedis(port = freePort()): Promise<RedisServer> {
     return s;
   });
 
-  const deadline = Date.now() + 5000;
-  while (!(await accepts(port))) {
-    if (exited || Date.now() > deadline) {
-      if (!exited) child.kill("SIGKILL");
-      const s = await status;
-      throw new Error(`redis-server did not start on 127.0.0.1:${port} (exit code ${s.code})`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  // Redis logs "Ready to accept connections" once it listens; the rest of its log is drained unread.
+  let log = "";
+  const ready = Promise.withResolvers<boolean>();
+  const decoder = new TextDecoder();
+  child.stdout.pipeTo(
+    new WritableStream({
+      write(chunk) {
+        if (log.length < 65_536) log += decoder.decode(chunk, { stream: true });
+        if (log.includes("Ready to accept connections")) ready.resolve(true);
+      },
+    }),
+  ).catch(() => {}).finally(() => ready.resolve(false));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const listening = await Promise.race([
+    ready.promise,
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), 5_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (!listening || exited) {
+    if (!exited) child.kill("SIGKILL");
+    const s = await status;
+    throw new Error(`redis-server did not start on 127.0.0.1:${port} (exit code ${s.code})\n${log}`);
   }
 
   const end = async (signal: Deno.Signal) => {
