@@ -2,16 +2,8 @@
  * docs/benchmarks.md, written from one run's JSON: the prose says how the bench works, every table and
  * figure comes from the JSON. `deno run -A scripts/bench/render.ts docs/bench/<file>.json` rewrites it.
  */
-import {
-  closesText,
-  historyTable,
-  renderTable,
-  type Results,
-  sumCloses,
-  type Table,
-  tables,
-} from "./report.ts";
-import { pageWeightTables, targets } from "./summary.ts";
+import { closesText, renderTable, type Results, sumCloses, type Table, tables } from "./report.ts";
+import { historyTable, pageWeightTables, targets } from "./summary.ts";
 
 const HOW = `\`deno task bench\` starts each server itself on loopback, drives it from separate Deno client
 processes (scripts/bench/client.ts) over real WebSockets, stops it, and starts it afresh for the next
@@ -110,7 +102,13 @@ export function benchmarksPage(results: Results, jsonPath: string): string {
   );
   if (failures.length) out.push("", "## What failed", "", ...failures);
   const closes = results.servers.map((s) => {
-    const all = [s.smallrooms?.loop.closes, s.smallrooms?.latency.closes, s.oneroom?.closes, s.rooms?.closes]
+    const all = [
+      s.smallrooms?.loop.closes,
+      s.smallrooms?.latency.closes,
+      s.oneroom?.closes,
+      s.rooms?.closes,
+      s.idle?.closes,
+    ]
       .concat(s.fanout?.steps.map((x) => x.closes) ?? []);
     return `${s.kind}: ${closesText(sumCloses(...all))}`;
   });

@@ -28,7 +28,14 @@ export interface ServerResult {
   oneroom?: LoopResult & { readers: number; messages: number; inFlight: number };
   fanout?: { best?: Step; half?: Step; readers: number; senders: number; steps: Step[]; connsPerSec: number };
   rooms?: Step & { rooms: number; roomSize: number; rssMiB: number; connsPerSec: number };
-  idle?: { opened: number; asked: number; kibPerConn: number; connsPerSec: number; stoppedBy?: string };
+  idle?: {
+    opened: number;
+    asked: number;
+    kibPerConn: number;
+    connsPerSec: number;
+    stoppedBy?: string;
+    closes?: Record<string, number>;
+  };
   history?: Record<string, Any>;
   pages?: PageWeights;
 }
@@ -63,7 +70,7 @@ export const num = (n: number | undefined, digits = 0) =>
 const ms = (n?: number) => (n === undefined || !Number.isFinite(n) ? "–" : `${num(n, n < 10 ? 1 : 0)} ms`);
 const pct = (n?: number) => (n === undefined || !Number.isFinite(n) ? "–" : `${num(n)}%`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const lat = (s?: { p50: number; p99: number }) => s ? `${num(s.p50, 1)} / ${num(s.p99, 1)} ms` : "–";
+export const lat = (s?: { p50: number; p99: number }) => s ? `${num(s.p50, 1)} / ${num(s.p99, 1)} ms` : "–";
 const delivered = (s?: { delivered: number; expected: number }) =>
   s ? pct((100 * s.delivered) / Math.max(1, s.expected)) : "–";
 
@@ -199,6 +206,13 @@ export function tables(results: Results): Table[] {
       (s) => {
         const r = s.fanout!;
         const closes = sumCloses(...r.steps.map((step) => step.closes), r.half?.closes);
+        const first = r.steps[0];
+        if (!r.best && first) {
+          const why = `none: the first step (${num(first.rate)} msg/s) had p99 ${ms(first.p99)}, ${
+            delivered(first)
+          }`;
+          return [why, "–", lat(first), "–", pct(first.cpu), closesText(closes)];
+        }
         return [
           num(r.best?.deliveriesPerSec),
           num(r.best?.rate),
@@ -236,7 +250,7 @@ export function tables(results: Results): Table[] {
     out.push(perServer(
       results,
       "Idle connections",
-      ["server", "held / asked", "RSS per connection", "opened per second", "stopped by"],
+      ["server", "held / asked", "RSS per connection", "opened per second", "stopped by", "disconnects"],
       (s) => !!s.idle,
       (s) => {
         const r = s.idle!;
@@ -245,31 +259,13 @@ export function tables(results: Results): Table[] {
           `${num(r.kibPerConn, 1)} KiB`,
           num(r.connsPerSec),
           r.stoppedBy || "–",
+          closesText(r.closes),
         ];
       },
       "idle",
     ));
   }
   return out;
-}
-
-/** History figures, Parley only, on each store. */
-export function historyTable(results: Results): Table | undefined {
-  const h = results.servers.find((s) => s.kind === "parley")?.history;
-  if (!h) return undefined;
-  const rows = Object.entries(h).map(([store, m]: [string, Any]) =>
-    m.error ? [store, `failed: ${m.error}`, "", ""] : [
-      store === "kv" ? "Deno KV" : store === "ferretdb" ? "FerretDB (MongoDB protocol)" : store,
-      num(m.messages),
-      `${lat({ p50: m.pageP50, p99: m.pageP99 })} (${m.pageSamples})`,
-      `${lat({ p50: m.joinP50, p99: m.joinP99 })} (${m.joinSamples})`,
-    ]
-  );
-  return {
-    title: "History (Parley): a page of 50 older messages, and join with `since` replaying 100 (samples)",
-    head: ["store", "messages in the room", "history page p50 / p99", "join + replay 100 p50 / p99"],
-    rows,
-  };
 }
 
 export function renderTable(t: Table, markdown: boolean): string {

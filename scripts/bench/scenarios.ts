@@ -211,11 +211,12 @@ export async function idle(ctx: Ctx) {
   const open = await openAll(ctx, target, Array.from({ length: ctx.sizes.idle }, () => []), 64);
   await sleep(3000); // let the server finish the handshakes' allocations
   const after = sample(ctx.server.pid);
+  const { closes } = await ctx.gen.totals();
   ctx.log(
     `  idle ${open.opened} connections, ${
       ((after.rss - before.rss) / open.opened / 1024).toFixed(1)
     } KiB each` +
-      (open.error ? ` (stopped: ${open.error})` : ""),
+      (open.error ? ` (stopped: ${open.error})` : "") + describeCloses(closes),
   );
   await ctx.gen.all(() => ({ op: "close" }));
   return {
@@ -226,5 +227,6 @@ export async function idle(ctx: Ctx) {
     kibPerConn: (after.rss - before.rss) / Math.max(1, open.opened) / 1024,
     rssBaseMiB: before.rss / 2 ** 20,
     rssMiB: after.rss / 2 ** 20,
+    closes,
   };
 }

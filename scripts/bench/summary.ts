@@ -1,5 +1,8 @@
-/** The targets of issues 9, 11 and 13 checked against a run, and the page-weight tables. */
-import { num, type Results, type ServerResult, type Table } from "./report.ts";
+/** The targets of issues 9, 11 and 13 checked against a run, and Parley's own tables (history, page weight). */
+import { lat, num, type Results, type ServerResult, type Table } from "./report.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
 import type { AssetWeight, PageWeights } from "./pageweight.ts";
 
 type Check = [string, string, string];
@@ -93,4 +96,23 @@ export function pageWeightTables(pw: PageWeights): Table[] {
     ]),
   };
   return [pages, files];
+}
+
+/** History figures, Parley only, on each store. */
+export function historyTable(results: Results): Table | undefined {
+  const h = results.servers.find((s) => s.kind === "parley")?.history;
+  if (!h) return undefined;
+  const rows = Object.entries(h).map(([store, m]: [string, Any]) =>
+    m.error ? [store, `failed: ${m.error}`, "", ""] : [
+      store === "kv" ? "Deno KV" : store === "ferretdb" ? "FerretDB (MongoDB protocol)" : store,
+      num(m.messages),
+      `${lat({ p50: m.pageP50, p99: m.pageP99 })} (${m.pageSamples})`,
+      `${lat({ p50: m.joinP50, p99: m.joinP99 })} (${m.joinSamples})`,
+    ]
+  );
+  return {
+    title: "History (Parley): a page of 50 older messages, and join with `since` replaying 100 (samples)",
+    head: ["store", "messages in the room", "history page p50 / p99", "join + replay 100 p50 / p99"],
+    rows,
+  };
 }
