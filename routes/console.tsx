@@ -3,13 +3,14 @@ import type { SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import { listQueue } from "@/lib/support/support.ts";
 import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import Console from "@/islands/Console.tsx";
+import { translator } from "@/lib/shared/i18n/mod.ts";
 
 interface Data {
   me: UserRef;
   queue: SupportSummary[];
 }
 
-export const title = "Console";
+export const title = (props: PageProps<Data>) => translator(props.locale).t("console.title");
 
 export const handler = {
   /** Counselors only; anyone else is sent to log in (and back here after). */
@@ -22,11 +23,11 @@ export const handler = {
 };
 
 /** The counselor console: queue, conversation and program search side by side. */
-export default function ConsolePage({ data }: PageProps<Data>) {
+export default function ConsolePage({ data, locale }: PageProps<Data>) {
   return (
     <>
       <link rel="stylesheet" href="/static/console.css" />
-      <h1 class="sr-only">Counselor console</h1>
+      <h1 class="sr-only">{translator(locale).t("console.heading")}</h1>
       <Console me={data.me} queue={data.queue} />
     </>
   );

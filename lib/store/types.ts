@@ -109,13 +109,15 @@ export interface SupportExpect {
 export interface Store {
   readonly kind: "kv" | "mongo";
 
-  // Rooms. Names are unique without regard to case among public and private rooms.
+  // Rooms. Names are unique without regard to case among public rooms only; private and support rooms
+  // are found by id or invite code, never by name.
   createRoom(input: NewRoom): Promise<Room>;
   getRoom(id: string): Promise<Room | null>;
+  /** A public room by name (NFC, case-insensitive); null for private and support rooms. */
   getRoomByName(name: string): Promise<Room | null>;
   getRoomByInvite(code: string): Promise<Room | null>;
-  /** Oldest first. */
-  listPublicRooms(): Promise<Room[]>;
+  /** One page of public rooms, oldest first: at most `limit`, those with an id after `after`. */
+  listPublicRooms(page: { limit: number; after?: string }): Promise<Room[]>;
   setInviteCode(roomId: string, code: string): Promise<void>;
   addMember(roomId: string, userId: string): Promise<void>;
   isMember(roomId: string, userId: string): Promise<boolean>;

@@ -19,21 +19,23 @@ import * as $16 from "../../routes/api/support/index.ts";
 import * as $17 from "../../routes/console.tsx";
 import * as $18 from "../../routes/healthz.ts";
 import * as $19 from "../../routes/index.tsx";
-import * as $20 from "../../routes/login.tsx";
-import * as $21 from "../../routes/logout.ts";
-import * as $22 from "../../routes/metrics.ts";
-import * as $23 from "../../routes/programs/[id].tsx";
-import * as $24 from "../../routes/rooms/[id].tsx";
-import * as $25 from "../../routes/signup.tsx";
-import * as $26 from "../../routes/support.tsx";
-import * as $27 from "../../routes/ws.ts";
-import * as $$0 from "../../islands/ChatPane.tsx";
-import * as $$1 from "../../islands/Console.tsx";
-import * as $$2 from "../../islands/CreateRoom.tsx";
-import * as $$3 from "../../islands/JoinRoom.tsx";
-import * as $$4 from "../../islands/ProgramWhen.tsx";
-import * as $$5 from "../../islands/RoomList.tsx";
-import * as $$6 from "../../islands/SupportStatus.tsx";
+import * as $20 from "../../routes/lang/[locale].ts";
+import * as $21 from "../../routes/login.tsx";
+import * as $22 from "../../routes/logout.ts";
+import * as $23 from "../../routes/metrics.ts";
+import * as $24 from "../../routes/programs/[id].tsx";
+import * as $25 from "../../routes/rooms/[id].tsx";
+import * as $26 from "../../routes/signup.tsx";
+import * as $27 from "../../routes/support.tsx";
+import * as $28 from "../../routes/ws.ts";
+import * as $$0 from "../../islands/AcceptInvite.tsx";
+import * as $$1 from "../../islands/ChatPane.tsx";
+import * as $$2 from "../../islands/Console.tsx";
+import * as $$3 from "../../islands/CreateRoom.tsx";
+import * as $$4 from "../../islands/JoinRoom.tsx";
+import * as $$5 from "../../islands/ProgramWhen.tsx";
+import * as $$6 from "../../islands/RoomList.tsx";
+import * as $$7 from "../../islands/SupportStatus.tsx";
 import type { RouteModule } from "./app_env.ts";
 
 export const manifest = {
@@ -58,22 +60,24 @@ export const manifest = {
     "console.tsx": $17 as RouteModule,
     "healthz.ts": $18 as RouteModule,
     "index.tsx": $19 as RouteModule,
-    "login.tsx": $20 as RouteModule,
-    "logout.ts": $21 as RouteModule,
-    "metrics.ts": $22 as RouteModule,
-    "programs/[id].tsx": $23 as RouteModule,
-    "rooms/[id].tsx": $24 as RouteModule,
-    "signup.tsx": $25 as RouteModule,
-    "support.tsx": $26 as RouteModule,
-    "ws.ts": $27 as RouteModule,
+    "lang/[locale].ts": $20 as RouteModule,
+    "login.tsx": $21 as RouteModule,
+    "logout.ts": $22 as RouteModule,
+    "metrics.ts": $23 as RouteModule,
+    "programs/[id].tsx": $24 as RouteModule,
+    "rooms/[id].tsx": $25 as RouteModule,
+    "signup.tsx": $26 as RouteModule,
+    "support.tsx": $27 as RouteModule,
+    "ws.ts": $28 as RouteModule,
   },
   islands: {
-    ChatPane: $$0,
-    Console: $$1,
-    CreateRoom: $$2,
-    JoinRoom: $$3,
-    ProgramWhen: $$4,
-    RoomList: $$5,
-    SupportStatus: $$6,
+    AcceptInvite: $$0,
+    ChatPane: $$1,
+    Console: $$2,
+    CreateRoom: $$3,
+    JoinRoom: $$4,
+    ProgramWhen: $$5,
+    RoomList: $$6,
+    SupportStatus: $$7,
   },
 };

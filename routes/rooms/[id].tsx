@@ -6,6 +6,7 @@ import { historyPage } from "@/lib/rooms/history.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
 import JoinRoom from "@/islands/JoinRoom.tsx";
 import { userRefOf } from "@/lib/accounts/user_ref.ts";
+import { translator } from "@/lib/shared/i18n/mod.ts";
 
 type RoomData =
   | {
@@ -18,7 +19,8 @@ type RoomData =
 
 const HISTORY = 50;
 
-export const title = ({ data }: PageProps<RoomData>) => ("room" in data ? data.room.name : "Private room");
+export const title = ({ data, locale }: PageProps<RoomData>) =>
+  "room" in data ? data.room.name : translator(locale).t("rooms.privateTitle");
 
 export const handler = {
   async GET(c: AppContext) {
@@ -38,12 +40,14 @@ export const handler = {
     }
     const { messages, hasMore } = await historyPage(store, room.id, { limit: HISTORY });
     const lastSeq = Math.max(room.lastSeq, messages.at(-1)?.seq ?? 0);
-    const member = room.visibility === "private" && session
+    const member = room.visibility !== "support" && session
       ? await store.isMember(room.id, session.userId)
       : false;
+    // Entering a public room puts it in the reader's "My rooms".
+    if (session && room.visibility === "public" && !member) await store.addMember(room.id, session.userId);
     return c.var.render(
       {
-        room: toRoomView(room, { withInvite: member }),
+        room: toRoomView(room, { withInvite: member && room.visibility === "private" }),
         me: userRefOf(session),
         history: { messages, hasMore, lastSeq },
         presence: hub.presence(room.id),
@@ -53,15 +57,16 @@ export const handler = {
 };
 
 /** A room's chat page, or the "this room is private" page with the invite form. */
-export default function RoomPage({ data }: PageProps<RoomData>) {
+export default function RoomPage({ data, locale }: PageProps<RoomData>) {
+  const { t } = translator(locale);
   if ("forbidden" in data) {
     return (
       <section class="panel narrow">
-        <h1>This room is private</h1>
-        <p>Ask someone in the room for its invite link, or enter the invite code here.</p>
+        <h1>{t("rooms.privateHeading")}</h1>
+        <p>{t("rooms.privateHelp")}</p>
         <JoinRoom me={data.me} />
         <p>
-          <a href="/">Back to the lobby</a>
+          <a href="/">{t("common.backToLobby")}</a>
         </p>
       </section>
     );

@@ -139,7 +139,10 @@ export async function createIndexes(c: Collections): Promise<void> {
 
 export function roomDoc(room: Room): RoomDoc {
   const { id, lastSeq, ...rest } = withoutUndefined(room);
-  const nameLower = room.visibility === "support" ? `#support/${id}` : room.name.toLowerCase();
+  // Only public names are unique (see Store); other rooms get a key of their own that blocks nothing.
+  const nameLower = room.visibility === "public"
+    ? room.name.normalize("NFC").toLowerCase()
+    : `#${room.visibility}/${id}`;
   return { _id: id, ...rest, nameLower, seq: lastSeq };
 }
 

@@ -108,7 +108,7 @@ export async function openMongoStore(
         await c.rooms.insertOne(roomDoc(room));
       } catch (error) {
         if (isDuplicateKey(error)) {
-          throw new StoreConflictError("room_exists", `A room named "${room.name}" already exists`);
+          throw new StoreConflictError("room_exists", `A public room named "${room.name}" already exists`);
         }
         throw error;
       }
@@ -123,7 +123,7 @@ export async function openMongoStore(
     async getRoomByName(name) {
       assertStrings({ name });
       return await withSeq(
-        await c.rooms.findOne({ nameLower: name.toLowerCase(), visibility: { $ne: "support" } }),
+        await c.rooms.findOne({ nameLower: name.normalize("NFC").toLowerCase(), visibility: "public" }),
       );
     },
 
@@ -132,8 +132,13 @@ export async function openMongoStore(
       return await withSeq(await c.rooms.findOne({ inviteCode: code }));
     },
 
-    async listPublicRooms() {
-      const docs = await c.rooms.find({ visibility: "public" }).sort({ _id: 1 }).toArray();
+    async listPublicRooms({ limit, after }) {
+      if (after !== undefined) assertStrings({ after });
+      const filter = after === undefined
+        ? { visibility: "public" }
+        : { visibility: "public", _id: { $gt: after } };
+      const docs = await c.rooms.find(filter as { visibility: "public" }).sort({ _id: 1 }).limit(limit)
+        .toArray();
       return await Promise.all(docs.map(async (doc) => fromRoomDoc(doc, await lastSeqOf(doc))));
     },
 
