@@ -143,7 +143,7 @@ Deno.test("[faults] SIGKILL mid-burst - clients move to another process, acked o
         if (k === 5) sixth.resolve();
       }
     })();
-    await sixth.promise;
+    await Promise.race([sixth.promise, burst]);
     await cluster.kill(1);
     await burst;
     const moved = clients.slice(0, 3);

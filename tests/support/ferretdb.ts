@@ -114,7 +114,7 @@ export async function ensureFerretDB(): Promise<string> {
 
 /**
  * Resolves once FerretDB logs "Listening on TCP …" (it logs at info level for that line), then checks
- * one ping; throws if it exits first or stays silent for 20 s. Its ERROR and WARN lines are passed on
+ * one ping; throws if it exits first or stays silent for 20 s. Its ERROR lines are passed on
  * to stderr, the rest of its log is drained unread.
  */
 async function waitForListening(uri: string, process: Deno.ChildProcess, exited: { done: boolean }) {
@@ -129,7 +129,7 @@ async function waitForListening(uri: string, process: Deno.ChildProcess, exited:
         pending = lines.pop() ?? "";
         for (const line of lines) {
           if (line.includes("Listening on TCP")) listening.resolve(true);
-          else if (/\t(ERROR|WARN|DPANIC|PANIC|FATAL)\t/.test(line)) console.error(line);
+          else if (/\t(ERROR|DPANIC|PANIC|FATAL)\t/.test(line)) console.error(line);
         }
       },
     }),
