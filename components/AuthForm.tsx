@@ -25,7 +25,6 @@ export default function AuthForm({ mode, next, username, error }: AuthFormProps)
             required
             minLength={3}
             maxLength={32}
-            pattern="[A-Za-z0-9._\-]{3,32}"
             autocomplete="username"
             autocapitalize="none"
             spellcheck={false}

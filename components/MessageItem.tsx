@@ -28,18 +28,17 @@ export default function MessageItem({ message, own, first, state }: MessageItemP
       <div class="msg-body">
         {first && (
           <div class="msg-meta">
-            <span class="msg-author">{own ? "You" : message.author.name}</span>
+            <bdi class="msg-author">{own ? "You" : message.author.name}</bdi>
             {message.author.role === "counselor" && <span class="badge">Counselor</span>}
             <time class="msg-time" dateTime={message.at}>{formatTime(message.at)}</time>
           </div>
         )}
-        {message.kind === "program" && message.program
-          ? <ProgramCard program={message.program} />
-          : (
-            <p class="bubble" title={formatTime(message.at)}>
-              <RichText text={message.text ?? ""} />
-            </p>
-          )}
+        {message.kind === "program" && message.program ? <ProgramCard program={message.program} /> : (
+          // dir="auto": text that keeps bidi controls is isolated and cannot reorder the page around it.
+          <p class="bubble" dir="auto" title={formatTime(message.at)}>
+            <RichText text={message.text ?? ""} />
+          </p>
+        )}
         {state === "sending" && <span class="msg-state">Sending…</span>}
         {failed && <span class="msg-state" role="alert">Not sent: {state}</span>}
       </div>

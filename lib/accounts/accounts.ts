@@ -269,47 +269,4 @@ export function meOf(session: Session): { id: string; name: string; role: Sessio
   return { id: session.userId, name: session.name, role: session.role };
 }
 
-/**
- * A same-site path to go to after a form, or "/": never another origin (no open redirect).
- *
- * @example
- * safeNext("/rooms/01H…"); // "/rooms/01H…"
- * safeNext("//evil.example"); // "/"
- */
-export function safeNext(raw: unknown): string {
-  if (typeof raw !== "string" || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) {
-    return "/";
-  }
-  try {
-    const url = new URL(raw, "http://parley.invalid");
-    if (url.origin !== "http://parley.invalid") return "/";
-    return url.pathname + url.search + url.hash;
-  } catch {
-    return "/";
-  }
-}
-
-/**
- * The POST handler of the `/login` and `/signup` pages (plain HTML forms, no JavaScript needed): on
- * success a 303 to the form's `next`, else the page again with the reason and the error's status.
- *
- * @example
- * export const handler = { POST: accountFormPost(logIn) };
- */
-export function accountFormPost(action: (c: AppContext, input: Credentials) => Promise<Session>) {
-  return async function accountForm(c: AppContext): Promise<Response> {
-    const form = await c.req.parseBody();
-    const next = safeNext(form.next);
-    const username = typeof form.username === "string" ? form.username.slice(0, 64) : "";
-    try {
-      const parsed = credentialsSchema.safeParse({ username: form.username, password: form.password });
-      if (!parsed.success) throw badRequest("Enter a username and a password");
-      await action(c, parsed.data);
-      return c.redirect(next, 303);
-    } catch (err) {
-      if (!(err instanceof HttpError) || err.status >= 500) throw err;
-      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return c.var.render({ next, username, error: err.message }, { status: err.status });
-    }
-  };
-}
+export { accountFormPost, safeNext } from "@/lib/accounts/account_form.ts";

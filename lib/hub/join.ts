@@ -11,6 +11,7 @@ import type { HubPresence } from "@/lib/hub/presence.ts";
 import { log } from "@/lib/ops/log.ts";
 import { StoreUnavailableError } from "@/lib/web/errors.ts";
 import { withDeadline } from "@/lib/store/shared.ts";
+import { admitJoin } from "@/lib/hub/join_limit.ts";
 
 /** Who may join a room; `true` or the error to send. */
 export type JoinPolicy = (
@@ -44,6 +45,7 @@ export async function joinRoom(
   roomId: string,
   since?: number,
 ): Promise<void> {
+  if (!admitJoin(conn, roomId)) return;
   let room: Room | null;
   try {
     room = await withDeadline(d.store.getRoom(roomId), d.storeMs, "getRoom");

@@ -6,6 +6,7 @@ import type { Services } from "@/lib/ops/services.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 import {
   bodyLimit,
+  builtOnly,
   locale,
   noStore,
   sameOrigin,
@@ -34,6 +35,7 @@ export function createApp(s: Services): Hono<AppEnv> {
   attachSupport(s.hub, s.store);
   const app = new Hono<AppEnv>();
   app.use(services(s), securityHeaders(), noStore(), locale());
+  app.use("/static/build/*", builtOnly());
   app.use(
     "/static/*",
     serveStatic({
