@@ -13,6 +13,7 @@ import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import { withDeadline } from "@/lib/ops/deadline.ts";
 import { toFrameError } from "@/lib/web/errors.ts";
 import { historyPage } from "@/lib/rooms/history.ts";
+import { admitJoin } from "@/lib/hub/join_limit.ts";
 
 /** Who may join a room; `true` or the error to send. */
 export type JoinPolicy = (
@@ -46,6 +47,7 @@ export async function joinRoom(
   roomId: string,
   since?: number,
 ): Promise<void> {
+  if (!admitJoin(conn, roomId)) return;
   let room: Room | null;
   try {
     room = await withDeadline(d.store.getRoom(roomId), d.storeMs, "getRoom");

@@ -6,6 +6,7 @@ import type { Services } from "@/lib/ops/services.ts";
 import { HttpError, toHttpError } from "@/lib/web/errors.ts";
 import {
   bodyLimit,
+  builtOnly,
   locale,
   noStore,
   sameOrigin,
@@ -36,6 +37,7 @@ export function createApp(s: Services): Hono<AppEnv> {
   attachSupport(s.hub, s.store);
   const app = new Hono<AppEnv>();
   app.use(services(s), compression(), securityHeaders(), noStore(), locale());
+  app.use("/static/build/*", builtOnly());
   app.use(
     "/static/*",
     serveStatic({
