@@ -12,7 +12,6 @@ import { manifest } from "@/lib/web/manifest.gen.ts";
 import App from "@/routes/_app.tsx";
 import * as ErrorPage from "@/routes/_error.tsx";
 import { log } from "@/lib/ops/log.ts";
-import { attachSupport } from "@/lib/support/support.ts";
 
 registerIslands(manifest.islands);
 
@@ -22,8 +21,6 @@ registerIslands(manifest.islands);
  * const res = await app.request("/healthz");
  */
 export function createApp(s: Services): Hono<AppEnv> {
-  // Program cards and the support queue plug into the hub here, the one place every app is made.
-  attachSupport(s.hub, s.store);
   const app = new Hono<AppEnv>();
   app.use(services(s), securityHeaders(), locale());
   app.use(
