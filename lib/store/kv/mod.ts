@@ -6,7 +6,7 @@
  *   ["room", id] → Room (without lastSeq)      ["roomSeq", id] → number, the last seq
  *   ["roomByName", nameLower] → id             ["roomByInvite", code] → id
  *   ["member", roomId, userId] → 1             ["roomOf", userId, roomId] → 1
- *   ["msg", room, seq] → Message               ["msgByClient", authorId, clientId] → {room, seq}
+ *   ["msg", room, seq] → Message               ["msgByClient", room, authorId, clientId] → {seq}
  *   ["session", id] ["user", id] ["userByName", usernameLower] → id
  *   ["program", id] ["support", room] ["supportByUser", userId] → room
  *   ["readMark", room, readerId] → number
