@@ -180,7 +180,9 @@ export function kvAppender(kv: Deno.Kv): { append(input: NewMessage): Promise<Ap
    * failing) a commit of many others (isolates share rooms: each holds some of every room's sockets).
    */
   async function store(inputs: NewMessage[], careful = false): Promise<AppendResult[]> {
-    const first = await attempt(kv, known, inputs, careful);
+    // Retried here when the file is locked (nothing written): a retry of the whole batch after one
+    // half committed would find that half's messages and call them duplicates.
+    const first = await retryAtomic(() => attempt(kv, known, inputs, careful).then((r) => r ?? null));
     if (first) return first;
     const rooms = [...new Set(inputs.map((i) => i.room))];
     if (rooms.length === 1) return await retryAtomic(() => attempt(kv, known, inputs, true));
@@ -193,7 +195,7 @@ export function kvAppender(kv: Deno.Kv): { append(input: NewMessage): Promise<Ap
 
   async function commit(batch: Pending[]): Promise<void> {
     try {
-      const results = await retryAtomic(() => store(batch.map((p) => p.input)));
+      const results = await store(batch.map((p) => p.input));
       batch.forEach((p, i) => p.resolve(results[i]));
     } catch (error) {
       for (const p of batch) known.delete(p.input.room);
