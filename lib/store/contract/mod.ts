@@ -17,6 +17,7 @@ import {
   randomUserRef,
 } from "./data.ts";
 import { registerMessageContract } from "./messages.ts";
+import { registerBatchContract } from "./batch.ts";
 import { registerProgramContract } from "./programs.ts";
 import { registerSupportContract } from "./support.ts";
 import { registerCounterContract } from "./counters.ts";
@@ -153,6 +154,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
   });
 
   registerMessageContract(test, options);
+  registerBatchContract(test);
 
   test("ids - non-string input is refused with a TypeError", async (store) => {
     const evil = { $ne: "" } as unknown as string;

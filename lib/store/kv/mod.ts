@@ -7,7 +7,7 @@
  *   ["roomByName", nameLower] → id (public rooms only)   ["roomByInvite", code] → id
  *   ["publicRoom", id] → 1 (the lobby's index, so a page never reads every room)
  *   ["member", roomId, userId] → 1             ["roomOf", userId, roomId] → 1
- *   ["msg", room, seq] → Message               ["msgByClient", authorId, clientId] → {room, seq}
+ *   ["msg", room, seq] → Message               ["msgByClient", room, authorId, clientId] → {seq}
  *   ["session", id] ["user", id] ["userByName", usernameLower] → id
  *   ["program", id] ["support", room] ["supportByUser", userId] → room
  *   ["readMark", room, readerId] → number
