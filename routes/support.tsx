@@ -4,6 +4,7 @@ import { newGuestId, startSession } from "@/lib/accounts/auth.ts";
 import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 import { checkName } from "@/lib/shared/names.ts";
+import { readForm } from "@/lib/web/http.ts";
 import { openSupport } from "@/lib/support/support.ts";
 import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { historyPage } from "@/lib/rooms/history.ts";
@@ -46,7 +47,7 @@ export const handler = {
   },
   /** The no-JavaScript way in: a nickname form that starts a guest session, then back to GET. */
   async POST(c: AppContext) {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const typed = String(form.nickname ?? "").slice(0, 1024);
     const check = checkName("nickname", typed);
     if (!check.ok) {

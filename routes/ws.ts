@@ -9,7 +9,8 @@ import { log } from "@/lib/ops/log.ts";
 import { socketBudget } from "@/lib/hub/socket_budget.ts";
 import type { Session } from "@/lib/store/types.ts";
 import type { Locale } from "@/lib/shared/i18n/mod.ts";
-import { factsOf, originAllowed } from "@/lib/web/origin.ts";
+import { clientAddress, factsOf, originAllowed } from "@/lib/web/origin.ts";
+import { addressSockets } from "@/lib/hub/address_sockets.ts";
 
 const budget = socketBudget();
 
@@ -49,6 +50,12 @@ export const handler = {
     }
     const session = c.get("session");
     if (!session) return refuse(c, CloseCode.unauthorized, "Start a session first");
+    const address = clientAddress(c);
+    const perAddress = addressSockets(c.var.services.bus);
+    if (perAddress.count(address) >= config.maxSocketsPerAddress) {
+      log.warn("ws.refused", { reason: "sockets_per_address", user: session.userId });
+      return refuse(c, CloseCode.tooManySockets, c.var.i18n.t("limits.sockets_per_address"));
+    }
     if (hub.socketCount(session.id) >= config.maxSocketsPerSession) {
       log.warn("ws.refused", { reason: "too_many_sockets", user: session.userId });
       return refuse(c, CloseCode.tooManySockets, "Too many open sockets for this session");
@@ -56,6 +63,7 @@ export const handler = {
     // idleTimeout: Deno pings a quiet socket and drops it when no pong comes back in time, so a
     // peer that vanished without a close frame is noticed (and leaves presence) within ~30 s.
     const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: 30 });
+    socket.addEventListener("close", perAddress.add(address), { once: true });
     // The socket's error frames speak the language of the page that opened it.
     const withLocale: Session & { locale: Locale } = { ...session, locale: c.get("locale") };
     hub.attach(socket, withLocale);

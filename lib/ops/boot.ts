@@ -3,9 +3,23 @@ import type { Config } from "@/lib/ops/config.ts";
 import type { Services } from "@/lib/ops/services.ts";
 import { openStore } from "@/lib/store/mod.ts";
 import { openBus } from "@/lib/bus/mod.ts";
-import { Hub } from "@/lib/hub/hub.ts";
+import { Hub, type HubPlugin } from "@/lib/hub/hub.ts";
+import type { Store } from "@/lib/store/types.ts";
+import { supportQueue } from "@/lib/support/plugin.ts";
+import { programCards } from "@/lib/programs/plugin.ts";
 import { nodeMetrics, trackBusLag } from "@/lib/ops/metrics.ts";
 import { metricsGatherer } from "@/lib/ops/metrics_gather.ts";
+
+/**
+ * What plugs into every hub: the support queue and program cards. Tests that build their own hub
+ * call this too, so they run the same wiring as the server.
+ *
+ * @example
+ * new Hub({ store, bus, config, plugins: hubPlugins(store) });
+ */
+export function hubPlugins(store: Store): HubPlugin[] {
+  return [supportQueue(store), programCards(store)];
+}
 
 /**
  * @example
@@ -20,7 +34,7 @@ export async function openServices(config: Config): Promise<Services> {
     await store.close();
     throw err;
   }
-  const hub = new Hub({ store, bus, config });
+  const hub = new Hub({ store, bus, config, plugins: hubPlugins(store) });
   hub.start();
   // Bus lag is measured from start-up, not from the first /metrics scrape.
   trackBusLag(bus);

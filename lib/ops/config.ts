@@ -21,12 +21,12 @@ export interface Config {
   /** Rooms one user, and one address, may create per hour. */
   roomsPerUserPerHour: number;
   roomsPerAddressPerHour: number;
-  /** Rooms one socket may be in at once, and joins per socket per second (burst = the same). */
+  /** Rooms one socket may be in at once; joins per socket: a burst (a reconnect rejoins all), then a rate. */
   maxRoomsPerSocket: number;
+  joinBurst: number;
   joinsPerSecond: number;
-  /** WebSockets one client address may hold at once, and of those, how many not yet in a room. */
+  /** WebSockets one client address may hold at once on one server process (the memory bound). */
   maxSocketsPerAddress: number;
-  maxIdleSocketsPerAddress: number;
   /** Public rooms per lobby page (`GET /api/rooms`). */
   lobbyPageSize: number;
 }
@@ -107,9 +107,9 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     roomsPerUserPerHour: int(env, "ROOMS_PER_USER_PER_HOUR", 20, 1),
     roomsPerAddressPerHour: int(env, "ROOMS_PER_ADDRESS_PER_HOUR", 60, 1),
     maxRoomsPerSocket: int(env, "MAX_ROOMS_PER_SOCKET", 50, 1),
+    joinBurst: int(env, "JOIN_BURST", 20, 1),
     joinsPerSecond: int(env, "JOINS_PER_SECOND", 5, 1),
     maxSocketsPerAddress: int(env, "MAX_SOCKETS_PER_ADDRESS", 2, 1),
-    maxIdleSocketsPerAddress: int(env, "MAX_IDLE_SOCKETS_PER_ADDRESS", 1, 1),
     lobbyPageSize: int(env, "LOBBY_PAGE_SIZE", 50, 1),
   };
 }

@@ -138,6 +138,11 @@ export interface Store {
   putSession(session: Session): Promise<void>;
   getSession(id: string): Promise<Session | null>;
   deleteSession(id: string): Promise<void>;
+  /**
+   * Deletes every session of a user except `except` (a password change) and returns the ids it
+   * deleted, so their sockets can be closed too. A scan of all sessions on KV: a rare, deliberate act.
+   */
+  endSessionsOf(userId: string, except?: string): Promise<string[]>;
   /** Throws `StoreConflictError("username_taken")` when the name is taken (case-insensitively). */
   createUser(user: User): Promise<void>;
   getUser(id: string): Promise<User | null>;

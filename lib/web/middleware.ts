@@ -72,6 +72,20 @@ export function noStore(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** What `deno task build` makes for browsers; its inputs (entry, config, lock) are not for them. */
+const BUILT = /^\/static\/build\/[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.(js|css|map)(\.(gz|br))?$/;
+
+/** Under `/static/build/` only built bundles are served; the bundle's sources answer 404. */
+export function builtOnly(): MiddlewareHandler<AppEnv> {
+  return async function builtOnlyMiddleware(c, next) {
+    const path = new URL(c.req.url).pathname;
+    if (path.startsWith("/static/build/") && !BUILT.test(path)) {
+      throw new HttpError(404, "not_found", "Page not found");
+    }
+    await next();
+  };
+}
+
 export interface BodyLimitOptions {
   maxBytes: number;
 }

@@ -13,6 +13,7 @@ import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { openMongoStore } from "@/lib/store/mongo/mod.ts";
 import { createBroadcastBus } from "@/lib/bus/broadcast.ts";
 import { Hub } from "@/lib/hub/hub.ts";
+import { hubPlugins } from "@/lib/ops/boot.ts";
 import { sharedFerretDB } from "@/tests/support/ferretdb.ts";
 
 export interface TestAppOptions {
@@ -71,7 +72,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     store = await openKvStore(":memory:");
   }
   const bus = createBroadcastBus(`parley_test_${crypto.randomUUID()}`);
-  const hub = new Hub({ store, bus, config });
+  const hub = new Hub({ store, bus, config, plugins: hubPlugins(store) });
   hub.start();
   const services: Services = { config, store, bus, hub };
   const app = createApp(services);

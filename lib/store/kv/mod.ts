@@ -7,7 +7,7 @@
  *   ["roomByName", nameLower] → id (public rooms only)   ["roomByInvite", code] → id
  *   ["publicRoom", id] → 1 (the lobby's index, so a page never reads every room)
  *   ["member", roomId, userId] → 1             ["roomOf", userId, roomId] → 1
- *   ["msg", room, seq] → Message               ["msgByClient", authorId, clientId] → {room, seq}
+ *   ["msg", room, seq] → Message               ["msgByClient", room, authorId, clientId] → {seq}
  *   ["session", id] ["user", id] ["userByName", usernameLower] → id
  *   ["program", id] ["support", room] ["supportByUser", userId] → room
  *   ["readMark", room, readerId] → number
@@ -34,7 +34,7 @@ export async function openKvStore(path?: string): Promise<Store> {
   // Isolates opening one file at the same moment can find it locked.
   const kv = await retryWhileLocked(() => Deno.openKv(path));
   const appender = kvAppender(kv);
-  const indexed = indexPublicRooms(kv);
+  await indexPublicRooms(kv);
 
   async function withSeq(room: StoredRoom | null): Promise<Room | null> {
     if (!room) return null;
@@ -104,7 +104,6 @@ export async function openKvStore(path?: string): Promise<Store> {
     },
 
     async listPublicRooms({ limit, after }) {
-      await indexed;
       // ULIDs sort by creation time, so the index's key order is the lobby's order.
       const selector = after
         ? { start: ["publicRoom", `${after}\u0000`], end: ["publicRoom", "\uffff"] }
@@ -184,6 +183,17 @@ export async function openKvStore(path?: string): Promise<Store> {
     async deleteSession(id) {
       assertStrings({ id });
       await kv.delete(["session", id]);
+    },
+
+    async endSessionsOf(userId, except) {
+      assertStrings({ userId });
+      const ended: string[] = [];
+      for await (const entry of kv.list<Session>({ prefix: ["session"] })) {
+        if (entry.value.userId !== userId || entry.value.id === except) continue;
+        await kv.delete(entry.key);
+        ended.push(entry.value.id);
+      }
+      return ended;
     },
 
     async createUser(user) {
