@@ -26,6 +26,7 @@ import {
 import { kvProgramsAndSupport } from "./programs.ts";
 import { importKvMessages, kvAppender } from "./append.ts";
 import { kvCounters } from "./counters.ts";
+import { kvTools } from "./tools.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
@@ -235,6 +236,7 @@ export async function openKvStore(path?: string): Promise<Store> {
     },
 
     ...kvCounters(kv),
+    ...kvTools(kv),
 
     async ping() {
       await kv.get(["ping"]);

@@ -125,6 +125,7 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
         author: userRef(input.author),
         text: input.text,
         program: input.program,
+        private: input.private || undefined,
         at: new Date().toISOString(),
         clientId: input.clientId,
       });
@@ -217,6 +218,7 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
             author: userRef(input.author),
             text: input.text,
             program: input.program,
+            private: input.private || undefined,
             at,
             clientId: input.clientId,
           });
