@@ -12,6 +12,8 @@ import { manifest } from "@/lib/web/manifest.gen.ts";
 import App from "@/routes/_app.tsx";
 import * as ErrorPage from "@/routes/_error.tsx";
 import { log } from "@/lib/ops/log.ts";
+import { catalogs } from "@/lib/shared/i18n/catalog.ts";
+import { type MessageKey, translator } from "@/lib/shared/i18n/mod.ts";
 import { attachSupport } from "@/lib/support/support.ts";
 
 registerIslands(manifest.islands);
@@ -43,12 +45,16 @@ export function createApp(s: Services): Hono<AppEnv> {
 
   const errorResponse = (c: Parameters<Parameters<typeof app.onError>[0]>[1], err: HttpError) => {
     for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+    // A message that is a catalog key is answered in the reader's language.
+    const message = err.message in catalogs.en
+      ? translator(c.get("locale") ?? "en").t(err.message as MessageKey)
+      : err.message;
     if (
       new URL(c.req.url).pathname.startsWith("/api/") || c.req.header("accept")?.includes("application/json")
     ) {
-      return c.json({ error: { code: err.code, message: err.message } }, err.status as 400);
+      return c.json({ error: { code: err.code, message } }, err.status as 400);
     }
-    return renderPage(c, App, ErrorPage, { status: err.status, message: err.message }, err.status);
+    return renderPage(c, App, ErrorPage, { status: err.status, message }, err.status);
   };
   app.notFound((c) => errorResponse(c, new HttpError(404, "not_found", "Page not found")));
   app.onError((err, c) => {

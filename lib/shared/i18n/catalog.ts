@@ -3,12 +3,14 @@
  * prefixed `area.`) and list it here once.
  */
 import * as common from "./common.ts";
+import * as consoleTools from "./console_tools.ts";
 
-const areas = [common] as const;
+const areas = [common, consoleTools] as const;
 
 type Area = (typeof areas)[number];
-export type MessageKey = keyof Area["en"] | `${string}.one` | `${string}.other`;
-export type Catalog = Partial<Record<MessageKey, string>> & Record<keyof Area["en"], string>;
+type Keys<A> = A extends { en: infer E } ? keyof E : never;
+export type MessageKey = Keys<Area> | `${string}.one` | `${string}.other`;
+export type Catalog = Partial<Record<MessageKey, string>> & Record<Keys<Area>, string>;
 
 function join(pick: (area: Area) => Record<string, string>): Catalog {
   return Object.assign({}, ...areas.map(pick)) as Catalog;
