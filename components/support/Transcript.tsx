@@ -23,7 +23,7 @@ export default function TranscriptView({ transcript, room }: { transcript: Trans
                   <bdi>{m.author.name}</bdi>
                 </b>
               )}
-              {m.private && <em class="note-label">{" "}({t.t("console.transcript.note")})</em>}{" "}
+              {m.private && <em class="note-label">({t.t("console.transcript.note")})</em>}{" "}
               <span dir="auto">{messageBody(t, m)}</span>
             </li>
           ))}
