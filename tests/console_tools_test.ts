@@ -313,3 +313,67 @@ onBothStores((kind, open) => {
     assert.equal(queue.json.conversations[0].rating.score, 4);
   });
 });
+
+onBothStores((kind, open) => {
+  Deno.test(`[console tools:${kind}] programs - add, edit, end; validated in the reader's language; nothing half-saved`, async () => {
+    const t = await open();
+    try {
+      const { store } = t.services;
+      const mina = await counselor(store, "mina");
+      const user = await makeSession(store, "user");
+      const good = {
+        id: "ux-course",
+        title: "UX 디자인 입문",
+        description: "Figma로 배우는",
+        startsAt: "2030-03-02T09:00:00+09:00",
+        endsAt: "2030-04-02T18:00:00+09:00",
+        price: 350000,
+        currency: "krw",
+        url: "https://apply.example.com/ux",
+      };
+      assert.equal((await send(t.app, "POST", "/api/programs", user, good)).status, 403);
+      const cases: [Record<string, unknown>, string][] = [
+        [{ ...good, title: " " }, "제목을 입력하세요"],
+        [{ ...good, endsAt: "2030-03-01T09:00:00+09:00" }, "종료 일시는 시작 일시보다 뒤여야 해요"],
+        [{ ...good, url: "javascript:alert(1)" }, "신청 링크는 http:// 또는 https:// 주소여야 해요"],
+        [{ ...good, price: -1 }, "가격은 0 이상이어야 해요"],
+        [{ ...good, currency: "" }, "통화를 고르세요 (세 글자, 예: KRW)"],
+        [{ ...good, startsAt: "soon" }, "올바른 날짜와 시간을 입력하세요"],
+      ];
+      for (const [body, message] of cases) {
+        const bad = await send(t.app, "POST", "/api/programs", mina, body);
+        assert.equal(bad.status, 400);
+        assert.equal(bad.json.error.code, "bad_program");
+        assert.equal(bad.json.error.message, message);
+      }
+      assert.equal(await store.getProgram("ux-course"), null);
+
+      const added = await send(t.app, "POST", "/api/programs", mina, good);
+      assert.equal(added.status, 201);
+      assert.equal(added.json.program.currency, "KRW");
+      assert.equal(added.json.program.startsAt, "2030-03-02T00:00:00.000Z");
+      assert.equal((await send(t.app, "POST", "/api/programs", mina, good)).status, 409);
+
+      const edited = await send(t.app, "PUT", "/api/programs/ux-course", mina, { ...good, price: 0 });
+      assert.equal(edited.json.program.price, 0);
+      const refused = await send(t.app, "PUT", "/api/programs/ux-course", mina, { ...good, price: -5 });
+      assert.equal(refused.status, 400);
+      assert.equal((await store.getProgram("ux-course"))?.price, 0);
+      assert.equal((await send(t.app, "PUT", "/api/programs/none", mina, good)).status, 404);
+
+      const current = await send(t.app, "GET", "/api/programs?status=current&q=UX", mina);
+      assert.deepEqual(current.json.programs.map((p: { id: string }) => p.id), ["ux-course"]);
+      const ended = await send(t.app, "POST", "/api/programs/ux-course/end", mina, {});
+      assert.ok(Date.parse(ended.json.program.endsAt) <= Date.now());
+      assert.ok(Date.parse(ended.json.program.startsAt) < Date.parse(ended.json.program.endsAt));
+      assert.deepEqual(
+        (await send(t.app, "GET", "/api/programs?status=current&q=UX", mina)).json.programs,
+        [],
+      );
+      const expired = await send(t.app, "GET", "/api/programs?status=expired&q=UX", mina);
+      assert.deepEqual(expired.json.programs.map((p: { id: string }) => p.id), ["ux-course"]);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -3,39 +3,41 @@ import * as $0 from "../../routes/api/login.ts";
 import * as $1 from "../../routes/api/logout.ts";
 import * as $2 from "../../routes/api/me.ts";
 import * as $3 from "../../routes/api/programs/[id].ts";
-import * as $4 from "../../routes/api/programs/index.ts";
-import * as $5 from "../../routes/api/replies/[id].ts";
-import * as $6 from "../../routes/api/replies/index.ts";
-import * as $7 from "../../routes/api/rooms/[id]/invite.ts";
-import * as $8 from "../../routes/api/rooms/[id]/messages.ts";
-import * as $9 from "../../routes/api/rooms/events.ts";
-import * as $10 from "../../routes/api/rooms/index.ts";
-import * as $11 from "../../routes/api/rooms/join.ts";
-import * as $12 from "../../routes/api/rooms/lookup.ts";
-import * as $13 from "../../routes/api/session.ts";
-import * as $14 from "../../routes/api/signup.ts";
-import * as $15 from "../../routes/api/support/[room]/claim.ts";
-import * as $16 from "../../routes/api/support/[room]/close.ts";
-import * as $17 from "../../routes/api/support/[room]/rating.ts";
-import * as $18 from "../../routes/api/support/[room]/read.ts";
-import * as $19 from "../../routes/api/support/[room]/transcript.tsx";
-import * as $20 from "../../routes/api/support/[room]/transfer.ts";
-import * as $21 from "../../routes/api/support/counselors.ts";
-import * as $22 from "../../routes/api/support/index.ts";
-import * as $23 from "../../routes/api/support/ratings.ts";
-import * as $24 from "../../routes/api/support/search.ts";
-import * as $25 from "../../routes/api/support/settings.ts";
-import * as $26 from "../../routes/console.tsx";
-import * as $27 from "../../routes/healthz.ts";
-import * as $28 from "../../routes/index.tsx";
-import * as $29 from "../../routes/login.tsx";
-import * as $30 from "../../routes/logout.ts";
-import * as $31 from "../../routes/metrics.ts";
-import * as $32 from "../../routes/programs/[id].tsx";
-import * as $33 from "../../routes/rooms/[id].tsx";
-import * as $34 from "../../routes/signup.tsx";
-import * as $35 from "../../routes/support.tsx";
-import * as $36 from "../../routes/ws.ts";
+import * as $4 from "../../routes/api/programs/[id]/end.ts";
+import * as $5 from "../../routes/api/programs/events.ts";
+import * as $6 from "../../routes/api/programs/index.ts";
+import * as $7 from "../../routes/api/replies/[id].ts";
+import * as $8 from "../../routes/api/replies/index.ts";
+import * as $9 from "../../routes/api/rooms/[id]/invite.ts";
+import * as $10 from "../../routes/api/rooms/[id]/messages.ts";
+import * as $11 from "../../routes/api/rooms/events.ts";
+import * as $12 from "../../routes/api/rooms/index.ts";
+import * as $13 from "../../routes/api/rooms/join.ts";
+import * as $14 from "../../routes/api/rooms/lookup.ts";
+import * as $15 from "../../routes/api/session.ts";
+import * as $16 from "../../routes/api/signup.ts";
+import * as $17 from "../../routes/api/support/[room]/claim.ts";
+import * as $18 from "../../routes/api/support/[room]/close.ts";
+import * as $19 from "../../routes/api/support/[room]/rating.ts";
+import * as $20 from "../../routes/api/support/[room]/read.ts";
+import * as $21 from "../../routes/api/support/[room]/transcript.tsx";
+import * as $22 from "../../routes/api/support/[room]/transfer.ts";
+import * as $23 from "../../routes/api/support/counselors.ts";
+import * as $24 from "../../routes/api/support/index.ts";
+import * as $25 from "../../routes/api/support/ratings.ts";
+import * as $26 from "../../routes/api/support/search.ts";
+import * as $27 from "../../routes/api/support/settings.ts";
+import * as $28 from "../../routes/console.tsx";
+import * as $29 from "../../routes/healthz.ts";
+import * as $30 from "../../routes/index.tsx";
+import * as $31 from "../../routes/login.tsx";
+import * as $32 from "../../routes/logout.ts";
+import * as $33 from "../../routes/metrics.ts";
+import * as $34 from "../../routes/programs/[id].tsx";
+import * as $35 from "../../routes/rooms/[id].tsx";
+import * as $36 from "../../routes/signup.tsx";
+import * as $37 from "../../routes/support.tsx";
+import * as $38 from "../../routes/ws.ts";
 import * as $$0 from "../../islands/ChatPane.tsx";
 import * as $$1 from "../../islands/Console.tsx";
 import * as $$2 from "../../islands/CreateRoom.tsx";
@@ -51,39 +53,41 @@ export const manifest = {
     "api/logout.ts": $1 as RouteModule,
     "api/me.ts": $2 as RouteModule,
     "api/programs/[id].ts": $3 as RouteModule,
-    "api/programs/index.ts": $4 as RouteModule,
-    "api/replies/[id].ts": $5 as RouteModule,
-    "api/replies/index.ts": $6 as RouteModule,
-    "api/rooms/[id]/invite.ts": $7 as RouteModule,
-    "api/rooms/[id]/messages.ts": $8 as RouteModule,
-    "api/rooms/events.ts": $9 as RouteModule,
-    "api/rooms/index.ts": $10 as RouteModule,
-    "api/rooms/join.ts": $11 as RouteModule,
-    "api/rooms/lookup.ts": $12 as RouteModule,
-    "api/session.ts": $13 as RouteModule,
-    "api/signup.ts": $14 as RouteModule,
-    "api/support/[room]/claim.ts": $15 as RouteModule,
-    "api/support/[room]/close.ts": $16 as RouteModule,
-    "api/support/[room]/rating.ts": $17 as RouteModule,
-    "api/support/[room]/read.ts": $18 as RouteModule,
-    "api/support/[room]/transcript.tsx": $19 as RouteModule,
-    "api/support/[room]/transfer.ts": $20 as RouteModule,
-    "api/support/counselors.ts": $21 as RouteModule,
-    "api/support/index.ts": $22 as RouteModule,
-    "api/support/ratings.ts": $23 as RouteModule,
-    "api/support/search.ts": $24 as RouteModule,
-    "api/support/settings.ts": $25 as RouteModule,
-    "console.tsx": $26 as RouteModule,
-    "healthz.ts": $27 as RouteModule,
-    "index.tsx": $28 as RouteModule,
-    "login.tsx": $29 as RouteModule,
-    "logout.ts": $30 as RouteModule,
-    "metrics.ts": $31 as RouteModule,
-    "programs/[id].tsx": $32 as RouteModule,
-    "rooms/[id].tsx": $33 as RouteModule,
-    "signup.tsx": $34 as RouteModule,
-    "support.tsx": $35 as RouteModule,
-    "ws.ts": $36 as RouteModule,
+    "api/programs/[id]/end.ts": $4 as RouteModule,
+    "api/programs/events.ts": $5 as RouteModule,
+    "api/programs/index.ts": $6 as RouteModule,
+    "api/replies/[id].ts": $7 as RouteModule,
+    "api/replies/index.ts": $8 as RouteModule,
+    "api/rooms/[id]/invite.ts": $9 as RouteModule,
+    "api/rooms/[id]/messages.ts": $10 as RouteModule,
+    "api/rooms/events.ts": $11 as RouteModule,
+    "api/rooms/index.ts": $12 as RouteModule,
+    "api/rooms/join.ts": $13 as RouteModule,
+    "api/rooms/lookup.ts": $14 as RouteModule,
+    "api/session.ts": $15 as RouteModule,
+    "api/signup.ts": $16 as RouteModule,
+    "api/support/[room]/claim.ts": $17 as RouteModule,
+    "api/support/[room]/close.ts": $18 as RouteModule,
+    "api/support/[room]/rating.ts": $19 as RouteModule,
+    "api/support/[room]/read.ts": $20 as RouteModule,
+    "api/support/[room]/transcript.tsx": $21 as RouteModule,
+    "api/support/[room]/transfer.ts": $22 as RouteModule,
+    "api/support/counselors.ts": $23 as RouteModule,
+    "api/support/index.ts": $24 as RouteModule,
+    "api/support/ratings.ts": $25 as RouteModule,
+    "api/support/search.ts": $26 as RouteModule,
+    "api/support/settings.ts": $27 as RouteModule,
+    "console.tsx": $28 as RouteModule,
+    "healthz.ts": $29 as RouteModule,
+    "index.tsx": $30 as RouteModule,
+    "login.tsx": $31 as RouteModule,
+    "logout.ts": $32 as RouteModule,
+    "metrics.ts": $33 as RouteModule,
+    "programs/[id].tsx": $34 as RouteModule,
+    "rooms/[id].tsx": $35 as RouteModule,
+    "signup.tsx": $36 as RouteModule,
+    "support.tsx": $37 as RouteModule,
+    "ws.ts": $38 as RouteModule,
   },
   islands: {
     ChatPane: $$0,
