@@ -9,6 +9,7 @@ import { call, makeSession } from "@/tests/support/sessions.ts";
 import { SESSION_COOKIE } from "@/lib/accounts/auth.ts";
 import type { Hono } from "hono";
 import type { AppEnv } from "@/lib/web/app_env.ts";
+import { indexConversation } from "@/lib/support/search_index.ts";
 
 /** A counselor with an account (the transfer list lists accounts) and a session. */
 async function counselor(store: Store, name: string): Promise<Session> {
@@ -56,6 +57,8 @@ async function conversation(t: TestApp, name = "민지", text = "안녕하세요
     clientId: `c-${room}`,
     text,
   });
+  // As the hub's support hook does after each stored message.
+  await indexConversation(t.services.store, room);
   return { user, room: room as string };
 }
 

@@ -1,10 +1,9 @@
 /**
  * The store's part for the counselors' tools (issue 12): saved replies, ratings, settings (the
- * assignment mode), the list of counselors and the conversation search. Kept apart from `types.ts` so
+ * assignment mode), the list of counselors and the conversations' search filters. Kept apart from `types.ts` so
  * each store implements it in a file of its own (`kv/tools.ts`, `mongo/tools.ts`).
  */
-import type { Message, UserRef } from "@/lib/shared/protocol.ts";
-import type { SupportConversation } from "./types.ts";
+import type { UserRef } from "@/lib/shared/protocol.ts";
 
 /** A counselors' shared canned answer. */
 export interface SavedReply {
@@ -26,30 +25,6 @@ export interface Rating {
   at: string;
 }
 
-export interface SupportSearchQuery {
-  /** Matched literally, case-insensitively, in the user's name and the messages' text. */
-  q: string;
-  limit: number;
-  /** Opaque, from a previous page's `nextCursor`. */
-  cursor?: string;
-}
-
-export interface SupportSearchHit {
-  conversation: SupportConversation;
-  /** True when the user's name contains the text. */
-  nameMatch: boolean;
-  /** The first few messages whose text contains it, oldest first. */
-  matches: Message[];
-}
-
-export interface SupportSearchPage {
-  hits: SupportSearchHit[];
-  nextCursor?: string;
-}
-
-/** Messages a search hit shows at most. */
-export const SEARCH_MATCHES_SHOWN = 3;
-
 export interface ToolsStore {
   /** Oldest first. */
   listReplies(): Promise<SavedReply[]>;
@@ -70,16 +45,22 @@ export interface ToolsStore {
   /** Every user whose role is counselor. */
   listCounselors(): Promise<UserRef[]>;
 
-  /** Support conversations whose user's name or messages contain `q`; newest conversation first. */
-  searchSupport(query: SupportSearchQuery): Promise<SupportSearchPage>;
+  /** Every conversation's search filter (see `lib/support/search_index.ts`). */
+  listSearchFilters(): Promise<SearchFilter[]>;
+  getSearchFilter(room: string): Promise<SearchFilter | null>;
+  /** Replaces a conversation's filter unless the stored one already covers a later seq. */
+  putSearchFilter(filter: SearchFilter): Promise<void>;
 }
 
-/** The search page order: newest conversation (room ULID) first. */
-export function byRoomDescending(a: SupportConversation, b: SupportConversation): number {
-  return a.room < b.room ? 1 : a.room > b.room ? -1 : 0;
-}
-
-/** The cursor of a search page is the last room id shown. */
-export function searchCursor(hits: SupportSearchHit[], more: boolean): string | undefined {
-  return more ? hits.at(-1)?.conversation.room : undefined;
+/**
+ * What a conversation's messages may contain, as a Bloom filter of their characters and character
+ * pairs: it holds no text (a deleted message's words cannot be read back from it), only answers
+ * "maybe" or "no" for a search text.
+ */
+export interface SearchFilter {
+  room: string;
+  /** The highest seq whose text is in `bits`. */
+  upTo: number;
+  /** Base64 of the filter's bytes. */
+  bits: string;
 }

@@ -18,6 +18,7 @@ import { conflict, forbidden, HttpError, notFound } from "@/lib/web/errors.ts";
 import { toSnapshot } from "@/lib/programs/programs.ts";
 import { listVisibleMessages } from "@/lib/store/visible.ts";
 import { assertAssignee, autoAssign } from "./assignment.ts";
+import { indexConversation } from "./search_index.ts";
 
 /** What support needs from the hub (the real `Hub` fits; tests pass a recorder). */
 export interface SupportHub {
@@ -182,8 +183,10 @@ export async function closeSupport(
  * await onSupportMessage({ store, hub }, message);
  */
 export async function onSupportMessage(deps: SupportDeps, message: Message): Promise<void> {
+  if (message.kind === "system") return;
+  await indexConversation(deps.store, message.room);
   // A note changes nothing in the queue, and a queue line also reaches the user's own socket.
-  if (message.kind === "system" || message.private) return;
+  if (message.private) return;
   let conversation = await deps.store.getSupport(message.room);
   if (!conversation) return;
   if (message.author.role === "counselor" && message.author.id !== conversation.user.id) {

@@ -105,49 +105,20 @@ export function registerToolsContract(test: ContractTest): void {
     }]);
   });
 
-  test("searchSupport - literal, case-insensitive, names and text, Korean, paged", async (store) => {
-    const mina = await conversationOf(store, { id: randomId("u"), name: "Mina Kim", role: "guest" });
-    const jun = await conversationOf(store, { id: randomId("u"), name: "김준", role: "user" });
+  test("searchFilters - put, get, list; a filter covering a later seq is kept", async (store) => {
+    const conv = await conversationOf(store);
+    assert.equal(await store.getSearchFilter(conv.room), null);
+    await store.putSearchFilter({ room: conv.room, upTo: 5, bits: "AAEC" });
+    await store.putSearchFilter({ room: conv.room, upTo: 3, bits: "AAAA" });
+    assert.deepEqual(await store.getSearchFilter(conv.room), { room: conv.room, upTo: 5, bits: "AAEC" });
+    await store.putSearchFilter({ room: conv.room, upTo: 7, bits: "AQID" });
     const other = await conversationOf(store);
-    await store.appendMessage(
-      randomMessage(mina.room, mina.user, { text: "Is the DATA course (a+b) open?" }),
-    );
-    await store.appendMessage(randomMessage(jun.room, jun.user, { text: "데이터 분석 과정 문의" }));
-    await store.appendMessage(randomMessage(jun.room, jun.user, { text: "thanks a lot" }));
-    await store.appendMessage(randomMessage(other.room, other.user, { text: "nothing here" }));
-    await store.appendMessage(randomMessage(other.room, other.user, { text: "a.b" }));
-    // Outside support rooms nothing is searched.
-    const room = await store.createRoom({ name: `Public ${randomId()}`, visibility: "public", ownerId: "u" });
-    await store.appendMessage(randomMessage(room.id, mina.user, { text: "data elsewhere" }));
-
-    const data = await store.searchSupport({ q: "data", limit: 10 });
-    assert.deepEqual(data.hits.map((h) => h.conversation.room), [mina.room]);
-    assert.equal(data.hits[0].matches[0].text, "Is the DATA course (a+b) open?");
-    assert.equal(data.hits[0].nameMatch, false);
-    assert.deepEqual((await store.searchSupport({ q: "(A+B)", limit: 10 })).hits.length, 1);
-    assert.deepEqual(
-      (await store.searchSupport({ q: "a.b", limit: 10 })).hits.map((h) => h.conversation.room),
-      [
-        other.room,
-      ],
-    );
-    assert.deepEqual((await store.searchSupport({ q: ".*", limit: 10 })).hits, []);
-    const korean = await store.searchSupport({ q: "분석", limit: 10 });
-    assert.deepEqual(korean.hits.map((h) => h.conversation.room), [jun.room]);
-    const byName = await store.searchSupport({ q: "김준", limit: 10 });
-    assert.deepEqual(byName.hits.map((h) => [h.conversation.room, h.nameMatch]), [[jun.room, true]]);
-    assert.equal(
-      (await store.searchSupport({ q: "mina kim", limit: 10 })).hits[0].conversation.room,
-      mina.room,
-    );
-
-    // Every conversation has "a": two pages of two, then one, newest conversation (room id) first.
-    const first = await store.searchSupport({ q: "a", limit: 2 });
-    const order = [mina.room, jun.room, other.room].sort().reverse();
-    assert.deepEqual(first.hits.map((h) => h.conversation.room), order.slice(0, 2));
-    assert.ok(first.nextCursor);
-    const second = await store.searchSupport({ q: "a", limit: 2, cursor: first.nextCursor });
-    assert.deepEqual(second.hits.map((h) => h.conversation.room), order.slice(2));
-    assert.equal(second.nextCursor, undefined);
+    await store.putSearchFilter({ room: other.room, upTo: 1, bits: "AA==" });
+    const all = (await store.listSearchFilters()).sort((a, b) => a.upTo - b.upTo);
+    assert.deepEqual(all, [{ room: other.room, upTo: 1, bits: "AA==" }, {
+      room: conv.room,
+      upTo: 7,
+      bits: "AQID",
+    }]);
   });
 }

@@ -1,21 +1,11 @@
 /**
  * The counselors' tools on Deno KV. Keys:
  *   ["reply", id] → SavedReply      ["rating", room] → Rating      ["setting", key] → value
- * Search reads the support conversations and their messages and matches with a plain lowercase
- * `includes`: no pattern is built from the search text at all.
+ *   ["searchFilter", room] → SearchFilter
  */
-import type { Message } from "@/lib/shared/protocol.ts";
-import type { SupportConversation, User } from "../types.ts";
-import {
-  byRoomDescending,
-  type Rating,
-  type SavedReply,
-  SEARCH_MATCHES_SHOWN,
-  searchCursor,
-  type SupportSearchHit,
-  type ToolsStore,
-} from "../tools.ts";
-import { assertStrings, pageLimit, withoutUndefined } from "../shared.ts";
+import type { User } from "../types.ts";
+import type { Rating, SavedReply, SearchFilter, ToolsStore } from "../tools.ts";
+import { assertStrings, retryAtomic, withoutUndefined } from "../shared.ts";
 import { conflict } from "@/lib/web/errors.ts";
 
 /** The tools methods of a KV store over `kv`. */
@@ -80,31 +70,27 @@ export function kvTools(kv: Deno.Kv): ToolsStore {
       return counselors;
     },
 
-    async searchSupport({ q, limit, cursor }) {
-      const needle = String(q).toLowerCase();
-      const size = pageLimit(limit);
-      const conversations: SupportConversation[] = [];
-      for await (const entry of kv.list<SupportConversation>({ prefix: ["support"] })) {
-        if (cursor === undefined || entry.value.room < cursor) conversations.push(entry.value);
+    async listSearchFilters() {
+      const filters: SearchFilter[] = [];
+      for await (const entry of kv.list<SearchFilter>({ prefix: ["searchFilter"] })) {
+        filters.push(entry.value);
       }
-      conversations.sort(byRoomDescending);
-      const hits: SupportSearchHit[] = [];
-      for (const conversation of conversations) {
-        const matches: Message[] = [];
-        const iter = kv.list<Message>({ prefix: ["msg", conversation.room] });
-        for await (const { value } of iter) {
-          if (value.kind !== "system" && value.text?.toLowerCase().includes(needle)) {
-            if (matches.push(value) >= SEARCH_MATCHES_SHOWN) break;
-          }
-        }
-        const nameMatch = conversation.user.name.toLowerCase().includes(needle);
-        if (!nameMatch && matches.length === 0) continue;
-        if (hits.push({ conversation, nameMatch, matches }) > size) break;
-      }
-      const more = hits.length > size;
-      const page = hits.slice(0, size);
-      const nextCursor = searchCursor(page, more);
-      return nextCursor ? { hits: page, nextCursor } : { hits: page };
+      return filters;
+    },
+
+    async getSearchFilter(room) {
+      assertStrings({ room });
+      return (await kv.get<SearchFilter>(["searchFilter", room])).value;
+    },
+
+    async putSearchFilter(filter) {
+      assertStrings({ room: filter.room });
+      const key = ["searchFilter", filter.room];
+      await retryAtomic(async () => {
+        const entry = await kv.get<SearchFilter>(key);
+        if (entry.value && entry.value.upTo > filter.upTo) return true;
+        return (await kv.atomic().check(entry).set(key, filter).commit()).ok || undefined;
+      });
     },
   };
 }
