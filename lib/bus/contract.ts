@@ -95,6 +95,7 @@ export const sampleEvents: { [K in BusEvent["t"]]: Extract<BusEvent, { t: K }> }
   },
   sockets: { t: "sockets", node: "n_1", counts: { "k-1": 3, "k-2": 0 }, full: true },
   "metrics-ask": { t: "metrics-ask", id: "q_1", process: "host:42" },
+  catalog: { t: "catalog", id: "p_1" },
   "metrics-reply": {
     t: "metrics-reply",
     id: "q_1",

@@ -107,6 +107,8 @@ export interface SupportSummary {
   counselor?: UserRef;
   lastMessage?: Message;
   unread: number;
+  /** The user's rating, once given (closed conversations). */
+  rating?: { score: number; comment?: string };
   updatedAt: string;
 }
 

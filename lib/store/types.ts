@@ -14,6 +14,7 @@ import type {
   UserRef,
 } from "@/lib/shared/protocol.ts";
 import type { Program, ProgramPage, ProgramStatus } from "@/lib/shared/programs.ts";
+import type { ToolsStore } from "./tools.ts";
 export type { Program, ProgramPage, ProgramStatus };
 
 export type Visibility = "public" | "private" | "support";
@@ -45,6 +46,8 @@ export interface NewMessage {
   clientId: string;
   text?: string;
   program?: ProgramSnapshot;
+  /** A counselors-only note (support rooms). */
+  private?: boolean;
 }
 
 export interface AppendResult {
@@ -106,7 +109,7 @@ export interface SupportExpect {
   counselorId?: string | null;
 }
 
-export interface Store {
+export interface Store extends ToolsStore {
   readonly kind: "kv" | "mongo";
 
   // Rooms. Names are unique without regard to case among public rooms only; private and support rooms

@@ -12,8 +12,21 @@ import * as programs from "./programs.ts";
 import * as consoleArea from "./console.ts";
 import * as auth from "./auth.ts";
 import * as limits from "./limits.ts";
+import * as consoleTools from "./console_tools.ts";
 
-const areas = [common, errors, lobby, chat, rooms, support, programs, consoleArea, auth, limits] as const;
+const areas = [
+  common,
+  errors,
+  lobby,
+  chat,
+  rooms,
+  support,
+  programs,
+  consoleArea,
+  auth,
+  limits,
+  consoleTools,
+] as const;
 
 type Area = (typeof areas)[number];
 /** Every area's keys (distributed over the areas: `keyof` of a union would keep only shared keys). */

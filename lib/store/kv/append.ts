@@ -57,6 +57,7 @@ export function storedMessage(input: NewMessage, seq: number, at = new Date().to
     author: { id: input.author.id, name: input.author.name, role: input.author.role },
     text: input.text,
     program: input.program,
+    private: input.private || undefined,
     at,
   });
 }

@@ -21,6 +21,7 @@ import { retryAtomic, retryWhileLocked } from "./retry.ts";
 import { kvProgramsAndSupport } from "./programs.ts";
 import { importKvMessages, kvAppender } from "./append.ts";
 import { kvCounters } from "./counters.ts";
+import { kvTools } from "./tools.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
@@ -251,6 +252,7 @@ export async function openKvStore(path?: string): Promise<Store> {
     },
 
     ...kvCounters(kv),
+    ...kvTools(kv),
 
     async ping() {
       await kv.get(["ping"]);

@@ -173,6 +173,7 @@ export function fromMessageDoc(doc: MessageDoc): Message {
     author: userRef(doc.author),
     text: doc.text,
     program: doc.program,
+    private: doc.private || undefined,
     at: doc.at,
   });
 }

@@ -54,6 +54,7 @@ function messageDoc(input: NewMessage, seq: number, at: string): MessageDoc {
     author: userRef(input.author),
     text: input.text,
     program: input.program,
+    private: input.private || undefined,
     at,
     clientId: input.clientId,
   });
@@ -236,6 +237,7 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
             author: userRef(input.author),
             text: input.text,
             program: input.program,
+            private: input.private || undefined,
             at,
             clientId: input.clientId,
           });

@@ -20,6 +20,7 @@ import {
 } from "./docs.ts";
 import { mongoProgramsAndSupport } from "./programs.ts";
 import { mongoMessages } from "./messages.ts";
+import { mongoTools } from "./tools.ts";
 import { createCounterIndexes, mongoCounters } from "./counters.ts";
 
 /** A Store on MongoDB, plus `drop()` (deletes the whole database; for tests). */
@@ -240,6 +241,7 @@ export async function openMongoStore(
     },
 
     ...mongoProgramsAndSupport(c),
+    ...mongoTools(db, c),
     bumpCounter: counters.bumpCounter,
     readCounter: counters.readCounter,
     clearCounter: counters.clearCounter,
