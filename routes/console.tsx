@@ -3,10 +3,13 @@ import type { SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import { listQueue } from "@/lib/support/support.ts";
 import { meOf } from "@/components/session.ts";
 import Console from "@/islands/Console.tsx";
+import AwayToggle from "@/islands/AwayToggle.tsx";
+import { widgetOf } from "@/lib/support/widget.ts";
 
 interface Data {
   me: UserRef;
   queue: SupportSummary[];
+  away: boolean;
 }
 
 export const title = "Console";
@@ -17,7 +20,8 @@ export const handler = {
     const session = c.get("session");
     if (session?.role !== "counselor") return c.redirect("/login?next=/console", 303);
     const queue = await listQueue(c.var.services.store, session);
-    return c.var.render({ me: meOf(session)!, queue } satisfies Data);
+    const away = widgetOf(c.var.services).availability.isAway(session.userId);
+    return c.var.render({ me: meOf(session)!, queue, away } satisfies Data);
   },
 };
 
@@ -27,6 +31,7 @@ export default function ConsolePage({ data }: PageProps<Data>) {
     <>
       <link rel="stylesheet" href="/static/console.css" />
       <h1 class="sr-only">Counselor console</h1>
+      <AwayToggle away={data.away} />
       <Console me={data.me} queue={data.queue} />
     </>
   );

@@ -7,6 +7,7 @@ import { openSupport } from "@/lib/support/support.ts";
 import { meOf } from "@/components/session.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
 import SupportStatus from "@/islands/SupportStatus.tsx";
+import AvailabilityLine from "@/islands/AvailabilityLine.tsx";
 
 type Data =
   | {
@@ -99,6 +100,7 @@ export default function SupportPage({ data }: PageProps<Data>) {
     <div class="support-page">
       <link rel="stylesheet" href="/static/console.css" />
       <SupportStatus room={data.room} state={data.state} counselor={data.counselor} />
+      <AvailabilityLine />
       <ChatPane
         room={{ id: data.room, name: "Talk to a counselor", visibility: "support" }}
         me={data.me}

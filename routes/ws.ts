@@ -7,6 +7,7 @@ import type { AppContext } from "@/lib/web/app_env.ts";
 import { CloseCode } from "@/lib/shared/protocol.ts";
 import { log } from "@/lib/ops/log.ts";
 import { socketBudget } from "@/lib/hub/socket_budget.ts";
+import { widgetOf } from "@/lib/support/widget.ts";
 
 const budget = socketBudget();
 
@@ -26,9 +27,18 @@ export function originAllowed(req: Request, allowed: string[]): boolean {
   return origin === `${wsToHttp[proto] ?? proto}://${host}`;
 }
 
+/**
+ * A browser fails a socket whose answer names none of the subprotocols it offered; the widget frame
+ * offers "parley" beside its token (auth.ts), so that is the one named back.
+ */
+function upgradeOptions(req: Request): Deno.UpgradeWebSocketOptions {
+  const offered = req.headers.get("sec-websocket-protocol")?.split(",").map((p) => p.trim()) ?? [];
+  return offered.includes("parley") ? { protocol: "parley" } : {};
+}
+
 /** Upgrades only to close at once: the close code is the one answer a browser script can see. */
 function refuse(c: AppContext, code: number, reason: string): Response {
-  const { socket, response } = Deno.upgradeWebSocket(c.req.raw);
+  const { socket, response } = Deno.upgradeWebSocket(c.req.raw, upgradeOptions(c.req.raw));
   socket.onopen = () => socket.close(code, reason);
   return response;
 }
@@ -65,8 +75,12 @@ export const handler = {
     }
     // idleTimeout: Deno pings a quiet socket and drops it when no pong comes back in time, so a
     // peer that vanished without a close frame is noticed (and leaves presence) within ~30 s.
-    const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: 30 });
+    const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: 30, ...upgradeOptions(req) });
     hub.attach(socket, session);
+    // A counselor's console tab (`/ws?console`) makes them available to visitors while it is open.
+    if (session.role === "counselor" && new URL(req.url).searchParams.has("console")) {
+      widgetOf(c.var.services).availability.track(socket, session);
+    }
     return response;
   },
 };

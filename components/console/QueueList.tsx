@@ -1,5 +1,6 @@
 import type { SupportSummary } from "@/lib/shared/protocol.ts";
 import { formatTime } from "@/lib/shared/chat_view.ts";
+import { useT } from "@/lib/shared/i18n/context.ts";
 
 import type { QueueTab } from "@/lib/shared/support_view.ts";
 export type { QueueTab };
@@ -32,6 +33,7 @@ export function preview(line: SupportSummary): string {
 
 /** The left pane: Waiting / Mine / Closed tabs and the conversations of the chosen one. */
 export default function QueueList(props: QueueListProps) {
+  const { t } = useT();
   return (
     <nav class="queue" aria-label="Support queue">
       <div class="queue-tabs" role="tablist">
@@ -69,6 +71,7 @@ export default function QueueList(props: QueueListProps) {
               <span class="queue-item-top">
                 <strong class="queue-user">{line.user.name}</strong>
                 {line.user.role === "guest" && <span class="queue-guest">guest</span>}
+                {line.offline && <span class="queue-offline">{t("widget.leftWhileAway")}</span>}
                 {line.lastMessage && (
                   <time class="queue-time" dateTime={line.lastMessage.at}>
                     {formatTime(line.lastMessage.at)}

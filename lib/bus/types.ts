@@ -34,7 +34,18 @@ export type BusEvent =
   | { t: "metrics-ask"; id: string; process: string }
   | { t: "metrics-reply"; id: string; process: string; metrics: NodeMetrics }
   /** A session ended (logout): every node closes its sockets. */
-  | { t: "session-ended"; session: string };
+  | { t: "session-ended"; session: string }
+  /** The counselors with a console tab open on one node (the whole list; replaces the last). */
+  | { t: "counselors"; node: string; counselors: ConsoleCounselor[] }
+  /** A counselor set themselves away (or back). */
+  | { t: "counselor-away"; id: string; away: boolean };
+
+/** A counselor with at least one console tab open on a node. */
+export interface ConsoleCounselor {
+  id: string;
+  name: string;
+  away: boolean;
+}
 
 export type BusListener = (event: BusEvent) => void;
 

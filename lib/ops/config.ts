@@ -16,6 +16,10 @@ export interface Config {
   maxSocketsPerSession: number;
   maxBodyBytes: number;
   guestSessionsPerMinute: number;
+  /** Sites (origins) that may embed the support widget (WIDGET_ORIGINS); none by default. */
+  widgetOrigins: string[];
+  /** Mail server for offline replies (SMTP_URL); unset: no e-mail is offered. */
+  smtpUrl?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -47,14 +51,20 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
-function origins(env: Env): string[] {
-  const raw = env.ALLOWED_ORIGINS ?? "";
+function origins(env: Env, name = "ALLOWED_ORIGINS", strict = false): string[] {
+  const raw = env[name] ?? "";
   return raw.split(",").map((s) => s.trim()).filter(Boolean).map((o) => {
+    let parsed: URL | undefined;
     try {
-      return new URL(o).origin;
-    } catch {
-      throw new ConfigError(`ALLOWED_ORIGINS has an entry that is not an origin: "${o}"`);
+      parsed = new URL(o);
+    } catch { /* reported below */ }
+    // An origin is scheme://host[:port] and nothing more: a path or a typo must not widen or miss.
+    const exact = parsed?.origin === o.replace(/\/$/, "").toLowerCase() &&
+      ["http:", "https:"].includes(parsed.protocol);
+    if (!parsed || (strict && !exact)) {
+      throw new ConfigError(`${name} has an entry that is not an origin (https://host[:port]): "${o}"`);
     }
+    return parsed.origin;
   });
 }
 
@@ -81,5 +91,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     maxSocketsPerSession: int(env, "MAX_SOCKETS_PER_SESSION", 20, 1),
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 64 * 1024, 256),
     guestSessionsPerMinute: int(env, "GUEST_SESSIONS_PER_MINUTE", 30, 1),
+    widgetOrigins: origins(env, "WIDGET_ORIGINS", true),
+    smtpUrl: url(env, "SMTP_URL", ["smtp:", "smtps:"]),
   };
 }

@@ -108,6 +108,8 @@ export interface SupportSummary {
   lastMessage?: Message;
   unread: number;
   updatedAt: string;
+  /** The visitor wrote while every counselor was away (a message left through the widget). */
+  offline?: boolean;
 }
 
 export type ErrorCode =

@@ -237,6 +237,7 @@ export async function summarize(
     updatedAt: last && last.at > conversation.updatedAt ? last.at : conversation.updatedAt,
   };
   if (conversation.counselor) summary.counselor = conversation.counselor;
+  if (conversation.offline) summary.offline = true;
   if (last) summary.lastMessage = last;
   return summary;
 }

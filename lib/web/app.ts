@@ -13,6 +13,7 @@ import App from "@/routes/_app.tsx";
 import * as ErrorPage from "@/routes/_error.tsx";
 import { log } from "@/lib/ops/log.ts";
 import { attachSupport } from "@/lib/support/support.ts";
+import { attachWidget } from "@/lib/support/widget.ts";
 
 registerIslands(manifest.islands);
 
@@ -24,8 +25,9 @@ registerIslands(manifest.islands);
 export function createApp(s: Services): Hono<AppEnv> {
   // Program cards and the support queue plug into the hub here, the one place every app is made.
   attachSupport(s.hub, s.store);
+  attachWidget(s);
   const app = new Hono<AppEnv>();
-  app.use(services(s), securityHeaders(), locale());
+  app.use(services(s), securityHeaders({ widgetOrigins: s.config.widgetOrigins }), locale());
   app.use(
     "/static/*",
     serveStatic({

@@ -15,25 +15,36 @@ import * as $12 from "../../routes/api/signup.ts";
 import * as $13 from "../../routes/api/support/[room]/claim.ts";
 import * as $14 from "../../routes/api/support/[room]/close.ts";
 import * as $15 from "../../routes/api/support/[room]/read.ts";
-import * as $16 from "../../routes/api/support/index.ts";
-import * as $17 from "../../routes/console.tsx";
-import * as $18 from "../../routes/healthz.ts";
-import * as $19 from "../../routes/index.tsx";
-import * as $20 from "../../routes/login.tsx";
-import * as $21 from "../../routes/logout.ts";
-import * as $22 from "../../routes/metrics.ts";
-import * as $23 from "../../routes/programs/[id].tsx";
-import * as $24 from "../../routes/rooms/[id].tsx";
-import * as $25 from "../../routes/signup.tsx";
-import * as $26 from "../../routes/support.tsx";
-import * as $27 from "../../routes/ws.ts";
-import * as $$0 from "../../islands/ChatPane.tsx";
-import * as $$1 from "../../islands/Console.tsx";
-import * as $$2 from "../../islands/CreateRoom.tsx";
-import * as $$3 from "../../islands/JoinRoom.tsx";
-import * as $$4 from "../../islands/ProgramWhen.tsx";
-import * as $$5 from "../../islands/RoomList.tsx";
-import * as $$6 from "../../islands/SupportStatus.tsx";
+import * as $16 from "../../routes/api/support/availability.ts";
+import * as $17 from "../../routes/api/support/away.ts";
+import * as $18 from "../../routes/api/support/index.ts";
+import * as $19 from "../../routes/api/widget/contact.ts";
+import * as $20 from "../../routes/api/widget/conversation.ts";
+import * as $21 from "../../routes/api/widget/read.ts";
+import * as $22 from "../../routes/api/widget/session.ts";
+import * as $23 from "../../routes/console.tsx";
+import * as $24 from "../../routes/healthz.ts";
+import * as $25 from "../../routes/index.tsx";
+import * as $26 from "../../routes/login.tsx";
+import * as $27 from "../../routes/logout.ts";
+import * as $28 from "../../routes/metrics.ts";
+import * as $29 from "../../routes/programs/[id].tsx";
+import * as $30 from "../../routes/rooms/[id].tsx";
+import * as $31 from "../../routes/signup.tsx";
+import * as $32 from "../../routes/support.tsx";
+import * as $33 from "../../routes/widget.js.ts";
+import * as $34 from "../../routes/widget.tsx";
+import * as $35 from "../../routes/ws.ts";
+import * as $$0 from "../../islands/AvailabilityLine.tsx";
+import * as $$1 from "../../islands/AwayToggle.tsx";
+import * as $$2 from "../../islands/ChatPane.tsx";
+import * as $$3 from "../../islands/Console.tsx";
+import * as $$4 from "../../islands/CreateRoom.tsx";
+import * as $$5 from "../../islands/JoinRoom.tsx";
+import * as $$6 from "../../islands/ProgramWhen.tsx";
+import * as $$7 from "../../islands/RoomList.tsx";
+import * as $$8 from "../../islands/SupportStatus.tsx";
+import * as $$9 from "../../islands/Widget.tsx";
 import type { RouteModule } from "./app_env.ts";
 
 export const manifest = {
@@ -54,26 +65,37 @@ export const manifest = {
     "api/support/[room]/claim.ts": $13 as RouteModule,
     "api/support/[room]/close.ts": $14 as RouteModule,
     "api/support/[room]/read.ts": $15 as RouteModule,
-    "api/support/index.ts": $16 as RouteModule,
-    "console.tsx": $17 as RouteModule,
-    "healthz.ts": $18 as RouteModule,
-    "index.tsx": $19 as RouteModule,
-    "login.tsx": $20 as RouteModule,
-    "logout.ts": $21 as RouteModule,
-    "metrics.ts": $22 as RouteModule,
-    "programs/[id].tsx": $23 as RouteModule,
-    "rooms/[id].tsx": $24 as RouteModule,
-    "signup.tsx": $25 as RouteModule,
-    "support.tsx": $26 as RouteModule,
-    "ws.ts": $27 as RouteModule,
+    "api/support/availability.ts": $16 as RouteModule,
+    "api/support/away.ts": $17 as RouteModule,
+    "api/support/index.ts": $18 as RouteModule,
+    "api/widget/contact.ts": $19 as RouteModule,
+    "api/widget/conversation.ts": $20 as RouteModule,
+    "api/widget/read.ts": $21 as RouteModule,
+    "api/widget/session.ts": $22 as RouteModule,
+    "console.tsx": $23 as RouteModule,
+    "healthz.ts": $24 as RouteModule,
+    "index.tsx": $25 as RouteModule,
+    "login.tsx": $26 as RouteModule,
+    "logout.ts": $27 as RouteModule,
+    "metrics.ts": $28 as RouteModule,
+    "programs/[id].tsx": $29 as RouteModule,
+    "rooms/[id].tsx": $30 as RouteModule,
+    "signup.tsx": $31 as RouteModule,
+    "support.tsx": $32 as RouteModule,
+    "widget.js.ts": $33 as RouteModule,
+    "widget.tsx": $34 as RouteModule,
+    "ws.ts": $35 as RouteModule,
   },
   islands: {
-    ChatPane: $$0,
-    Console: $$1,
-    CreateRoom: $$2,
-    JoinRoom: $$3,
-    ProgramWhen: $$4,
-    RoomList: $$5,
-    SupportStatus: $$6,
+    AvailabilityLine: $$0,
+    AwayToggle: $$1,
+    ChatPane: $$2,
+    Console: $$3,
+    CreateRoom: $$4,
+    JoinRoom: $$5,
+    ProgramWhen: $$6,
+    RoomList: $$7,
+    SupportStatus: $$8,
+    Widget: $$9,
   },
 };

@@ -27,27 +27,48 @@ export function session(): MiddlewareHandler<AppEnv> {
 export interface SecurityHeadersOptions {
   /** Extra `connect-src` sources beyond 'self' (the WebSocket is same-origin). */
   connectSrc?: string[];
+  /** Sites that may frame `/widget` (WIDGET_ORIGINS); every other page may be framed by none. */
+  widgetOrigins?: string[];
+}
+
+/** The one page other sites may frame: the support widget's chat. */
+export const WIDGET_PATH = "/widget";
+
+/**
+ * `frame-ancestors` of a request: `/widget` for a listed `?origin=` may be framed by the listed
+ * sites; for an unlisted one it is a harmless refusal page that any site may show (so the visitor
+ * reads why, not the browser's blocked-frame page); every other page, nobody.
+ */
+function frameAncestors(c: Context<AppEnv>, widgetOrigins: string[]): string {
+  if (c.req.path !== WIDGET_PATH) return "'none'";
+  const origin = c.req.query("origin");
+  if (!origin || !widgetOrigins.includes(origin)) return "*";
+  return widgetOrigins.join(" ");
 }
 
 /** CSP allowing only the site's own scripts, no framing, no sniffing, a strict referrer. */
 export function securityHeaders(options: SecurityHeadersOptions = {}): MiddlewareHandler<AppEnv> {
-  const csp = [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    `connect-src 'self' ${(options.connectSrc ?? []).join(" ")}`.trim(),
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
+  const widgetOrigins = options.widgetOrigins ?? [];
+  const csp = (ancestors: string) =>
+    [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      `connect-src 'self' ${(options.connectSrc ?? []).join(" ")}`.trim(),
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      `frame-ancestors ${ancestors}`,
+    ].join("; ");
   return async function securityHeadersMiddleware(c, next) {
     await next();
-    c.header("Content-Security-Policy", csp);
+    const ancestors = frameAncestors(c, widgetOrigins);
+    c.header("Content-Security-Policy", csp(ancestors));
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "strict-origin-when-cross-origin");
-    c.header("X-Frame-Options", "DENY");
+    // X-Frame-Options has no allow-list; CSP frame-ancestors governs where the widget may be framed.
+    if (ancestors === "'none'") c.header("X-Frame-Options", "DENY");
   };
 }
 
