@@ -15,13 +15,13 @@ const OPEN_HASH = "#parley-chat";
 
 const STYLE = `
 :host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000;font:15px/1.4 system-ui,sans-serif}
-.bubble{all:unset;box-sizing:border-box;width:56px;height:56px;border-radius:50%;background:#2563eb;color:#fff;
+.launcher{all:unset;box-sizing:border-box;width:56px;height:56px;border-radius:50%;background:#2563eb;color:#fff;
 display:grid;place-items:center;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);position:relative}
-.bubble:focus-visible{outline:3px solid #f59e0b;outline-offset:3px}
-.bubble svg{width:28px;height:28px;fill:currentColor}
-.badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;
+.launcher:focus-visible{outline:3px solid #f59e0b;outline-offset:3px}
+.launcher svg{width:28px;height:28px;fill:currentColor}
+.launcher-badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;
 border-radius:10px;background:#dc2626;color:#fff;font-size:12px;font-weight:700;display:grid;place-items:center}
-.badge[hidden],.panel[hidden]{display:none}
+.launcher-badge[hidden],.panel[hidden]{display:none}
 .panel{position:absolute;right:0;bottom:68px;width:min(380px,calc(100vw - 40px));
 height:min(600px,calc(100vh - 110px));border-radius:12px;overflow:hidden;box-shadow:0 8px 30px rgba(0,0,0,.3);
 background:#fff}
@@ -59,9 +59,9 @@ function start(): void {
   host.setAttribute("data-parley-widget", "");
   const root = host.attachShadow({ mode: "open" });
   root.innerHTML = `<style>${STYLE}</style><div class="panel" hidden></div>` +
-    `<button type="button" class="bubble" aria-expanded="false">${ICON}<span class="badge" hidden></span></button>`;
-  const bubble = root.querySelector<HTMLButtonElement>(".bubble")!;
-  const badge = root.querySelector<HTMLSpanElement>(".badge")!;
+    `<button type="button" class="launcher" aria-expanded="false">${ICON}<span class="launcher-badge" hidden></span></button>`;
+  const bubble = root.querySelector<HTMLButtonElement>(".launcher")!;
+  const badge = root.querySelector<HTMLSpanElement>(".launcher-badge")!;
   const panel = root.querySelector<HTMLDivElement>(".panel")!;
   let frame: HTMLIFrameElement | null = null;
   let open = false;
@@ -89,6 +89,8 @@ function start(): void {
     open = next;
     if (open) ensureFrame();
     panel.hidden = !open;
+    // Opened, the replies are being read: the frame reports the count again once closed.
+    if (open) label(0);
     bubble.setAttribute("aria-expanded", String(open));
     bubble.setAttribute("aria-label", open ? s["widget.close"] : s["widget.open"]);
     tell({ parley: "visible", visible: open });
