@@ -97,7 +97,10 @@ Deno.test({
             assert.ok((await gz.arrayBuffer()).byteLength <= 10 * 1024, "widget.js ≤ 10 KB gzip");
             const frameRes = await fetch(`${server.url}/widget?origin=${encodeURIComponent(site)}`);
             await frameRes.body?.cancel();
-            assert.match(frameRes.headers.get("content-security-policy")!, new RegExp(`frame-ancestors ${site}`));
+            assert.match(
+              frameRes.headers.get("content-security-policy")!,
+              new RegExp(`frame-ancestors ${site}`),
+            );
             assert.equal(frameRes.headers.get("x-frame-options"), null);
 
             // Nobody is at a console: the widget says so, and the visitor leaves a message anyway.
@@ -156,7 +159,8 @@ Deno.test({
             // Live while both are there: the visitor writes, the counselor answers, the frame shows it.
             await frame.locator("textarea").fill("Great, and the price?");
             await frame.locator("textarea").press("Enter");
-            await c.locator(".console-pane:not([hidden]) .bubble", { hasText: "Great, and the price?" }).waitFor();
+            await c.locator(".console-pane:not([hidden]) .bubble", { hasText: "Great, and the price?" })
+              .waitFor();
             await reply.fill("It is free.");
             await reply.press("Enter");
             await frame.locator(".bubble", { hasText: "It is free." }).waitFor();
@@ -203,6 +207,49 @@ Deno.test({
       }, { env: { WIDGET_ORIGINS: site, SMTP_URL: mail.smtpUrl } });
     } finally {
       await mail.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "[browser] widget - the test browser blocks third-party cookies (the condition above runs in)",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    // One server on two sites: a cookie set first-party on localhost must not reach its frame on a
+    // 127.0.0.1 page, or the continuity test above would prove nothing.
+    const echo: Deno.HttpServer = Deno.serve(
+      { port: 0, hostname: "127.0.0.1", onListen() {} },
+      (req): Response => {
+        const { pathname } = new URL(req.url);
+        const port: number = (echo.addr as Deno.NetAddr).port;
+        if (pathname === "/set") {
+          return new Response("ok", { headers: { "set-cookie": "probe=1; SameSite=None; Secure; Path=/" } });
+        }
+        if (pathname === "/get") return new Response(req.headers.get("cookie") ?? "none");
+        const html = pathname === "/frame"
+          ? "<p>frame</p>"
+          : `<iframe src="http://localhost:${port}/frame"></iframe>`;
+        return new Response(html, { headers: { "content-type": "text/html" } });
+      },
+    );
+    const port = (echo.addr as Deno.NetAddr).port;
+    try {
+      await withBrowser(async (browser) => {
+        const { page, context } = await newPage(browser);
+        await page.goto(`http://localhost:${port}/set`);
+        assert.equal(await page.evaluate(async () => (await fetch("/get")).text()), "probe=1");
+        await page.goto(`http://127.0.0.1:${port}/`);
+        const frame = await waitFor(
+          () => Promise.resolve(page.frames().find((f) => f.url().endsWith("/frame"))),
+          "the frame",
+        );
+        await frame.waitForLoadState();
+        assert.equal(await frame.evaluate(async () => (await fetch("/get")).text()), "none");
+        await context.close();
+      }, { args: [BLOCK_THIRD_PARTY_COOKIES] });
+    } finally {
+      await echo.shutdown();
     }
   },
 });

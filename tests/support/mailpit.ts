@@ -78,16 +78,17 @@ function freePort(): number {
 }
 
 /**
- * Starts Mailpit on free loopback ports with its own database file; resolves once its API answers.
+ * Starts Mailpit on free loopback ports (or SMTP on `smtpPort`) with its own database file; resolves
+ * once its API answers.
  *
  * @example
  * const mail = await startMailpit();
  * try { ... SMTP_URL: mail.smtpUrl ... await mail.messages() } finally { await mail.stop(); }
  */
-export async function startMailpit(): Promise<Mailpit> {
+export async function startMailpit(options: { smtpPort?: number } = {}): Promise<Mailpit> {
   const bin = await ensureMailpit();
   const dir = await Deno.makeTempDir({ prefix: "parley_mailpit_" });
-  const smtpPort = freePort(), httpPort = freePort();
+  const smtpPort = options.smtpPort ?? freePort(), httpPort = freePort();
   const child = new Deno.Command(bin, {
     args: [
       "--smtp",
