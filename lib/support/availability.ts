@@ -37,7 +37,7 @@ interface Remote {
 export class Availability {
   readonly #o: Required<AvailabilityOptions>;
   /** Local console sockets per counselor id. */
-  readonly #local = new Map<string, { name: string; sockets: Set<WebSocket> }>();
+  readonly #local = new Map<string, { name: string; sockets: Set<EventTarget> }>();
   readonly #remote = new Map<string, Remote>();
   readonly #away = new Map<string, boolean>();
   readonly #listeners = new Set<(view: AvailabilityView) => void>();
@@ -53,8 +53,8 @@ export class Availability {
     this.#o.bus.publish({ t: "sync", node: this.#o.node });
   }
 
-  /** Counts `socket` as one of `session`'s console tabs until it closes. */
-  track(socket: WebSocket, session: Session): void {
+  /** Counts `socket` (a WebSocket: anything with a "close" event) as one of `session`'s console tabs until it closes. */
+  track(socket: EventTarget, session: Session): void {
     if (session.role !== "counselor") return;
     let entry = this.#local.get(session.userId);
     if (!entry) this.#local.set(session.userId, entry = { name: session.name, sockets: new Set() });
