@@ -75,7 +75,10 @@ export const handler = {
     }
     // idleTimeout: Deno pings a quiet socket and drops it when no pong comes back in time, so a
     // peer that vanished without a close frame is noticed (and leaves presence) within ~30 s.
-    const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: 30, ...upgradeOptions(req) });
+    const { socket, response } = Deno.upgradeWebSocket(req, {
+      idleTimeout: config.wsIdleTimeout,
+      ...upgradeOptions(req),
+    });
     hub.attach(socket, session);
     // A counselor's console tab (`/ws?console`) makes them available to visitors while it is open.
     if (session.role === "counselor" && new URL(req.url).searchParams.has("console")) {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { ulid } from "ulid";
 import { withServer } from "@/tests/support/server.ts";
-import { api, type Frame, TestSocket } from "@/tests/support/client.ts";
+import { api, type Frame, rawUpgrade, TestSocket } from "@/tests/support/client.ts";
 import { startMailpit } from "@/tests/support/mailpit.ts";
 import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { hashPassword } from "@/lib/accounts/password.ts";
@@ -38,8 +38,8 @@ async function counselorCookie(url: string, kvPath: string): Promise<string> {
 }
 
 /** Asks (over fresh connections, so both isolates answer in turn) until `available` is `want`. */
-async function untilAvailable(url: string, want: boolean): Promise<Frame> {
-  const deadline = Date.now() + 10_000;
+async function untilAvailable(url: string, want: boolean, ms = 10_000): Promise<Frame> {
+  const deadline = Date.now() + ms;
   let seen: Frame = {};
   let inARow = 0;
   while (Date.now() < deadline) {
@@ -88,6 +88,21 @@ Deno.test("[widget] availability - a console socket on any isolate counts, away 
     await untilAvailable(server.url, false);
     await chat.close();
   }, { env: { WIDGET_ORIGINS: SITE } });
+});
+
+Deno.test("[widget] availability - a console tab that vanished without a close frame stops counting", async () => {
+  await withServer(async (server) => {
+    const cookie = await counselorCookie(server.url, server.kvPath);
+    // A tab whose machine went away: the upgrade happened, then nothing is ever read or answered,
+    // not even the server's pings. WS_IDLE_TIMEOUT (the heartbeat, 30 s by default) drops it.
+    const gone = await rawUpgrade(`${server.url}/ws?console`, { cookie });
+    assert.equal(gone.status, 101);
+    await untilAvailable(server.url, true);
+    const started = Date.now();
+    await untilAvailable(server.url, false, 15_000);
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+    gone.conn.close();
+  }, { env: { WIDGET_ORIGINS: SITE, WS_IDLE_TIMEOUT: "2" } });
 });
 
 Deno.test("[widget] mail - SMTP down never holds a reply; the mail is retried and arrives", async () => {

@@ -16,6 +16,8 @@ export interface Config {
   maxSocketsPerSession: number;
   maxBodyBytes: number;
   guestSessionsPerMinute: number;
+  /** Seconds of silence (no pong) after which a socket counts as gone (WS_IDLE_TIMEOUT). */
+  wsIdleTimeout: number;
   /** Sites (origins) that may embed the support widget (WIDGET_ORIGINS); none by default. */
   widgetOrigins: string[];
   /** Mail server for offline replies (SMTP_URL); unset: no e-mail is offered. */
@@ -91,6 +93,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     maxSocketsPerSession: int(env, "MAX_SOCKETS_PER_SESSION", 20, 1),
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 64 * 1024, 256),
     guestSessionsPerMinute: int(env, "GUEST_SESSIONS_PER_MINUTE", 30, 1),
+    wsIdleTimeout: int(env, "WS_IDLE_TIMEOUT", 30, 1),
     widgetOrigins: origins(env, "WIDGET_ORIGINS", true),
     smtpUrl: url(env, "SMTP_URL", ["smtp:", "smtps:"]),
   };

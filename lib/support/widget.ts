@@ -61,22 +61,27 @@ export function attachWidget(s: Services): WidgetParts {
       notSupport.add(message.room);
       return await inner?.(message);
     }
-    await flagIfAway(s.store, made, conversation, message);
+    await markOffline(s.store, made, conversation, message);
     await inner?.(message);
     mailReply(s, made, conversation, message);
   };
   return made;
 }
 
-async function flagIfAway(
+/** Flags a visitor's message while nobody is there; a counselor's reply lifts the flag. */
+async function markOffline(
   store: Store,
   widget: WidgetParts,
   conversation: SupportConversation,
   message: Message,
 ): Promise<void> {
-  if (message.kind === "system" || message.author.id !== conversation.user.id) return;
-  if (conversation.offline || widget.availability.view().available) return;
-  await store.updateSupport(conversation.room, { offline: true });
+  if (message.kind === "system") return;
+  if (message.author.id === conversation.user.id) {
+    if (conversation.offline || widget.availability.view().available) return;
+    await store.updateSupport(conversation.room, { offline: true });
+  } else if (message.author.role === "counselor" && conversation.offline) {
+    await store.updateSupport(conversation.room, { offline: false });
+  }
 }
 
 function mailReply(s: Services, widget: WidgetParts, conversation: SupportConversation, message: Message) {

@@ -21,7 +21,10 @@ export const handler = {
       throw new HttpError(403, "widget_origin", c.var.i18n.t("widget.origin.refused"));
     }
     await limitGuestSessions(c);
-    const session = await startTokenSession(c.var.services.store, c.var.i18n.t("widget.visitor"));
+    // A number tells visitors apart in the queue ("Visitor 4821"); the widget asks for no name.
+    const number = 1000 + (crypto.getRandomValues(new Uint16Array(1))[0] % 9000);
+    const name = `${c.var.i18n.t("widget.visitor")} ${number}`;
+    const session = await startTokenSession(c.var.services.store, name);
     const conversation = await openSupport(c.var.services, session);
     return c.json({
       token: session.id,
