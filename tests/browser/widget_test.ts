@@ -15,12 +15,18 @@ import { startMailpit } from "@/tests/support/mailpit.ts";
 import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { hashPassword } from "@/lib/accounts/password.ts";
 import { serveHostPage } from "@/scripts/widget_demo.ts";
+import { loadCatalog } from "@/scripts/load_programs.ts";
 
 const COUNSELOR = { username: "mina", password: "correct horse battery" };
+
+const PROGRAM_ID = "data-analytics-bootcamp-2027";
+const PROGRAM_TITLE = "데이터 분석 부트캠프 2027";
 
 async function seedCounselor(kvPath: string): Promise<void> {
   const store = await openKvStore(kvPath);
   try {
+    const catalog = await Deno.readTextFile(new URL("../../scripts/data/programs.json", import.meta.url));
+    assert.deepEqual((await loadCatalog(store, catalog)).bad, []);
     await store.createUser({
       id: ulid(),
       username: COUNSELOR.username,
@@ -104,7 +110,15 @@ Deno.test({
             assert.equal(frameRes.headers.get("x-frame-options"), null);
 
             // Nobody is at a console: the widget says so, and the visitor leaves a message anyway.
+            // The bubble is a button the keyboard reaches: Tab to it, Enter opens the chat.
             await v.goto(site);
+            const launcher = v.locator("[data-parley-widget] .launcher");
+            await launcher.waitFor();
+            for (let i = 0; i < 5 && !(await launcher.evaluate((el) => el.matches(":focus"))); i++) {
+              await v.keyboard.press("Tab");
+            }
+            await v.keyboard.press("Enter");
+            assert.equal(await launcher.getAttribute("aria-expanded"), "true");
             let frame = await openWidget(v);
             await availability(frame, false);
             await frame.getByText("All counselors are away").waitFor();
@@ -164,6 +178,20 @@ Deno.test({
             await reply.fill("It is free.");
             await reply.press("Enter");
             await frame.locator(".bubble", { hasText: "It is free." }).waitFor();
+
+            // A program card opens the program's page in a new tab; the site and the chat stay.
+            await c.locator("#program-q").fill("데이터 분석");
+            const result = c.locator(".program-result", { hasText: PROGRAM_TITLE });
+            await result.getByRole("button", { name: "Send to chat" }).click();
+            const card = frame.locator(".program-card", { hasText: PROGRAM_TITLE });
+            await card.waitFor();
+            assert.equal(await card.getAttribute("target"), "_blank");
+            assert.equal(await card.getAttribute("rel"), "noopener");
+            const [tab] = await Promise.all([visitor.context.waitForEvent("page"), card.click()]);
+            await tab.waitForURL(`${server.url}/programs/${PROGRAM_ID}`);
+            assert.equal(await tab.locator("h1").innerText(), PROGRAM_TITLE);
+            await tab.close();
+            assert.equal(new URL(back.url()).origin, site);
 
             // A reload and another page of the site keep the conversation (third-party cookies blocked).
             await back.reload();
