@@ -39,11 +39,20 @@ export async function pageJs(base: string, path: string, cookie?: string): Promi
   return total;
 }
 
+/** Gzip bytes of one script by itself (widget.js, which other sites load). */
+export async function scriptJs(base: string, path: string): Promise<number> {
+  const res = await fetch(base + path);
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+  return await gzipSize(new Uint8Array(await res.arrayBuffer()));
+}
+
 /** The heaviest page among those a guest can open. */
 export async function maxPageJs(base: string, cookie: string, room?: string) {
   const paths = ["/", "/support", "/login", "/signup", ...(room ? [`/rooms/${room}`] : [])];
   const sizes: Record<string, number> = {};
   for (const p of paths) sizes[p] = await pageJs(base, p, cookie).catch(() => NaN);
+  // What another site's page loads for the support bubble (the chat frame's own page is /widget).
+  sizes["/widget.js"] = await scriptJs(base, "/widget.js").catch(() => NaN);
   const max = Math.max(...Object.values(sizes).filter(Number.isFinite));
   return { maxKB: max / 1000, pages: sizes };
 }
