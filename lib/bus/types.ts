@@ -35,6 +35,18 @@ export type BusEvent =
   | { t: "metrics-reply"; id: string; process: string; metrics: NodeMetrics }
   /** A session ended (logout): every node closes its sockets. */
   | { t: "session-ended"; session: string }
+  /**
+   * A node's WebSockets per client address (hashed), for the other isolates of its `process`
+   * (`lib/hub/address_sockets.ts`); `full` replaces what the node said before, `ask` asks for tables.
+   */
+  | {
+    t: "address-sockets";
+    node: string;
+    process: string;
+    counts: Record<string, number>;
+    full?: boolean;
+    ask?: boolean;
+  }
   /** The counselors with a console tab open on one node (the whole list; replaces the last). */
   | { t: "counselors"; node: string; counselors: ConsoleCounselor[] }
   /** A counselor set themselves away (or back). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "@/lib/ops/config.ts";
-import { ConfigError } from "@/lib/web/errors.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
 
 Deno.test("[config] WIDGET_ORIGINS - a comma-separated list of origins, none by default", () => {
   assert.deepEqual(loadConfig({}).widgetOrigins, []);

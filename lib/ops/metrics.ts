@@ -11,7 +11,7 @@ import { mailCounters } from "@/lib/mail/counters.ts";
 export interface BusLag {
   /** Seconds between the store accepting the newest bus message and this node receiving it. */
   lastSeconds: number;
-  /** Message events received over the bus. */
+  /** Messages received over the bus (each message of a batched event counts). */
   received: number;
 }
 
@@ -31,9 +31,16 @@ export function trackBusLag(bus: Bus, now: () => number = Date.now): BusLag {
   const tracked: BusLag = { lastSeconds: 0, received: 0 };
   trackers.set(bus, tracked);
   bus.subscribe((event: BusEvent) => {
-    if (event.t !== "message") return;
-    const at = Date.parse(event.message.at);
-    tracked.received++;
+    // A busy node publishes what it stored in one tick as one `messages` event: count each message,
+    // and date the lag by the newest, or the figure goes stale exactly under load.
+    const newest = event.t === "message"
+      ? event.message
+      : event.t === "messages"
+      ? event.messages.at(-1)
+      : undefined;
+    if (!newest) return;
+    const at = Date.parse(newest.at);
+    tracked.received += event.t === "messages" ? event.messages.length : 1;
     // Clocks of two machines may disagree by a little; a negative age means "no measurable lag".
     if (Number.isFinite(at)) tracked.lastSeconds = Math.max(0, (now() - at) / 1000);
   });

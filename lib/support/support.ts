@@ -14,7 +14,9 @@ import type {
   UserRef,
 } from "@/lib/shared/protocol.ts";
 import type { Room, Session, Store, SupportConversation } from "@/lib/store/types.ts";
-import { conflict, forbidden, HttpError, notFound } from "@/lib/web/errors.ts";
+import { conflict, forbidden, notFound } from "@/lib/web/errors.ts";
+import { StoreConflictError } from "@/lib/store/errors.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { toSnapshot } from "@/lib/programs/programs.ts";
 
 /** What support needs from the hub (the real `Hub` fits; tests pass a recorder). */
@@ -35,10 +37,6 @@ const UNREAD_SCAN = 100;
 /** The queue lists at most this many closed conversations (the latest). */
 const CLOSED_SHOWN = 100;
 
-export function userOf(session: Session): UserRef {
-  return { id: session.userId, name: session.name, role: session.role };
-}
-
 /**
  * The session user's conversation, made (waiting, empty) on the first call. Counselors are not
  * published a conversation until its first message, so opening the page alone alerts nobody.
@@ -47,7 +45,7 @@ export function userOf(session: Session): UserRef {
  * const { room, state } = await openSupport({ store, hub }, session);
  */
 export async function openSupport(deps: SupportDeps, session: Session): Promise<SupportConversation> {
-  const user = userOf(session);
+  const user = userRefOf(session);
   return await deps.store.getOrCreateSupport(user, () => {
     const now = new Date().toISOString();
     const id = ulid();
@@ -92,7 +90,7 @@ export const ALREADY_CLAIMED = "Another counselor already claimed this conversat
 
 /** Whether `error` is the store's "the precondition no longer holds". */
 function isChanged(error: unknown): boolean {
-  return error instanceof HttpError && error.code === "support_changed";
+  return error instanceof StoreConflictError && error.code === "support_changed";
 }
 
 /**
@@ -118,7 +116,7 @@ export async function claimSupport(
       throw conflict(`${ALREADY_CLAIMED} (${current.counselor.name})`, "already_claimed");
     }
     try {
-      return await activate(deps, current, userOf(session));
+      return await activate(deps, current, userRefOf(session));
     } catch (error) {
       // Changed between the read and the write: look again (the winner's claim is then a 409 above).
       if (!isChanged(error)) throw error;
@@ -159,13 +157,18 @@ export async function closeSupport(
   if (current.state === "closed") return await summarize(deps.store, current, session.userId);
   const updated = await deps.store.updateSupport(room, { state: "closed" });
   if (!updated) throw notFound("No such support conversation");
-  const message = await systemMessage(deps, room, userOf(session), `${session.name} closed the conversation`);
+  const message = await systemMessage(
+    deps,
+    room,
+    userRefOf(session),
+    `${session.name} closed the conversation`,
+  );
   await deps.store.setReadMark(room, session.userId, message.seq);
   return await publish(deps, updated, message);
 }
 
 /**
- * The hub calls this after it stored a message from a socket. In a support room: the user's message
+ * The hub calls this (through `supportQueue`, `plugin.ts`) after it stored a message from a socket. In a support room: the user's message
  * reopens a closed conversation as waiting; a counselor's reply to an unclaimed one claims it; either
  * way the queue line is pushed to counselors (a new conversation, a new message, an unread badge).
  *
@@ -285,33 +288,4 @@ export async function markRead(store: Store, session: Session, room: string, seq
 export async function resolveProgram(store: Store, id: string): Promise<ProgramSnapshot | null> {
   const program = await store.getProgram(id);
   return program ? toSnapshot(program) : null;
-}
-
-/** The hub hooks support plugs into (the real `Hub` has them). */
-export interface SupportHooks extends SupportHub {
-  resolveProgram?: (id: string, session: Session) => Promise<ProgramSnapshot | null>;
-  onMessageStored?: (message: Message) => unknown;
-}
-
-/**
- * Plugs programs and support into a hub: program sends store a snapshot, and messages stored in
- * support rooms drive the queue. Rooms never change visibility, so which ones are not support rooms
- * is remembered (bounded) to spare a lookup per chat message.
- *
- * @example
- * attachSupport(services.hub, services.store);
- */
-export function attachSupport(hub: SupportHooks, store: Store): void {
-  const notSupport = new Set<string>();
-  hub.resolveProgram = (id) => resolveProgram(store, id);
-  hub.onMessageStored = async (message) => {
-    if (notSupport.has(message.room)) return;
-    const room = await store.getRoom(message.room);
-    if (room?.visibility !== "support") {
-      if (notSupport.size > 10_000) notSupport.clear();
-      notSupport.add(message.room);
-      return;
-    }
-    await onSupportMessage({ store, hub }, message);
-  };
 }
