@@ -10,6 +10,7 @@ import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { historyPage } from "@/lib/rooms/history.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
 import SupportStatus from "@/islands/SupportStatus.tsx";
+import AvailabilityLine from "@/islands/AvailabilityLine.tsx";
 import { localizeError, translator } from "@/lib/shared/i18n/mod.ts";
 
 type Data =
@@ -109,6 +110,7 @@ export default function SupportPage({ data, locale }: PageProps<Data>) {
     <div class="support-page">
       <link rel="stylesheet" href="/static/console.css" />
       <SupportStatus room={data.room} state={data.state} counselor={data.counselor} />
+      <AvailabilityLine />
       <ChatPane
         room={{ id: data.room, name: t("support.title"), visibility: "support" }}
         me={data.me}

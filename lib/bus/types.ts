@@ -48,7 +48,18 @@ export type BusEvent =
     counts: Record<string, number>;
     full?: boolean;
     ask?: boolean;
-  };
+  }
+  /** The counselors with a console tab open on one node (the whole list; replaces the last). */
+  | { t: "counselors"; node: string; counselors: ConsoleCounselor[] }
+  /** A counselor set themselves away (or back). */
+  | { t: "counselor-away"; id: string; away: boolean };
+
+/** A counselor with at least one console tab open on a node. */
+export interface ConsoleCounselor {
+  id: string;
+  name: string;
+  away: boolean;
+}
 
 export type BusListener = (event: BusEvent) => void;
 

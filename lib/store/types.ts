@@ -101,6 +101,18 @@ export interface SupportConversation {
   counselor?: UserRef;
   createdAt: string;
   updatedAt: string;
+  /** The visitor wrote while every counselor was away (the queue flags it). */
+  offline?: boolean;
+  /** Where a reply can reach a visitor who left (the widget's optional e-mail and page). */
+  contact?: SupportContact;
+}
+
+/** A visitor's e-mail address and the page of the site they wrote from (the mail links back there). */
+export interface SupportContact {
+  email: string;
+  page?: string;
+  /** The language the visitor read the widget in ("ko" or "en"): the mail is written in it. */
+  locale?: string;
 }
 
 /** A precondition of `updateSupport`; `counselorId: null` means "nobody has claimed it". */
@@ -178,7 +190,7 @@ export interface Store extends ToolsStore {
    */
   updateSupport(
     room: string,
-    patch: Partial<Pick<SupportConversation, "state" | "counselor">>,
+    patch: Partial<Pick<SupportConversation, "state" | "counselor" | "offline" | "contact">>,
     expect?: SupportExpect,
   ): Promise<SupportConversation | null>;
   /** The last seq a reader has seen in a room (0 when never). */

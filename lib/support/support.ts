@@ -258,6 +258,7 @@ export async function summarize(
     updatedAt: last && last.at > conversation.updatedAt ? last.at : conversation.updatedAt,
   };
   if (conversation.counselor) summary.counselor = conversation.counselor;
+  if (conversation.offline) summary.offline = true;
   if (last) summary.lastMessage = last;
   const rating = conversation.state === "closed" ? await store.getRating(conversation.room) : null;
   if (rating) {

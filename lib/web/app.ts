@@ -33,7 +33,13 @@ registerIslands(manifest.islands);
  */
 export function createApp(s: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(services(s), compression(), securityHeaders(), noStore(), locale());
+  app.use(
+    services(s),
+    compression(),
+    securityHeaders({ widgetOrigins: s.config.widgetOrigins }),
+    noStore(),
+    locale(),
+  );
   app.use("/static/build/*", builtOnly());
   app.use(
     "/static/*",
