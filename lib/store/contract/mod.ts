@@ -19,6 +19,7 @@ import { registerMessageContract } from "./messages.ts";
 import { registerProgramContract } from "./programs.ts";
 import { registerSupportContract } from "./support.ts";
 import { registerCounterContract } from "./counters.ts";
+import { registerChangeContract } from "./changes.ts";
 
 export * from "./data.ts";
 export { assertGapFreeAppends } from "./messages.ts";
@@ -243,6 +244,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
   });
 
   registerCounterContract(test, options);
+  registerChangeContract(test, options);
 
   test("ping - succeeds on a reachable store", async (store) => {
     await store.ping();

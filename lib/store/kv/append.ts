@@ -47,6 +47,7 @@ export function storedMessage(input: NewMessage, seq: number, at = new Date().to
     author: { id: input.author.id, name: input.author.name, role: input.author.role },
     text: input.text,
     program: input.program,
+    file: input.file,
     at,
   });
 }
@@ -102,6 +103,7 @@ async function attempt(kv: Deno.Kv, inputs: NewMessage[]): Promise<AppendResult[
     results.push({ message, duplicate: false });
     op.check(idemEntry.get(id)!)
       .set(["msg", input.room, seq], message)
+      .set(["msgId", input.room, message.id], seq)
       .set(idemKey(input.author.id, input.clientId), { room: input.room, seq });
   }
   if (fresh.size === 0) return results;
@@ -179,7 +181,8 @@ export function kvAppender(kv: Deno.Kv): { append(input: NewMessage): Promise<Ap
   return {
     append(input) {
       return new Promise<AppendResult>((resolve, reject) => {
-        const bytes = 512 + 2 * ((input.text?.length ?? 0) + JSON.stringify(input.program ?? "").length);
+        const bytes = 512 +
+          2 * ((input.text?.length ?? 0) + JSON.stringify(input.program ?? input.file ?? "").length);
         queue.push({ input, bytes, resolve, reject });
         if (!running) drain();
       });
@@ -187,8 +190,8 @@ export function kvAppender(kv: Deno.Kv): { append(input: NewMessage): Promise<Ap
   };
 }
 
-/** Messages per atomic write of an import: two mutations each, well inside KV's 1,000 and 800 KB. */
-const IMPORT_CHUNK = 400;
+/** Messages per atomic write of an import: three mutations each, well inside KV's 1,000 and 800 KB. */
+const IMPORT_CHUNK = 300;
 
 /**
  * Bulk load (see `Store.importMessages`): consecutive seqs after the room's counter, written
@@ -209,7 +212,8 @@ export async function importKvMessages(kv: Deno.Kv, inputs: NewMessage[]): Promi
     for (const input of inputs.slice(i, i + IMPORT_CHUNK)) {
       if (input.room !== room) throw new TypeError("importMessages takes messages of one room");
       const message = storedMessage(input, ++seq, at);
-      op.set(["msg", room, seq], message).set(idemKey(input.author.id, input.clientId), { room, seq });
+      op.set(["msg", room, seq], message).set(["msgId", room, message.id], seq)
+        .set(idemKey(input.author.id, input.clientId), { room, seq });
     }
     if (!(await op.set(["roomSeq", room], seq).commit()).ok) {
       throw new Error(`importMessages: room ${room} was appended to during the import`);

@@ -9,7 +9,7 @@
  *   ["msg", room, seq] → Message               ["msgByClient", authorId, clientId] → {room, seq}
  *   ["session", id] ["user", id] ["userByName", usernameLower] → id
  *   ["program", id] ["support", room] ["supportByUser", userId] → room
- *   ["readMark", room, readerId] → number
+ *   ["readMark", room, readerId] → number      ["msgId", room, id] → seq; ["change", room, seq]: changes.ts
  *   ["counter", id] → {n, expiresAt} (throttle counts; KV drops them after expiresAt)
  */
 import type { Message } from "@/lib/shared/protocol.ts";
@@ -26,6 +26,7 @@ import {
 import { kvProgramsAndSupport } from "./programs.ts";
 import { importKvMessages, kvAppender } from "./append.ts";
 import { kvCounters } from "./counters.ts";
+import { kvChanges } from "./changes.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
@@ -235,6 +236,7 @@ export async function openKvStore(path?: string): Promise<Store> {
     },
 
     ...kvCounters(kv),
+    ...kvChanges(kv),
 
     async ping() {
       await kv.get(["ping"]);

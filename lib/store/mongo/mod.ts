@@ -17,6 +17,7 @@ import {
   roomDoc,
 } from "./docs.ts";
 import { mongoProgramsAndSupport } from "./programs.ts";
+import { mongoChanges } from "./changes.ts";
 import { mongoMessages } from "./messages.ts";
 import { createCounterIndexes, mongoCounters } from "./counters.ts";
 
@@ -224,6 +225,7 @@ export async function openMongoStore(
     },
 
     ...mongoProgramsAndSupport(c),
+    ...mongoChanges(c, messages),
     bumpCounter: counters.bumpCounter,
     readCounter: counters.readCounter,
     clearCounter: counters.clearCounter,
