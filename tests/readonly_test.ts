@@ -122,7 +122,9 @@ async function serveReadOnly(dir: string, audit: string, env: Record<string, str
 }
 
 Deno.test("[deploy] read-only - the built app serves without writing anything", async () => {
-  if (!(await exists(`${ROOT}static/build/islands.js`)) || !(await exists(`${ROOT}lib/web/manifest.gen.ts`))) {
+  if (
+    !(await exists(`${ROOT}static/build/islands.js`)) || !(await exists(`${ROOT}lib/web/manifest.gen.ts`))
+  ) {
     await run(Deno.execPath(), ["task", "build"]);
   }
   const tmp = await Deno.makeTempDir({ prefix: "parley_readonly_" });

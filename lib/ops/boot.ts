@@ -4,6 +4,7 @@ import type { Services } from "@/lib/ops/services.ts";
 import { openStore } from "@/lib/store/mod.ts";
 import { openBus } from "@/lib/bus/mod.ts";
 import { Hub } from "@/lib/hub/hub.ts";
+import { openFileStore } from "@/lib/files/mod.ts";
 import { nodeMetrics, trackBusLag } from "@/lib/ops/metrics.ts";
 import { metricsGatherer } from "@/lib/ops/metrics_gather.ts";
 
@@ -13,10 +14,12 @@ import { metricsGatherer } from "@/lib/ops/metrics_gather.ts";
  */
 export async function openServices(config: Config): Promise<Services> {
   const store = await openStore(config);
-  let bus;
+  let bus, files;
   try {
+    files = await openFileStore(config);
     bus = await openBus(config);
   } catch (err) {
+    await files?.close();
     await store.close();
     throw err;
   }
@@ -26,7 +29,7 @@ export async function openServices(config: Config): Promise<Services> {
   trackBusLag(bus);
   // From start-up too: an isolate answers other isolates' scrapes only once it listens.
   metricsGatherer(bus, () => nodeMetrics(hub.stats(), bus));
-  return { config, store, bus, hub };
+  return { config, store, bus, hub, files };
 }
 
 /** Closes everything in order: sockets first (1012, so clients reconnect elsewhere), then bus and store. */
@@ -34,4 +37,5 @@ export async function closeServices(s: Services): Promise<void> {
   await s.hub.shutdown();
   await s.bus.close();
   await s.store.close();
+  await s.files.close();
 }

@@ -4,29 +4,31 @@ import * as $1 from "../../routes/api/logout.ts";
 import * as $2 from "../../routes/api/me.ts";
 import * as $3 from "../../routes/api/programs/[id].ts";
 import * as $4 from "../../routes/api/programs/index.ts";
-import * as $5 from "../../routes/api/rooms/[id]/invite.ts";
-import * as $6 from "../../routes/api/rooms/[id]/messages.ts";
-import * as $7 from "../../routes/api/rooms/events.ts";
-import * as $8 from "../../routes/api/rooms/index.ts";
-import * as $9 from "../../routes/api/rooms/join.ts";
-import * as $10 from "../../routes/api/rooms/lookup.ts";
-import * as $11 from "../../routes/api/session.ts";
-import * as $12 from "../../routes/api/signup.ts";
-import * as $13 from "../../routes/api/support/[room]/claim.ts";
-import * as $14 from "../../routes/api/support/[room]/close.ts";
-import * as $15 from "../../routes/api/support/[room]/read.ts";
-import * as $16 from "../../routes/api/support/index.ts";
-import * as $17 from "../../routes/console.tsx";
-import * as $18 from "../../routes/healthz.ts";
-import * as $19 from "../../routes/index.tsx";
-import * as $20 from "../../routes/login.tsx";
-import * as $21 from "../../routes/logout.ts";
-import * as $22 from "../../routes/metrics.ts";
-import * as $23 from "../../routes/programs/[id].tsx";
-import * as $24 from "../../routes/rooms/[id].tsx";
-import * as $25 from "../../routes/signup.tsx";
-import * as $26 from "../../routes/support.tsx";
-import * as $27 from "../../routes/ws.ts";
+import * as $5 from "../../routes/api/rooms/[id]/files/[file].ts";
+import * as $6 from "../../routes/api/rooms/[id]/files/index.ts";
+import * as $7 from "../../routes/api/rooms/[id]/invite.ts";
+import * as $8 from "../../routes/api/rooms/[id]/messages.ts";
+import * as $9 from "../../routes/api/rooms/events.ts";
+import * as $10 from "../../routes/api/rooms/index.ts";
+import * as $11 from "../../routes/api/rooms/join.ts";
+import * as $12 from "../../routes/api/rooms/lookup.ts";
+import * as $13 from "../../routes/api/session.ts";
+import * as $14 from "../../routes/api/signup.ts";
+import * as $15 from "../../routes/api/support/[room]/claim.ts";
+import * as $16 from "../../routes/api/support/[room]/close.ts";
+import * as $17 from "../../routes/api/support/[room]/read.ts";
+import * as $18 from "../../routes/api/support/index.ts";
+import * as $19 from "../../routes/console.tsx";
+import * as $20 from "../../routes/healthz.ts";
+import * as $21 from "../../routes/index.tsx";
+import * as $22 from "../../routes/login.tsx";
+import * as $23 from "../../routes/logout.ts";
+import * as $24 from "../../routes/metrics.ts";
+import * as $25 from "../../routes/programs/[id].tsx";
+import * as $26 from "../../routes/rooms/[id].tsx";
+import * as $27 from "../../routes/signup.tsx";
+import * as $28 from "../../routes/support.tsx";
+import * as $29 from "../../routes/ws.ts";
 import * as $$0 from "../../islands/ChatPane.tsx";
 import * as $$1 from "../../islands/Console.tsx";
 import * as $$2 from "../../islands/CreateRoom.tsx";
@@ -43,29 +45,31 @@ export const manifest = {
     "api/me.ts": $2 as RouteModule,
     "api/programs/[id].ts": $3 as RouteModule,
     "api/programs/index.ts": $4 as RouteModule,
-    "api/rooms/[id]/invite.ts": $5 as RouteModule,
-    "api/rooms/[id]/messages.ts": $6 as RouteModule,
-    "api/rooms/events.ts": $7 as RouteModule,
-    "api/rooms/index.ts": $8 as RouteModule,
-    "api/rooms/join.ts": $9 as RouteModule,
-    "api/rooms/lookup.ts": $10 as RouteModule,
-    "api/session.ts": $11 as RouteModule,
-    "api/signup.ts": $12 as RouteModule,
-    "api/support/[room]/claim.ts": $13 as RouteModule,
-    "api/support/[room]/close.ts": $14 as RouteModule,
-    "api/support/[room]/read.ts": $15 as RouteModule,
-    "api/support/index.ts": $16 as RouteModule,
-    "console.tsx": $17 as RouteModule,
-    "healthz.ts": $18 as RouteModule,
-    "index.tsx": $19 as RouteModule,
-    "login.tsx": $20 as RouteModule,
-    "logout.ts": $21 as RouteModule,
-    "metrics.ts": $22 as RouteModule,
-    "programs/[id].tsx": $23 as RouteModule,
-    "rooms/[id].tsx": $24 as RouteModule,
-    "signup.tsx": $25 as RouteModule,
-    "support.tsx": $26 as RouteModule,
-    "ws.ts": $27 as RouteModule,
+    "api/rooms/[id]/files/[file].ts": $5 as RouteModule,
+    "api/rooms/[id]/files/index.ts": $6 as RouteModule,
+    "api/rooms/[id]/invite.ts": $7 as RouteModule,
+    "api/rooms/[id]/messages.ts": $8 as RouteModule,
+    "api/rooms/events.ts": $9 as RouteModule,
+    "api/rooms/index.ts": $10 as RouteModule,
+    "api/rooms/join.ts": $11 as RouteModule,
+    "api/rooms/lookup.ts": $12 as RouteModule,
+    "api/session.ts": $13 as RouteModule,
+    "api/signup.ts": $14 as RouteModule,
+    "api/support/[room]/claim.ts": $15 as RouteModule,
+    "api/support/[room]/close.ts": $16 as RouteModule,
+    "api/support/[room]/read.ts": $17 as RouteModule,
+    "api/support/index.ts": $18 as RouteModule,
+    "console.tsx": $19 as RouteModule,
+    "healthz.ts": $20 as RouteModule,
+    "index.tsx": $21 as RouteModule,
+    "login.tsx": $22 as RouteModule,
+    "logout.ts": $23 as RouteModule,
+    "metrics.ts": $24 as RouteModule,
+    "programs/[id].tsx": $25 as RouteModule,
+    "rooms/[id].tsx": $26 as RouteModule,
+    "signup.tsx": $27 as RouteModule,
+    "support.tsx": $28 as RouteModule,
+    "ws.ts": $29 as RouteModule,
   },
   islands: {
     ChatPane: $$0,

@@ -44,7 +44,8 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
   ].join("; ");
   return async function securityHeadersMiddleware(c, next) {
     await next();
-    c.header("Content-Security-Policy", csp);
+    // A route that set its own (attachments: a sandbox) keeps it.
+    if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", csp);
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "strict-origin-when-cross-origin");
     c.header("X-Frame-Options", "DENY");
@@ -53,18 +54,24 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
 
 export interface BodyLimitOptions {
   maxBytes: number;
+  /** Larger limits for some paths (uploads): the first whose pattern matches the path applies. */
+  larger?: { path: RegExp; maxBytes: number }[];
 }
 
 /** Refuses request bodies over `maxBytes` with 413, counting as they stream (no Content-Length trust). */
-export function bodyLimit({ maxBytes }: BodyLimitOptions): MiddlewareHandler<AppEnv> {
-  const limit = honoBodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new HttpError(413, "too_large", `Request body over ${maxBytes} bytes`);
-    },
-  });
+export function bodyLimit({ maxBytes, larger = [] }: BodyLimitOptions): MiddlewareHandler<AppEnv> {
+  const make = (max: number) =>
+    honoBodyLimit({
+      maxSize: max,
+      onError: () => {
+        throw new HttpError(413, "too_large", `Request body over ${max} bytes`);
+      },
+    });
+  const limit = make(maxBytes);
+  const others = larger.map((l) => ({ path: l.path, limit: make(l.maxBytes) }));
   return function bodyLimitMiddleware(c, next) {
-    return limit(c, next);
+    const path = c.req.path;
+    return (others.find((o) => o.path.test(path))?.limit ?? limit)(c, next);
   };
 }
 

@@ -14,6 +14,7 @@ import { openMongoStore } from "@/lib/store/mongo/mod.ts";
 import { createBroadcastBus } from "@/lib/bus/broadcast.ts";
 import { Hub } from "@/lib/hub/hub.ts";
 import { sharedFerretDB } from "@/tests/support/ferretdb.ts";
+import { openFolderStore } from "@/lib/files/folder.ts";
 
 export interface TestAppOptions {
   /** A MongoDB base URI (e.g. FerretDB's); the app gets its own database there, dropped on close. */
@@ -73,7 +74,9 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const bus = createBroadcastBus(`parley_test_${crypto.randomUUID()}`);
   const hub = new Hub({ store, bus, config });
   hub.start();
-  const services: Services = { config, store, bus, hub };
+  const filesDir = await Deno.makeTempDir({ prefix: "parley_test_files_" });
+  const files = await openFolderStore(filesDir);
+  const services: Services = { config, store, bus, hub, files };
   const app = createApp(services);
 
   function client(address = `10.0.${(++addressCounter >> 8) & 255}.${addressCounter & 255}`): TestClient {
@@ -139,6 +142,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
         await drop();
       } finally {
         await store.close();
+        await Deno.remove(filesDir, { recursive: true }).catch(() => {});
       }
     },
   };

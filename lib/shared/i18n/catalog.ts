@@ -3,12 +3,15 @@
  * prefixed `area.`) and list it here once.
  */
 import * as common from "./common.ts";
+import * as messages from "./messages.ts";
 
-const areas = [common] as const;
+const areas = [common, messages] as const;
 
 type Area = (typeof areas)[number];
-export type MessageKey = keyof Area["en"] | `${string}.one` | `${string}.other`;
-export type Catalog = Partial<Record<MessageKey, string>> & Record<keyof Area["en"], string>;
+/** Every area's keys (distributed over the areas: `keyof` of their union would keep only shared keys). */
+type AreaKeys<A> = A extends { en: infer E } ? keyof E : never;
+export type MessageKey = AreaKeys<Area> | `${string}.one` | `${string}.other`;
+export type Catalog = Partial<Record<MessageKey, string>> & Record<AreaKeys<Area>, string>;
 
 function join(pick: (area: Area) => Record<string, string>): Catalog {
   return Object.assign({}, ...areas.map(pick)) as Catalog;
