@@ -3,6 +3,7 @@ import type { AppContext } from "@/lib/web/app_env.ts";
 import { assertSignedIn } from "@/lib/accounts/auth.ts";
 import { readJson } from "@/lib/web/http.ts";
 import { createRoom, toRoomView } from "@/lib/rooms/rooms.ts";
+import { unreadCount } from "@/lib/rooms/unread.ts";
 
 const createBody = z.object({
   name: z.string(),
@@ -15,10 +16,16 @@ export const handler = {
     const counts = hub.counts();
     const rooms = (await store.listPublicRooms()).map((r) => toRoomView(r, { count: counts[r.id] ?? 0 }));
     const session = c.get("session");
-    const mine = session
+    const own = session
       ? (await store.listRoomsOf(session.userId)).filter((r) => r.visibility !== "support")
-        .map((r) => toRoomView(r, { withInvite: true, count: hub.presence(r.id).count }))
       : [];
+    const mine = await Promise.all(own.map(async (r) =>
+      toRoomView(r, {
+        withInvite: true,
+        count: hub.presence(r.id).count,
+        unread: await unreadCount(store, r.id, session!.userId),
+      })
+    ));
     return c.json({ rooms, mine });
   },
   async POST(c: AppContext) {
