@@ -30,7 +30,8 @@ export function trackBusLag(bus: Bus, now: () => number = Date.now): BusLag {
   const tracked: BusLag = { lastSeconds: 0, received: 0 };
   trackers.set(bus, tracked);
   bus.subscribe((event: BusEvent) => {
-    if (event.t !== "message") return;
+    // Changes (edits, reactions) carry the changed message's own time, not theirs: not a lag sample.
+    if (event.t !== "message" || "update" in event.message) return;
     const at = Date.parse(event.message.at);
     tracked.received++;
     // Clocks of two machines may disagree by a little; a negative age means "no measurable lag".
