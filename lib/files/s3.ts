@@ -6,7 +6,7 @@
  * `S3_URL` = `http(s)://ACCESS_KEY:SECRET@host[:port]/bucket[?region=REGION]`.
  */
 import { AwsClient } from "aws4fetch";
-import { ConfigError } from "@/lib/web/errors.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
 import { assertKey, type FileStore } from "./types.ts";
 
 export interface S3Location {

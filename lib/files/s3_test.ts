@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { startSeaweedFS } from "@/tests/support/seaweedfs.ts";
 import { fileStoreContract } from "./contract.ts";
 import { openS3Store, parseS3Url } from "./s3.ts";
-import { ConfigError } from "@/lib/web/errors.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
 
 const weed = await startSeaweedFS();
 globalThis.addEventListener("unload", () => weed.stop());

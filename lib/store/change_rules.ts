@@ -3,9 +3,9 @@
  * function both stores run inside their atomic write, so they accept and refuse exactly the same.
  */
 import type { FileRef, Message, Reaction } from "@/lib/shared/protocol.ts";
-import { badRequest, conflict, HttpError } from "@/lib/web/errors.ts";
 import type { ChangeInput } from "./types.ts";
-import { withoutUndefined } from "./shared.ts";
+import { withoutUndefined } from "./records.ts";
+import { StoreConflictError, StoreForbiddenError, StoreInvalidError } from "./errors.ts";
 
 /** Distinct emoji one message may carry. */
 export const MAX_REACTIONS = 20;
@@ -21,22 +21,24 @@ export function applyChange(
   input: ChangeInput,
   now = new Date(),
 ): { message: Message; removedFile?: FileRef } {
-  if (current.deleted) throw conflict("This message was deleted", "message_deleted");
+  if (current.deleted) throw new StoreConflictError("message_deleted", "This message was deleted");
   const own = current.author.id === input.by.id;
   const change = input.change;
   switch (change.op) {
     case "edit": {
-      if (!own) throw new HttpError(403, "forbidden", "Only the author may edit a message");
-      if (current.kind !== "text") throw badRequest("Only text messages can be edited");
+      if (!own) throw new StoreForbiddenError("forbidden", "Only the author may edit a message");
+      if (current.kind !== "text") {
+        throw new StoreInvalidError("not_text", "Only text messages can be edited");
+      }
       const window = input.editWindowMs;
       if (window !== undefined && now.getTime() - Date.parse(current.at) > window) {
-        throw new HttpError(403, "edit_window_passed", "This message can no longer be edited");
+        throw new StoreForbiddenError("edit_window_passed", "This message can no longer be edited");
       }
       return { message: { ...current, text: change.text, editedAt: now.toISOString() } };
     }
     case "delete": {
       if (!own && !input.moderator) {
-        throw new HttpError(403, "forbidden", "Only the author may delete this message");
+        throw new StoreForbiddenError("forbidden", "Only the author may delete this message");
       }
       // Text, card, attachment and reactions go from the store: a deleted message keeps only its place.
       const message = withoutUndefined({
@@ -65,7 +67,9 @@ function toggle(reactions: Reaction[], emoji: string, input: ChangeInput): React
   const by = { id: input.by.id, name: input.by.name, role: input.by.role };
   const at = reactions.findIndex((r) => r.emoji === emoji);
   if (at < 0) {
-    if (reactions.length >= MAX_REACTIONS) throw badRequest("This message has too many reactions");
+    if (reactions.length >= MAX_REACTIONS) {
+      throw new StoreInvalidError("too_many_reactions", "This message has too many reactions");
+    }
     return [...reactions, { emoji, users: [by] }];
   }
   const had = reactions[at].users.some((u) => u.id === by.id);

@@ -21,21 +21,23 @@ import * as $18 from "../../routes/api/support/index.ts";
 import * as $19 from "../../routes/console.tsx";
 import * as $20 from "../../routes/healthz.ts";
 import * as $21 from "../../routes/index.tsx";
-import * as $22 from "../../routes/login.tsx";
-import * as $23 from "../../routes/logout.ts";
-import * as $24 from "../../routes/metrics.ts";
-import * as $25 from "../../routes/programs/[id].tsx";
-import * as $26 from "../../routes/rooms/[id].tsx";
-import * as $27 from "../../routes/signup.tsx";
-import * as $28 from "../../routes/support.tsx";
-import * as $29 from "../../routes/ws.ts";
-import * as $$0 from "../../islands/ChatPane.tsx";
-import * as $$1 from "../../islands/Console.tsx";
-import * as $$2 from "../../islands/CreateRoom.tsx";
-import * as $$3 from "../../islands/JoinRoom.tsx";
-import * as $$4 from "../../islands/ProgramWhen.tsx";
-import * as $$5 from "../../islands/RoomList.tsx";
-import * as $$6 from "../../islands/SupportStatus.tsx";
+import * as $22 from "../../routes/lang/[locale].ts";
+import * as $23 from "../../routes/login.tsx";
+import * as $24 from "../../routes/logout.ts";
+import * as $25 from "../../routes/metrics.ts";
+import * as $26 from "../../routes/programs/[id].tsx";
+import * as $27 from "../../routes/rooms/[id].tsx";
+import * as $28 from "../../routes/signup.tsx";
+import * as $29 from "../../routes/support.tsx";
+import * as $30 from "../../routes/ws.ts";
+import * as $$0 from "../../islands/AcceptInvite.tsx";
+import * as $$1 from "../../islands/ChatPane.tsx";
+import * as $$2 from "../../islands/Console.tsx";
+import * as $$3 from "../../islands/CreateRoom.tsx";
+import * as $$4 from "../../islands/JoinRoom.tsx";
+import * as $$5 from "../../islands/ProgramWhen.tsx";
+import * as $$6 from "../../islands/RoomList.tsx";
+import * as $$7 from "../../islands/SupportStatus.tsx";
 import type { RouteModule } from "./app_env.ts";
 
 export const manifest = {
@@ -62,22 +64,24 @@ export const manifest = {
     "console.tsx": $19 as RouteModule,
     "healthz.ts": $20 as RouteModule,
     "index.tsx": $21 as RouteModule,
-    "login.tsx": $22 as RouteModule,
-    "logout.ts": $23 as RouteModule,
-    "metrics.ts": $24 as RouteModule,
-    "programs/[id].tsx": $25 as RouteModule,
-    "rooms/[id].tsx": $26 as RouteModule,
-    "signup.tsx": $27 as RouteModule,
-    "support.tsx": $28 as RouteModule,
-    "ws.ts": $29 as RouteModule,
+    "lang/[locale].ts": $22 as RouteModule,
+    "login.tsx": $23 as RouteModule,
+    "logout.ts": $24 as RouteModule,
+    "metrics.ts": $25 as RouteModule,
+    "programs/[id].tsx": $26 as RouteModule,
+    "rooms/[id].tsx": $27 as RouteModule,
+    "signup.tsx": $28 as RouteModule,
+    "support.tsx": $29 as RouteModule,
+    "ws.ts": $30 as RouteModule,
   },
   islands: {
-    ChatPane: $$0,
-    Console: $$1,
-    CreateRoom: $$2,
-    JoinRoom: $$3,
-    ProgramWhen: $$4,
-    RoomList: $$5,
-    SupportStatus: $$6,
+    AcceptInvite: $$0,
+    ChatPane: $$1,
+    Console: $$2,
+    CreateRoom: $$3,
+    JoinRoom: $$4,
+    ProgramWhen: $$5,
+    RoomList: $$6,
+    SupportStatus: $$7,
   },
 };

@@ -5,8 +5,9 @@
 import assert from "node:assert/strict";
 import type { Store } from "../types.ts";
 import { isUpdate } from "../types.ts";
+import { StoreConflictError, StoreForbiddenError, StoreNotFoundError } from "../errors.ts";
 import {
-  assertHttpError,
+  assertStoreError,
   type ContractOptions,
   type ContractTest,
   createPublic,
@@ -64,9 +65,9 @@ export function registerChangeContract(test: ContractTest, options: ContractOpti
     const { room, message } = await roomWithMessage(store);
     const other = randomUserRef();
     const edit = store.changeMessage({ room, id: message.id, by: other, change: { op: "edit", text: "x" } });
-    await assertHttpError(edit, 403, "forbidden");
+    await assertStoreError(edit, StoreForbiddenError, "forbidden");
     const del = store.changeMessage({ room, id: message.id, by: other, change: { op: "delete" } });
-    await assertHttpError(del, 403, "forbidden");
+    await assertStoreError(del, StoreForbiddenError, "forbidden");
     assert.equal((await store.getRoom(room))?.lastSeq, 1);
     assert.deepEqual(await store.getMessage(room, message.id), message);
   });
@@ -80,7 +81,7 @@ export function registerChangeContract(test: ContractTest, options: ContractOpti
       change: { op: "edit", text: "late" },
       editWindowMs: -1,
     } as const;
-    await assertHttpError(store.changeMessage(late), 403, "edit_window_passed");
+    await assertStoreError(store.changeMessage(late), StoreForbiddenError, "edit_window_passed");
     assert.equal((await store.getMessage(room, message.id))?.text, "first");
     assert.equal((await store.getRoom(room))?.lastSeq, 1);
   });
@@ -102,9 +103,9 @@ export function registerChangeContract(test: ContractTest, options: ContractOpti
     for (
       const change of [{ op: "edit", text: "again" }, { op: "delete" }, { op: "react", emoji: "👍" }] as const
     ) {
-      await assertHttpError(
+      await assertStoreError(
         store.changeMessage({ room, id: message.id, by: author, change }),
-        409,
+        StoreConflictError,
         "message_deleted",
       );
     }
@@ -123,7 +124,7 @@ export function registerChangeContract(test: ContractTest, options: ContractOpti
     });
     assert.equal(del.message.deleted, true);
     const missing = store.changeMessage({ room, id: "nope", by: owner, change: { op: "delete" } });
-    await assertHttpError(missing, 404, "not_found");
+    await assertStoreError(missing, StoreNotFoundError, "not_found");
   });
 
   test("changeMessage - reactions toggle per user and count who reacted", async (store) => {

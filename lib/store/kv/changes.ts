@@ -7,9 +7,10 @@
  * Keys: ["msgId", room, id] → seq (written with each append) · ["change", room, seq] → {target}
  */
 import type { Message } from "@/lib/shared/protocol.ts";
-import { notFound } from "@/lib/web/errors.ts";
+import { StoreNotFoundError } from "../errors.ts";
 import type { ChangeMethods, ChangeResult, RoomEvent } from "../types.ts";
-import { assertStrings, retryAtomic } from "../shared.ts";
+import { assertStrings } from "../records.ts";
+import { retryAtomic } from "./retry.ts";
 import { applyChange } from "../change_rules.ts";
 
 interface ChangeRecord {
@@ -50,13 +51,13 @@ export function kvChanges(kv: Deno.Kv): ChangeMethods {
     async changeMessage(input): Promise<ChangeResult> {
       assertStrings({ room: input.room, id: input.id, by: input.by.id });
       const target = await seqOf(input.room, input.id);
-      if (target === null) throw notFound("No such message");
+      if (target === null) throw new StoreNotFoundError("not_found", "No such message");
       return await retryAtomic(async () => {
         const [counter, entry] = await kv.getMany<[number, Message]>([
           ["roomSeq", input.room],
           ["msg", input.room, target],
         ]);
-        if (!entry.value) throw notFound("No such message");
+        if (!entry.value) throw new StoreNotFoundError("not_found", "No such message");
         const { message, removedFile } = applyChange(entry.value, input);
         const seq = (counter.value ?? 0) + 1;
         const result = await kv.atomic().check(counter, entry)

@@ -8,9 +8,9 @@
  */
 import { monotonicFactory } from "ulid";
 import type { Message } from "@/lib/shared/protocol.ts";
-import { notFound } from "@/lib/web/errors.ts";
-import type { ChangeMethods, ChangeResult, RoomEvent } from "../types.ts";
-import { assertStrings, withoutUndefined } from "../shared.ts";
+import { StoreNotFoundError } from "../errors.ts";
+import type { ChangeInput, ChangeMethods, ChangeResult, RoomEvent } from "../types.ts";
+import { assertStrings, withoutUndefined } from "../records.ts";
 import { applyChange } from "../change_rules.ts";
 import {
   type Collections,
@@ -82,31 +82,48 @@ export function mongoChanges(c: Collections, messages: Pick<MongoMessages, "last
     await c.messageRevs.updateOne({ _id: claim }, { $unset: { next: "" } });
   }
 
-  return {
-    async changeMessage(input): Promise<ChangeResult> {
-      assertStrings({ room: input.room, id: input.id, by: input.by.id });
-      const target = await seqOf(input.room, input.id);
-      if (target === null) throw notFound("No such message");
-      for (;;) {
-        const doc = await c.messages.findOne({ _id: messageKey(input.room, target) });
-        if (!doc || doc.change) throw notFound("No such message");
-        const { message, removedFile } = applyChange(fromMessageDoc(doc), input);
-        const v = (doc.v ?? 0) + 1;
-        const next: MessageDoc = withoutUndefined({ ...message, _id: doc._id, clientId: doc.clientId, v });
-        const claim = `${doc._id}:${v}`;
-        try {
-          await c.messageRevs.insertOne({ _id: claim, next });
-        } catch (error) {
-          if (!isDuplicateKey(error)) throw error;
-          // Another change has version v: make sure it is applied, then read it and go again.
-          const other = await c.messageRevs.findOne({ _id: claim });
-          if (other?.next) await apply(other.next, claim);
-          continue;
-        }
-        await apply(next, claim);
-        const seq = await record(input.room, target, input.by);
-        return { seq, message, ...(removedFile ? { removedFile } : {}) };
+  async function change(input: ChangeInput): Promise<ChangeResult> {
+    const target = await seqOf(input.room, input.id);
+    if (target === null) throw new StoreNotFoundError("not_found", "No such message");
+    for (;;) {
+      const doc = await c.messages.findOne({ _id: messageKey(input.room, target) });
+      if (!doc || doc.change) throw new StoreNotFoundError("not_found", "No such message");
+      const { message, removedFile } = applyChange(fromMessageDoc(doc), input);
+      const v = (doc.v ?? 0) + 1;
+      const next: MessageDoc = withoutUndefined({ ...message, _id: doc._id, clientId: doc.clientId, v });
+      const claim = `${doc._id}:${v}`;
+      try {
+        await c.messageRevs.insertOne({ _id: claim, next });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        // Another change has version v: make sure it is applied, then read it and go again.
+        const other = await c.messageRevs.findOne({ _id: claim });
+        if (other?.next) await apply(other.next, claim);
+        continue;
       }
+      await apply(next, claim);
+      const seq = await record(input.room, target, input.by);
+      return { seq, message, ...(removedFile ? { removedFile } : {}) };
+    }
+  }
+
+  /**
+   * Changes of one room from this process run one after another: racing ones would only collide on
+   * the same version claim and go again (other processes still race, safely).
+   */
+  const queues = new Map<string, Promise<unknown>>();
+  function queued<T>(room: string, task: () => Promise<T>): Promise<T> {
+    const run = (queues.get(room) ?? Promise.resolve()).then(task);
+    const tail = run.then(() => {}, () => {});
+    queues.set(room, tail);
+    tail.then(() => queues.get(room) === tail && queues.delete(room));
+    return run;
+  }
+
+  return {
+    changeMessage(input): Promise<ChangeResult> {
+      assertStrings({ room: input.room, id: input.id, by: input.by.id });
+      return queued(input.room, () => change(input));
     },
 
     async getMessage(room, id) {
