@@ -2,7 +2,7 @@
  * What plugs into the hub (support's queue, program cards, any later feature), handed to the hub once
  * when the services are opened (`lib/ops/boot.ts`), never assigned into the hub's fields afterwards.
  */
-import type { Message, ProgramSnapshot, SupportSummary } from "@/lib/shared/protocol.ts";
+import type { Message, Presence, ProgramSnapshot, SupportSummary } from "@/lib/shared/protocol.ts";
 import type { Room, Session } from "@/lib/store/types.ts";
 
 /** What a plugin may ask of the hub. */
@@ -11,6 +11,8 @@ export interface PluginHost {
   deliver(message: Message): unknown;
   /** Pushes a queue line to every counselor socket on every node. */
   publishSupport(summary: SupportSummary): unknown;
+  /** Who is in a room now, on every node (the widget mails a reply only to a visitor who left). */
+  presence(room: string): Presence;
 }
 
 /**

@@ -33,7 +33,13 @@ registerIslands(manifest.islands);
  */
 export function createApp(s: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(services(s), compression(), securityHeaders(), noStore(), locale());
+  app.use(
+    services(s),
+    compression(),
+    securityHeaders({ widgetOrigins: s.config.widgetOrigins }),
+    noStore(),
+    locale(),
+  );
   app.use("/static/build/*", builtOnly());
   app.use(
     "/static/*",
@@ -47,7 +53,15 @@ export function createApp(s: Services): Hono<AppEnv> {
       },
     }),
   );
-  app.use(sameOrigin(), session(), bodyLimit({ maxBytes: s.config.maxBodyBytes }));
+  app.use(
+    sameOrigin(),
+    session(),
+    bodyLimit({
+      maxBytes: s.config.maxBodyBytes,
+      // An upload's multipart framing (boundaries, part headers) comes on top of the file itself.
+      larger: [{ path: /^\/api\/rooms\/[^/]+\/files$/, maxBytes: s.config.maxUploadBytes + 16 * 1024 }],
+    }),
+  );
   mountRoutes(app, manifest.routes, App);
 
   const errorResponse = (c: Parameters<Parameters<typeof app.onError>[0]>[1], err: HttpError) => {

@@ -12,8 +12,25 @@ import * as programs from "./programs.ts";
 import * as consoleArea from "./console.ts";
 import * as auth from "./auth.ts";
 import * as limits from "./limits.ts";
+import * as consoleTools from "./console_tools.ts";
+import * as widget from "./widget.ts";
+import * as messages from "./messages.ts";
 
-const areas = [common, errors, lobby, chat, rooms, support, programs, consoleArea, auth, limits] as const;
+const areas = [
+  common,
+  errors,
+  lobby,
+  chat,
+  rooms,
+  support,
+  programs,
+  consoleArea,
+  auth,
+  limits,
+  consoleTools,
+  widget,
+  messages,
+] as const;
 
 type Area = (typeof areas)[number];
 /** Every area's keys (distributed over the areas: `keyof` of a union would keep only shared keys). */
