@@ -137,7 +137,7 @@ Deno.test({
         assert.equal(res.status, 400);
         const { error } = await res.json();
         assert.equal(error.code, "bad_name");
-        assert.equal(error.message, "방 이름은 64자까지 쓸 수 있어요");
+        assert.equal(error.message, "이름은 64자 이하여야 합니다");
       });
     } finally {
       await app.close();
