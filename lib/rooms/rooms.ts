@@ -1,7 +1,8 @@
 /** Rooms: creation rules, who may read and join, and their public JSON shape. */
 import type { Room, Session, Store, Visibility } from "@/lib/store/types.ts";
 import { randomToken } from "@/lib/accounts/auth.ts";
-import { badRequest, conflict, forbidden, HttpError, notFound } from "@/lib/web/errors.ts";
+import { badRequest, conflict, forbidden, notFound } from "@/lib/web/errors.ts";
+import { StoreConflictError } from "@/lib/store/errors.ts";
 import type { AppContext } from "@/lib/web/app_env.ts";
 import { type Translator, translator } from "@/lib/shared/i18n/mod.ts";
 
@@ -63,7 +64,7 @@ export async function createRoom(
       inviteCode: input.visibility === "private" ? newInviteCode() : undefined,
     });
   } catch (error) {
-    if (error instanceof HttpError && error.code === "room_exists") {
+    if (error instanceof StoreConflictError && error.code === "room_exists") {
       throw conflict(i18n.t("limits.room_exists"), "room_exists");
     }
     throw error;
