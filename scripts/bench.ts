@@ -32,6 +32,14 @@ const began = performance.now();
 
 const log = (line: string) => console.error(line);
 const loadavg = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+/** Share of the last minute some task waited for a CPU (Linux PSI): other work on the machine shows here. */
+const cpuPressure = () => {
+  try {
+    return `${Deno.readTextFileSync("/proc/pressure/cpu").match(/some avg10=[\d.]+ avg60=([\d.]+)/)?.[1]}%`;
+  } catch {
+    return "unknown";
+  }
+};
 
 function machine() {
   const cpuinfo = Deno.readTextFileSync("/proc/cpuinfo");
@@ -43,6 +51,7 @@ function machine() {
     os: `Linux ${Deno.osRelease()}`,
     deno: Deno.version.deno,
     loadBefore: loadavg(),
+    cpuPressureBefore: cpuPressure(),
   };
 }
 
@@ -145,6 +154,7 @@ const results: Results = {
 };
 for (const kind of opts.only) results.servers.push(await runServer(kind));
 results.machine.loadAfter = loadavg();
+results.machine.cpuPressureAfter = cpuPressure();
 results.seconds = Math.round((performance.now() - began) / 1000);
 
 const stampName = `${results.date}${opts.quick ? "-quick" : ""}`;
@@ -155,7 +165,6 @@ await Deno.writeTextFile(absolute(jsonPath), JSON.stringify(results, null, 2) + 
 let mdPath = opts.md ?? "scripts/bench/last-run.md";
 if (opts.save) {
   mdPath = renderDocs(jsonPath).replace(ROOT, "");
-  await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", jsonPath, mdPath], cwd: ROOT }).output();
 } else {
   await Deno.writeTextFile(absolute(mdPath), benchmarksPage(results, jsonPath));
 }

@@ -45,7 +45,7 @@ export interface ClientStats {
 const conns: Conn[] = [];
 let senderOnly = new Set<number>();
 let hist = new Histogram();
-let received = 0, sent = 0, echoed = 0, lastAt = 0;
+let received = 0, sent = 0, echoed = 0, lastAt = 0, resetAt = 0;
 let closes: Record<string, number> = {};
 let closing = false;
 let sendTimer: ReturnType<typeof setInterval> | undefined;
@@ -64,9 +64,13 @@ function onData(conn: number, data: string): void {
     }
     return;
   }
-  for (const at of sentAt) hist.add(t - at);
-  received += sentAt.length;
-  if (sentAt.length) lastAt = t;
+  for (const at of sentAt) {
+    // Sent before the last reset: a late copy from an earlier step, which must not count in this one.
+    if (at < resetAt) continue;
+    hist.add(t - at);
+    received++;
+    lastAt = t;
+  }
 }
 
 function onClosed(code: number): void {
@@ -163,7 +167,7 @@ function handle(cmd: Command): unknown {
       looping = undefined;
       return { received, sent, echoed, at: now() };
     case "reset":
-      hist = new Histogram(), received = 0, sent = 0, echoed = 0, lastAt = 0, closes = {};
+      hist = new Histogram(), received = 0, sent = 0, echoed = 0, lastAt = 0, closes = {}, resetAt = now();
       return {};
     case "stats":
       return stats();
