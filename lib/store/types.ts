@@ -14,6 +14,7 @@ import type {
   UserRef,
 } from "@/lib/shared/protocol.ts";
 import type { Program, ProgramPage, ProgramStatus } from "@/lib/shared/programs.ts";
+import type { ToolsStore } from "./tools.ts";
 export type { Program, ProgramPage, ProgramStatus };
 
 export type Visibility = "public" | "private" | "support";
@@ -45,6 +46,8 @@ export interface NewMessage {
   clientId: string;
   text?: string;
   program?: ProgramSnapshot;
+  /** A counselors-only note (support rooms). */
+  private?: boolean;
 }
 
 export interface AppendResult {
@@ -98,6 +101,18 @@ export interface SupportConversation {
   counselor?: UserRef;
   createdAt: string;
   updatedAt: string;
+  /** The visitor wrote while every counselor was away (the queue flags it). */
+  offline?: boolean;
+  /** Where a reply can reach a visitor who left (the widget's optional e-mail and page). */
+  contact?: SupportContact;
+}
+
+/** A visitor's e-mail address and the page of the site they wrote from (the mail links back there). */
+export interface SupportContact {
+  email: string;
+  page?: string;
+  /** The language the visitor read the widget in ("ko" or "en"): the mail is written in it. */
+  locale?: string;
 }
 
 /** A precondition of `updateSupport`; `counselorId: null` means "nobody has claimed it". */
@@ -106,16 +121,18 @@ export interface SupportExpect {
   counselorId?: string | null;
 }
 
-export interface Store {
+export interface Store extends ToolsStore {
   readonly kind: "kv" | "mongo";
 
-  // Rooms. Names are unique without regard to case among public and private rooms.
+  // Rooms. Names are unique without regard to case among public rooms only; private and support rooms
+  // are found by id or invite code, never by name.
   createRoom(input: NewRoom): Promise<Room>;
   getRoom(id: string): Promise<Room | null>;
+  /** A public room by name (NFC, case-insensitive); null for private and support rooms. */
   getRoomByName(name: string): Promise<Room | null>;
   getRoomByInvite(code: string): Promise<Room | null>;
-  /** Oldest first. */
-  listPublicRooms(): Promise<Room[]>;
+  /** One page of public rooms, oldest first: at most `limit`, those with an id after `after`. */
+  listPublicRooms(page: { limit: number; after?: string }): Promise<Room[]>;
   setInviteCode(roomId: string, code: string): Promise<void>;
   addMember(roomId: string, userId: string): Promise<void>;
   isMember(roomId: string, userId: string): Promise<boolean>;
@@ -136,7 +153,12 @@ export interface Store {
   putSession(session: Session): Promise<void>;
   getSession(id: string): Promise<Session | null>;
   deleteSession(id: string): Promise<void>;
-  /** Throws `HttpError(409, "username_taken")` when the name is taken (case-insensitively). */
+  /**
+   * Deletes every session of a user except `except` (a password change) and returns the ids it
+   * deleted, so their sockets can be closed too. A scan of all sessions on KV: a rare, deliberate act.
+   */
+  endSessionsOf(userId: string, except?: string): Promise<string[]>;
+  /** Throws `StoreConflictError("username_taken")` when the name is taken (case-insensitively). */
   createUser(user: User): Promise<void>;
   getUser(id: string): Promise<User | null>;
   getUserByUsername(username: string): Promise<User | null>;
@@ -164,11 +186,11 @@ export interface Store {
   listSupport(state?: SupportState): Promise<SupportConversation[]>;
   /**
    * Patches a conversation; null when there is none. With `expect`, atomically: when the stored
-   * conversation does not match it, nothing is written and it throws `HttpError(409, "support_changed")`.
+   * conversation does not match it, nothing is written and it throws `StoreConflictError("support_changed")`.
    */
   updateSupport(
     room: string,
-    patch: Partial<Pick<SupportConversation, "state" | "counselor">>,
+    patch: Partial<Pick<SupportConversation, "state" | "counselor" | "offline" | "contact">>,
     expect?: SupportExpect,
   ): Promise<SupportConversation | null>;
   /** The last seq a reader has seen in a room (0 when never). */
@@ -201,3 +223,14 @@ export interface Store {
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
 }
+/** The programs and support half of a store, which each implementation builds in its own module. */
+export type ProgramsAndSupport = Pick<
+  Store,
+  | "upsertProgram"
+  | "getProgram"
+  | "searchPrograms"
+  | "getOrCreateSupport"
+  | "getSupport"
+  | "listSupport"
+  | "updateSupport"
+>;
