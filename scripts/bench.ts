@@ -8,7 +8,15 @@
 import { LoadGen } from "./bench/loadgen.ts";
 import { type Ctx, fanout, idle, rooms, targetOf } from "./bench/scenarios.ts";
 import { oneRoom, smallRooms } from "./bench/loops.ts";
-import { type Launch, prepare, ROOT, type Running, start, stillRunning } from "./bench/servers.ts";
+import {
+  type Launch,
+  prepare,
+  ROOT,
+  type Running,
+  start,
+  stillRunning,
+  WIDGET_HOST,
+} from "./bench/servers.ts";
 import { renderTable, type Results, type ServerResult, tables } from "./bench/report.ts";
 import { historyTable, targets } from "./bench/summary.ts";
 import { benchmarksPage } from "./bench/docs_page.ts";
@@ -70,7 +78,8 @@ const LOAD_SCENARIOS = { smallrooms: smallRooms, oneroom: oneRoom, fanout, rooms
 async function pagesOf(server: Running): Promise<PageWeights> {
   const target = await targetOf(server);
   const [room] = await createRooms(server.base, target.cookies![0], 1);
-  const pages = ["/", `/rooms/${room}`, "/support", "/login", "/signup", "/widget"];
+  const widget = `/widget?origin=${encodeURIComponent(WIDGET_HOST)}`;
+  const pages = ["/", `/rooms/${room}`, "/support", "/login", "/signup", widget];
   const weights = await pageWeights(server.base, pages, ["/api/rooms", "/widget.js"], target.cookies![0]);
   return JSON.parse(JSON.stringify(weights).replaceAll(room, ":id"));
 }
