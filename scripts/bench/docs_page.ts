@@ -34,7 +34,8 @@ Scenarios:
 - **history** (Parley): a room of 1,000,000 messages on Deno KV (100,000 on FerretDB, which seeds too
   slowly for more in the time budget), the p99 of a history page and of join-with-\`since\` replaying 100.
 - **pages** (Parley): bytes on the wire of every page and asset for \`Accept-Encoding\` identity, gzip and
-  br, and \`/widget.js\` once the server serves it.
+  br, and the widget once the server serves it: \`/widget.js\` (what a host site loads) and its \`/widget\`
+  frame.
 
 Every disconnect a client sees is counted by its close code (1006: dropped without a close frame) and
 shown beside the step it happened in.
