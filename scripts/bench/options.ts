@@ -19,7 +19,7 @@ export interface Options {
   sizes: Sizes;
 }
 
-const FANOUT_RATES = [100, 200, 400, 700, 1000, 1500, 2000, 3000, 4000, 6000, 8000];
+const FANOUT_RATES = [100, 200, 300, 400, 550, 700, 850, 1000, 1250, 1500, 2000, 3000, 4000, 6000];
 
 export const FULL: Sizes = {
   fanoutReaders: 1000,
