@@ -28,6 +28,7 @@ export type Command =
   | { op: "stop" }
   | { op: "reset" }
   | { op: "stats" }
+  | { op: "count" }
   | { op: "close" };
 
 export interface ClientStats {
@@ -36,7 +37,7 @@ export interface ClientStats {
   /** Messages that came back to their sender (closed loop). */
   echoed: number;
   hist: ReturnType<Histogram["toJSON"]>;
-  /** Close codes seen since the last reset, with counts. */
+  /** Close codes seen since the last reset, with counts; `error:<code>` counts Parley's error frames. */
   closes: Record<string, number>;
   /** When the last delivery arrived, epoch ms. */
   lastAt: number;
@@ -52,8 +53,14 @@ let sendTimer: ReturnType<typeof setInterval> | undefined;
 /** Closed loop: what each sending connection sends next, while the loop runs. */
 let looping: Map<number, { room: string; left: number }> | undefined;
 
+const ERROR_CODE = /"type":"error","code":"([a-z_]+)"/g;
+
 function onData(conn: number, data: string): void {
   const t = now();
+  // A refused send never comes back: counted by its code (as "error:<code>") beside the disconnects.
+  if (data.includes('"type":"error"')) {
+    for (const m of data.matchAll(ERROR_CODE)) closes[`error:${m[1]}`] = (closes[`error:${m[1]}`] ?? 0) + 1;
+  }
   const sentAt = stamps(data);
   if (senderOnly.has(conn)) {
     echoed += sentAt.length;
@@ -171,6 +178,8 @@ function handle(cmd: Command): unknown {
       return {};
     case "stats":
       return stats();
+    case "count": // cheap enough to poll while a loop runs (stats walks the whole histogram)
+      return { received, echoed };
     case "close":
       clearInterval(sendTimer);
       looping = undefined;

@@ -151,6 +151,12 @@ function parley(kvPath: string, extraEnv: Record<string, string>): Launch | stri
       RATE_PER_SECOND: big,
       GUEST_SESSIONS_PER_MINUTE: big,
       MAX_SOCKETS_PER_SESSION: big,
+      // Every connection comes from 127.0.0.1 and a few sessions: the abuse limits would be what is measured.
+      MAX_SOCKETS_PER_ADDRESS: big,
+      ROOMS_PER_USER_PER_HOUR: big,
+      ROOMS_PER_ADDRESS_PER_HOUR: big,
+      JOIN_BURST: big,
+      JOINS_PER_SECOND: big,
       // The widget's frame answers only for a listed site: the page-weight table weighs it as one would.
       WIDGET_ORIGINS: WIDGET_HOST,
       ...extraEnv,
