@@ -5,7 +5,7 @@ import { readJson } from "@/lib/web/http.ts";
 import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
 import { requireName } from "@/lib/web/names.ts";
 
-const body = z.object({ nickname: z.string().max(1024) });
+const body = z.object({ nickname: z.string().max(16_384) });
 
 export const handler = {
   /** Starts a guest session: `{nickname}` → `{id, name, role}` and the session cookie. */

@@ -131,6 +131,13 @@ function parley(kvPath: string, extraEnv: Record<string, string>): Launch | stri
       RATE_PER_SECOND: big,
       GUEST_SESSIONS_PER_MINUTE: big,
       MAX_SOCKETS_PER_SESSION: big,
+      // The load generator is one address opening thousands of sockets into many rooms.
+      MAX_SOCKETS_PER_ADDRESS: big,
+      ROOMS_PER_ADDRESS_PER_HOUR: big,
+      ROOMS_PER_USER_PER_HOUR: big,
+      JOIN_BURST: big,
+      JOINS_PER_SECOND: big,
+      MAX_ROOMS_PER_SOCKET: big,
       ...extraEnv,
     },
     version: `deno ${Deno.version.deno} serve --parallel`,

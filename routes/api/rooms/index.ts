@@ -7,7 +7,7 @@ import { limitRoomCreation } from "@/lib/rooms/creation_limit.ts";
 import { requireName } from "@/lib/web/names.ts";
 
 const createBody = z.object({
-  name: z.string().max(1024),
+  name: z.string().max(16_384),
   visibility: z.enum(["public", "private"]).default("public"),
 });
 
