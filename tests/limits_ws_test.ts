@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { startServer, type TestServer } from "@/tests/support/server.ts";
-import { type Frame, TestSocket } from "@/tests/support/client.ts";
+import { type Frame, rawUpgrade, TestSocket } from "@/tests/support/client.ts";
 
 let addressCounter = 0;
 const newAddress = () => `198.18.${(++addressCounter >> 8) & 255}.${addressCounter & 255}`;
@@ -70,6 +70,25 @@ async function open(s: TestServer, who: { cookie: string; from: string }): Promi
 
 const cases: [string, (s: TestServer) => Promise<void>][] = [];
 const test = (name: string, fn: (s: TestServer) => Promise<void>) => void cases.push([name, fn]);
+
+test("origin - a trusted proxy's X-Forwarded-Host / -Proto name the site's origin", async (s) => {
+  const who = await guest(s);
+  const headers = (origin: string) => ({
+    cookie: who.cookie,
+    origin,
+    "x-forwarded-for": who.from,
+    "x-forwarded-host": "chat.example",
+    "x-forwarded-proto": "https",
+  });
+  const proxied = new TestSocket(
+    new WebSocket(s.wsUrl, { headers: headers("https://chat.example") } as never),
+  );
+  await new Promise((resolve) => (proxied.ws.onopen = resolve));
+  await proxied.close();
+  const foreign = await rawUpgrade(s.wsUrl, headers("https://evil.example"));
+  assert.equal(foreign.status, 403);
+  foreign.conn.close();
+});
 
 test("rooms per socket - the fourth room on one socket is refused (MAX_ROOMS_PER_SOCKET=3)", async (s) => {
   const ids = await rooms(s, 4);
