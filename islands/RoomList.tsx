@@ -12,7 +12,7 @@ const POLL_MS = 10_000;
 
 /** The lobby's public rooms with live participant counts (SSE, falling back to polling). */
 export default function RoomList({ rooms: initial, nextCursor = null }: RoomListProps) {
-  const { t } = useT();
+  const { t, number } = useT();
   const [rooms, setRooms] = useState(initial);
   const [cursor, setCursor] = useState(nextCursor);
   const asked = useRef(new Set<string>());
@@ -99,20 +99,20 @@ export default function RoomList({ rooms: initial, nextCursor = null }: RoomList
   return (
     <div class="room-list">
       <div class="room-list-tools">
-        <label for="room-filter" class="sr-only">Filter rooms</label>
+        <label for="room-filter" class="sr-only">{t("lobby.filterRooms")}</label>
         <input
           id="room-filter"
           type="search"
-          placeholder="Filter rooms"
+          placeholder={t("lobby.filterRooms")}
           value={filter}
           onInput={(e) => setFilter(e.currentTarget.value)}
         />
-        <span class="muted nowrap">{total} online now</span>
+        <span class="muted nowrap">{t("lobby.onlineNow", { count: number(total) })}</span>
       </div>
       {shown.length === 0
         ? (
           <p class="empty">
-            {rooms.length === 0 ? "No public rooms yet — start the first one." : "No room matches."}
+            {rooms.length === 0 ? t("lobby.noRoomsYet") : t("lobby.noRoomMatches")}
           </p>
         )
         : (
@@ -124,7 +124,10 @@ export default function RoomList({ rooms: initial, nextCursor = null }: RoomList
                   <span class="room-name">{r.name}</span>
                   <span class={`room-count${r.count ? " active" : ""}`}>
                     <span class="live-dot" aria-hidden="true" />
-                    {r.count ?? 0} <span class="sr-only">people</span> online
+                    <span aria-hidden="true">{t("lobby.roomOnline", { count: number(r.count ?? 0) })}</span>
+                    <span class="sr-only">
+                      {t("lobby.roomOnlineSpoken", { count: number(r.count ?? 0) })}
+                    </span>
                   </span>
                 </a>
               </li>

@@ -1,7 +1,8 @@
 /** The `/login` and `/signup` forms (plain HTML, no JavaScript needed) and where they go after. */
 import type { AppContext } from "@/lib/web/app_env.ts";
 import type { Session } from "@/lib/store/types.ts";
-import { badRequest, HttpError } from "@/lib/web/errors.ts";
+import { badRequest, toHttpError } from "@/lib/web/errors.ts";
+import { localizeError } from "@/lib/shared/i18n/mod.ts";
 import { readForm } from "@/lib/web/http.ts";
 import { type Credentials, credentialsSchema } from "@/lib/accounts/accounts.ts";
 
@@ -46,9 +47,11 @@ export function accountFormPost(action: (c: AppContext, input: Credentials) => P
       await action(c, parsed.data);
       return c.redirect(next, 303);
     } catch (err) {
-      if (!(err instanceof HttpError) || err.status >= 500) throw err;
-      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return c.var.render({ next, username, error: err.message }, { status: err.status });
+      const known = toHttpError(err);
+      if (!known || known.status >= 500) throw err;
+      for (const [k, v] of Object.entries(known.headers)) c.header(k, v);
+      const error = localizeError(c.get("locale"), known.code, known.message);
+      return c.var.render({ next, username, error }, { status: known.status });
     }
   };
 }

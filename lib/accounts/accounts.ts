@@ -239,11 +239,11 @@ export async function logIn(c: AppContext, input: Credentials): Promise<Session>
   return await startSession(c, { userId: user.id, name: user.username, role: user.role });
 }
 
-/** The private rooms a guest had joined become the account's too (support rooms stay with the guest). */
+/** The rooms a guest had made or joined become the account's too (support rooms stay with the guest). */
 async function carryMemberships(c: AppContext, from: string, to: string): Promise<void> {
   const { store } = c.var.services;
   for (const room of await store.listRoomsOf(from)) {
-    if (room.visibility === "private") await store.addMember(room.id, to);
+    if (room.visibility !== "support") await store.addMember(room.id, to);
   }
 }
 
@@ -257,16 +257,6 @@ export async function logOut(c: AppContext): Promise<Session | null> {
   const session = await endSession(c);
   if (session) await c.var.services.hub.endSession(session.id);
   return session;
-}
-
-/**
- * The `{id, name, role}` the API answers for a session.
- *
- * @example
- * c.json(meOf(session));
- */
-export function meOf(session: Session): { id: string; name: string; role: Session["role"] } {
-  return { id: session.userId, name: session.name, role: session.role };
 }
 
 export { accountFormPost, safeNext } from "@/lib/accounts/account_form.ts";

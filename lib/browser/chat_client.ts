@@ -258,7 +258,7 @@ export class ChatConnection {
     if (this.#stopped) return;
     if (NO_RETRY_CODES.has(code)) {
       this.#stopped = true;
-      this.#setStatus({ state: "closed", retryIn: null, reason: reason || "Signed out" });
+      this.#setStatus({ state: "closed", retryIn: null, reason: reason || "Signed out", code });
       return;
     }
     // 1012: the server is restarting; come back soon, spread out so all tabs do not arrive at once.
@@ -325,6 +325,18 @@ export class ChatConnection {
 }
 
 let shared: ChatConnection | null = null;
+let sharedSetup: { query?: string; protocols?: string[] } = {};
+
+/**
+ * Settles how the tab's one connection opens, before its first use: `query` is added to `/ws` (the
+ * console says `console`), `protocols` are offered (the widget frame's token, which has no cookie).
+ *
+ * @example
+ * configureSharedConnection({ query: "console" });
+ */
+export function configureSharedConnection(setup: { query?: string; protocols?: string[] }): void {
+  sharedSetup = setup;
+}
 
 /**
  * The tab's one connection, made on first use, to this site's `/ws`.
@@ -335,7 +347,11 @@ let shared: ChatConnection | null = null;
 export function sharedConnection(): ChatConnection {
   if (!shared) {
     const { protocol, host } = globalThis.location;
-    const conn = new ChatConnection({ url: `${protocol === "https:" ? "wss:" : "ws:"}//${host}/ws` });
+    const { query, protocols } = sharedSetup;
+    const conn = new ChatConnection({
+      url: `${protocol === "https:" ? "wss:" : "ws:"}//${host}/ws${query ? `?${query}` : ""}`,
+      ...(protocols ? { createSocket: (url: string) => new WebSocket(url, protocols) } : {}),
+    });
     // Back online: no reason to sit out the rest of a backoff.
     globalThis.addEventListener?.("online", () => conn.retryNow());
     shared = conn;

@@ -1,4 +1,4 @@
-import { ConfigError } from "@/lib/web/errors.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
 
 /** Everything Parley reads from the environment, checked once at start. */
 export interface Config {
@@ -29,6 +29,12 @@ export interface Config {
   maxSocketsPerAddress: number;
   /** Public rooms per lobby page (`GET /api/rooms`). */
   lobbyPageSize: number;
+  /** Seconds of silence (no pong) after which a socket counts as gone (WS_IDLE_TIMEOUT). */
+  wsIdleTimeout: number;
+  /** Sites (origins) that may embed the support widget (WIDGET_ORIGINS); none by default. */
+  widgetOrigins: string[];
+  /** Mail server for offline replies (SMTP_URL); unset: no e-mail is offered. */
+  smtpUrl?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -60,14 +66,20 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
-function origins(env: Env): string[] {
-  const raw = env.ALLOWED_ORIGINS ?? "";
+function origins(env: Env, name = "ALLOWED_ORIGINS", strict = false): string[] {
+  const raw = env[name] ?? "";
   return raw.split(",").map((s) => s.trim()).filter(Boolean).map((o) => {
+    let parsed: URL | undefined;
     try {
-      return new URL(o).origin;
-    } catch {
-      throw new ConfigError(`ALLOWED_ORIGINS has an entry that is not an origin: "${o}"`);
+      parsed = new URL(o);
+    } catch { /* reported below */ }
+    // An origin is scheme://host[:port] and nothing more: a path or a typo must not widen or miss.
+    const exact = parsed?.origin === o.replace(/\/$/, "").toLowerCase() &&
+      ["http:", "https:"].includes(parsed.protocol);
+    if (!parsed || (strict && !exact)) {
+      throw new ConfigError(`${name} has an entry that is not an origin (https://host[:port]): "${o}"`);
     }
+    return parsed.origin;
   });
 }
 
@@ -111,5 +123,8 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     joinsPerSecond: int(env, "JOINS_PER_SECOND", 5, 1),
     maxSocketsPerAddress: int(env, "MAX_SOCKETS_PER_ADDRESS", 2, 1),
     lobbyPageSize: int(env, "LOBBY_PAGE_SIZE", 50, 1),
+    wsIdleTimeout: int(env, "WS_IDLE_TIMEOUT", 30, 1),
+    widgetOrigins: origins(env, "WIDGET_ORIGINS", true),
+    smtpUrl: url(env, "SMTP_URL", ["smtp:", "smtps:"]),
   };
 }

@@ -107,7 +107,11 @@ export interface SupportSummary {
   counselor?: UserRef;
   lastMessage?: Message;
   unread: number;
+  /** The user's rating, once given (closed conversations). */
+  rating?: { score: number; comment?: string };
   updatedAt: string;
+  /** The visitor wrote while every counselor was away (a message left through the widget). */
+  offline?: boolean;
 }
 
 export type ErrorCode =

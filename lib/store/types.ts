@@ -14,6 +14,7 @@ import type {
   UserRef,
 } from "@/lib/shared/protocol.ts";
 import type { Program, ProgramPage, ProgramStatus } from "@/lib/shared/programs.ts";
+import type { ToolsStore } from "./tools.ts";
 export type { Program, ProgramPage, ProgramStatus };
 
 export type Visibility = "public" | "private" | "support";
@@ -45,6 +46,8 @@ export interface NewMessage {
   clientId: string;
   text?: string;
   program?: ProgramSnapshot;
+  /** A counselors-only note (support rooms). */
+  private?: boolean;
 }
 
 export interface AppendResult {
@@ -98,6 +101,18 @@ export interface SupportConversation {
   counselor?: UserRef;
   createdAt: string;
   updatedAt: string;
+  /** The visitor wrote while every counselor was away (the queue flags it). */
+  offline?: boolean;
+  /** Where a reply can reach a visitor who left (the widget's optional e-mail and page). */
+  contact?: SupportContact;
+}
+
+/** A visitor's e-mail address and the page of the site they wrote from (the mail links back there). */
+export interface SupportContact {
+  email: string;
+  page?: string;
+  /** The language the visitor read the widget in ("ko" or "en"): the mail is written in it. */
+  locale?: string;
 }
 
 /** A precondition of `updateSupport`; `counselorId: null` means "nobody has claimed it". */
@@ -106,7 +121,7 @@ export interface SupportExpect {
   counselorId?: string | null;
 }
 
-export interface Store {
+export interface Store extends ToolsStore {
   readonly kind: "kv" | "mongo";
 
   // Rooms. Names are unique without regard to case among public rooms only; private and support rooms
@@ -143,7 +158,7 @@ export interface Store {
    * deleted, so their sockets can be closed too. A scan of all sessions on KV: a rare, deliberate act.
    */
   endSessionsOf(userId: string, except?: string): Promise<string[]>;
-  /** Throws `HttpError(409, "username_taken")` when the name is taken (case-insensitively). */
+  /** Throws `StoreConflictError("username_taken")` when the name is taken (case-insensitively). */
   createUser(user: User): Promise<void>;
   getUser(id: string): Promise<User | null>;
   getUserByUsername(username: string): Promise<User | null>;
@@ -171,11 +186,11 @@ export interface Store {
   listSupport(state?: SupportState): Promise<SupportConversation[]>;
   /**
    * Patches a conversation; null when there is none. With `expect`, atomically: when the stored
-   * conversation does not match it, nothing is written and it throws `HttpError(409, "support_changed")`.
+   * conversation does not match it, nothing is written and it throws `StoreConflictError("support_changed")`.
    */
   updateSupport(
     room: string,
-    patch: Partial<Pick<SupportConversation, "state" | "counselor">>,
+    patch: Partial<Pick<SupportConversation, "state" | "counselor" | "offline" | "contact">>,
     expect?: SupportExpect,
   ): Promise<SupportConversation | null>;
   /** The last seq a reader has seen in a room (0 when never). */
@@ -208,3 +223,14 @@ export interface Store {
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
 }
+/** The programs and support half of a store, which each implementation builds in its own module. */
+export type ProgramsAndSupport = Pick<
+  Store,
+  | "upsertProgram"
+  | "getProgram"
+  | "searchPrograms"
+  | "getOrCreateSupport"
+  | "getSupport"
+  | "listSupport"
+  | "updateSupport"
+>;

@@ -31,6 +31,23 @@ export function session(): MiddlewareHandler<AppEnv> {
 export interface SecurityHeadersOptions {
   /** Extra `connect-src` sources beyond 'self' (the WebSocket is same-origin). */
   connectSrc?: string[];
+  /** Sites that may frame `/widget` (WIDGET_ORIGINS); every other page may be framed by none. */
+  widgetOrigins?: string[];
+}
+
+/** The one page other sites may frame: the support widget's chat. */
+export const WIDGET_PATH = "/widget";
+
+/**
+ * `frame-ancestors` of a request: `/widget` for a listed `?origin=` may be framed by the listed
+ * sites; for an unlisted one it is a harmless refusal page that any site may show (so the visitor
+ * reads why, not the browser's blocked-frame page); every other page, nobody.
+ */
+function frameAncestors(c: Context<AppEnv>, widgetOrigins: string[]): string {
+  if (c.req.path !== WIDGET_PATH) return "'none'";
+  const origin = c.req.query("origin");
+  if (!origin || !widgetOrigins.includes(origin)) return "*";
+  return widgetOrigins.join(" ");
 }
 
 /**
@@ -57,8 +74,15 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
     crossOriginOpenerPolicy: false,
     crossOriginResourcePolicy: false,
   });
-  return function securityHeadersMiddleware(c, next) {
-    return headers(c, next);
+  const widgetOrigins = options.widgetOrigins ?? [];
+  return async function securityHeadersMiddleware(c, next) {
+    await headers(c, next);
+    const ancestors = frameAncestors(c, widgetOrigins);
+    if (ancestors === "'none'") return;
+    const csp = c.res.headers.get("Content-Security-Policy") ?? "";
+    c.header("Content-Security-Policy", csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${ancestors}`));
+    // X-Frame-Options has no allow-list; CSP frame-ancestors governs where the widget may be framed.
+    c.header("X-Frame-Options", undefined);
   };
 }
 

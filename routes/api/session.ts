@@ -3,6 +3,7 @@ import type { AppContext } from "@/lib/web/app_env.ts";
 import { newGuestId, startSession } from "@/lib/accounts/auth.ts";
 import { readJson } from "@/lib/web/http.ts";
 import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { requireName } from "@/lib/web/names.ts";
 
 const body = z.object({ nickname: z.string().max(16_384) });
@@ -13,6 +14,6 @@ export const handler = {
     const nickname = requireName(c.var.i18n, "nickname", (await readJson(c, body)).nickname);
     await limitGuestSessions(c);
     const session = await startSession(c, { userId: newGuestId(), name: nickname, role: "guest" });
-    return c.json({ id: session.userId, name: session.name, role: session.role }, 201);
+    return c.json(userRefOf(session), 201);
   },
 };

@@ -3,9 +3,32 @@
  * prefixed `area.`) and list it here once.
  */
 import * as common from "./common.ts";
+import * as errors from "./errors.ts";
+import * as lobby from "./lobby.ts";
+import * as chat from "./chat.ts";
+import * as rooms from "./rooms.ts";
+import * as support from "./support.ts";
+import * as programs from "./programs.ts";
+import * as consoleArea from "./console.ts";
+import * as auth from "./auth.ts";
 import * as limits from "./limits.ts";
+import * as consoleTools from "./console_tools.ts";
+import * as widget from "./widget.ts";
 
-const areas = [common, limits] as const;
+const areas = [
+  common,
+  errors,
+  lobby,
+  chat,
+  rooms,
+  support,
+  programs,
+  consoleArea,
+  auth,
+  limits,
+  consoleTools,
+  widget,
+] as const;
 
 type Area = (typeof areas)[number];
 /** Every area's keys (distributed over the areas: `keyof` of a union would keep only shared keys). */

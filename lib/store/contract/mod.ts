@@ -2,10 +2,11 @@
  * The contract every Store implementation is held to. `kv_test.ts` and `mongo_test.ts` register it
  * against their store; a behaviour belongs here when the app relies on it.
  */
+import { StoreConflictError } from "@/lib/store/errors.ts";
 import assert from "node:assert/strict";
 import type { Store } from "../types.ts";
 import {
-  assertHttpError,
+  assertStoreError,
   type ContractOptions,
   type ContractTest,
   createPublic,
@@ -16,9 +17,11 @@ import {
   randomUserRef,
 } from "./data.ts";
 import { registerMessageContract } from "./messages.ts";
+import { registerBatchContract } from "./batch.ts";
 import { registerProgramContract } from "./programs.ts";
 import { registerSupportContract } from "./support.ts";
 import { registerCounterContract } from "./counters.ts";
+import { registerToolsContract } from "./tools.ts";
 
 export * from "./data.ts";
 export { assertGapFreeAppends } from "./messages.ts";
@@ -56,9 +59,9 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
 
   test("createRoom - public names are unique without regard to case; private ones block nothing", async (store) => {
     await createPublic(store, "Coffee Talk");
-    await assertHttpError(
+    await assertStoreError(
       store.createRoom({ name: "coffee TALK", visibility: "public", ownerId: "x" }),
-      409,
+      StoreConflictError,
       "room_exists",
     );
     // A private room may share a public name, and its own name never blocks a public room.
@@ -152,6 +155,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
   });
 
   registerMessageContract(test, options);
+  registerBatchContract(test);
 
   test("ids - non-string input is refused with a TypeError", async (store) => {
     const evil = { $ne: "" } as unknown as string;
@@ -228,7 +232,11 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     assert.deepEqual(await store.getUserByUsername("alice_kim"), user);
     assert.deepEqual(await store.getUserByUsername("ALICE_KIM"), user);
     assert.equal(await store.getUserByUsername("alice"), null);
-    await assertHttpError(store.createUser(randomUser({ username: "ALICE_kim" })), 409, "username_taken");
+    await assertStoreError(
+      store.createUser(randomUser({ username: "ALICE_kim" })),
+      StoreConflictError,
+      "username_taken",
+    );
     await store.setUserRole(user.id, "counselor");
     await store.setUserPassword(user.id, "new-hash");
     assert.deepEqual(await store.getUser(user.id), { ...user, role: "counselor", passwordHash: "new-hash" });
@@ -299,6 +307,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
   });
 
   registerCounterContract(test, options);
+  registerToolsContract(test);
 
   test("ping - succeeds on a reachable store", async (store) => {
     await store.ping();

@@ -7,26 +7,21 @@
  *   ["roomByName", nameLower] → id (public rooms only)   ["roomByInvite", code] → id
  *   ["publicRoom", id] → 1 (the lobby's index, so a page never reads every room)
  *   ["member", roomId, userId] → 1             ["roomOf", userId, roomId] → 1
- *   ["msg", room, seq] → Message               ["msgByClient", authorId, clientId] → {room, seq}
+ *   ["msg", room, seq] → Message               ["msgByClient", room, authorId, clientId] → {seq}
  *   ["session", id] ["user", id] ["userByName", usernameLower] → id
  *   ["program", id] ["support", room] ["supportByUser", userId] → room
  *   ["readMark", room, readerId] → number
  *   ["counter", id] → {n, expiresAt} (throttle counts; KV drops them after expiresAt)
  */
 import type { Message } from "@/lib/shared/protocol.ts";
-import { conflict } from "@/lib/web/errors.ts";
+import { StoreConflictError } from "../errors.ts";
 import type { AppendResult, NewMessage, NewRoom, Room, Session, Store, User } from "../types.ts";
-import {
-  assertStrings,
-  newRoomRecord,
-  retryAtomic,
-  retryWhileLocked,
-  withoutUndefined,
-  wrapMethods,
-} from "../shared.ts";
+import { assertStrings, newRoomRecord, withoutUndefined, wrapMethods } from "../records.ts";
+import { retryAtomic, retryWhileLocked } from "./retry.ts";
 import { kvProgramsAndSupport } from "./programs.ts";
 import { importKvMessages, kvAppender } from "./append.ts";
 import { kvCounters } from "./counters.ts";
+import { kvTools } from "./tools.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
@@ -84,7 +79,9 @@ export async function openKvStore(path?: string): Promise<Store> {
       }
       if (room.inviteCode) op.set(["roomByInvite", room.inviteCode], room.id);
       const result = await op.commit();
-      if (!result.ok) throw conflict(`A public room named "${room.name}" already exists`, "room_exists");
+      if (!result.ok) {
+        throw new StoreConflictError("room_exists", `A public room named "${room.name}" already exists`);
+      }
       return { ...room, lastSeq: 0 };
     },
 
@@ -206,7 +203,9 @@ export async function openKvStore(path?: string): Promise<Store> {
       const result = await kv.atomic()
         .check({ key: nameKey, versionstamp: null }, { key: ["user", user.id], versionstamp: null })
         .set(nameKey, user.id).set(["user", user.id], withoutUndefined(user)).commit();
-      if (!result.ok) throw conflict(`The username "${user.username}" is taken`, "username_taken");
+      if (!result.ok) {
+        throw new StoreConflictError("username_taken", `The username "${user.username}" is taken`);
+      }
     },
 
     async getUser(id) {
@@ -253,6 +252,7 @@ export async function openKvStore(path?: string): Promise<Store> {
     },
 
     ...kvCounters(kv),
+    ...kvTools(kv),
 
     async ping() {
       await kv.get(["ping"]);

@@ -2,9 +2,11 @@
  * The store on MongoDB (or a compatible server such as FerretDB), with the official driver.
  */
 import { MongoClient } from "mongodb";
-import { ConfigError, conflict, StoreUnavailableError } from "@/lib/web/errors.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
+import { StoreConflictError, StoreUnavailableError } from "../errors.ts";
 import type { Room, Store } from "../types.ts";
-import { assertStrings, newRoomRecord, withDeadline, withoutUndefined, wrapMethods } from "../shared.ts";
+import { assertStrings, newRoomRecord, withoutUndefined, wrapMethods } from "../records.ts";
+import { withDeadline } from "@/lib/ops/deadline.ts";
 import {
   collections,
   createIndexes,
@@ -18,6 +20,7 @@ import {
 } from "./docs.ts";
 import { mongoProgramsAndSupport } from "./programs.ts";
 import { mongoMessages } from "./messages.ts";
+import { mongoTools } from "./tools.ts";
 import { createCounterIndexes, mongoCounters } from "./counters.ts";
 
 /** A Store on MongoDB, plus `drop()` (deletes the whole database; for tests). */
@@ -106,7 +109,7 @@ export async function openMongoStore(
         await c.rooms.insertOne(roomDoc(room));
       } catch (error) {
         if (isDuplicateKey(error)) {
-          throw conflict(`A public room named "${room.name}" already exists`, "room_exists");
+          throw new StoreConflictError("room_exists", `A public room named "${room.name}" already exists`);
         }
         throw error;
       }
@@ -208,7 +211,7 @@ export async function openMongoStore(
         await c.users.insertOne({ _id: id, ...rest, usernameLower: user.username.toLowerCase() });
       } catch (error) {
         if (isDuplicateKey(error)) {
-          throw conflict(`The username "${user.username}" is taken`, "username_taken");
+          throw new StoreConflictError("username_taken", `The username "${user.username}" is taken`);
         }
         throw error;
       }
@@ -238,6 +241,7 @@ export async function openMongoStore(
     },
 
     ...mongoProgramsAndSupport(c),
+    ...mongoTools(db, c),
     bumpCounter: counters.bumpCounter,
     readCounter: counters.readCounter,
     clearCounter: counters.clearCounter,
