@@ -31,7 +31,7 @@ export const handler = {
     const body = await readJson(c, createBody);
     const name = requireName(c.var.i18n, "room", body.name);
     await limitRoomCreation(c, session);
-    const room = await createRoom(c.var.services.store, session, { ...body, name }, c.var.i18n);
+    const room = await createRoom(c.var.services.store, session, { ...body, name });
     return c.json(toRoomView(room, { withInvite: true, count: 0 }), 201);
   },
 };
