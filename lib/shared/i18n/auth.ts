@@ -16,7 +16,8 @@ export const ko: Record<keyof typeof en, string> = {
   "auth.signupTitle": "회원가입",
   "auth.createAccount": "계정 만들기",
   "auth.username": "아이디",
-  "auth.usernameHint": "한글이 들어가면 2~32자, 영문은 3~32자. 숫자, 마침표(.), 밑줄(_), 하이픈(-)도 쓸 수 있어요.",
+  "auth.usernameHint":
+    "한글이 들어가면 2~32자, 영문은 3~32자. 숫자, 마침표(.), 밑줄(_), 하이픈(-)도 쓸 수 있어요.",
   "auth.password": "비밀번호",
   "auth.passwordHint": "8자 이상",
   "auth.haveAccount": "이미 계정이 있나요? {link}",
