@@ -1,15 +1,16 @@
 import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
 import type { UserRef } from "@/lib/shared/protocol.ts";
-import { type RoomView, toRoomView } from "@/lib/rooms/rooms.ts";
+import { lobbyPage, type RoomView, toRoomView } from "@/lib/rooms/rooms.ts";
 import { translator } from "@/lib/shared/i18n/mod.ts";
 import RoomList from "@/islands/RoomList.tsx";
 import CreateRoom from "@/islands/CreateRoom.tsx";
 import JoinRoom from "@/islands/JoinRoom.tsx";
 import AcceptInvite from "@/islands/AcceptInvite.tsx";
-import { meOf } from "@/components/session.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 
 interface LobbyData {
   rooms: RoomView[];
+  nextCursor: string | null;
   mine: RoomView[];
   me: UserRef | null;
   /** `/?invite=CODE`: the room it opens (named, so the reader knows what they join), or null. */
@@ -22,26 +23,31 @@ export const title = (props: PageProps<LobbyData>) => translator(props.locale).t
 
 export const handler = {
   async GET(c: AppContext) {
-    const { store, hub } = c.var.services;
+    const { store } = c.var.services;
     const session = c.get("session");
-    const counts = hub.counts();
     const code = c.req.query("invite")?.trim();
     if (code) {
       const room = INVITE_CODE.test(code) ? await store.getRoomByInvite(code) : null;
       const name = room?.visibility === "private" ? room.name : null;
       return c.var.render(
-        { rooms: [], mine: [], me: meOf(session), invite: { code, room: name } } satisfies LobbyData,
+        {
+          rooms: [],
+          nextCursor: null,
+          mine: [],
+          me: userRefOf(session),
+          invite: { code, room: name },
+        } satisfies LobbyData,
         { status: name ? 200 : 404 },
       );
     }
-    const rooms = (await store.listPublicRooms()).map((r) => toRoomView(r, { count: counts[r.id] ?? 0 }));
+    const { rooms, nextCursor } = await lobbyPage(c, undefined);
     // Every room the user made or entered, public ones included (support rooms have their own page).
     const mine = session
       ? (await store.listRoomsOf(session.userId)).filter((r) => r.visibility !== "support").map((r) =>
         toRoomView(r)
       )
       : [];
-    return c.var.render({ rooms, mine, me: meOf(session) } satisfies LobbyData);
+    return c.var.render({ rooms, nextCursor, mine, me: userRefOf(session) } satisfies LobbyData);
   },
 };
 
@@ -68,7 +74,7 @@ export default function Lobby({ data, locale }: PageProps<LobbyData>) {
       <div class="lobby-grid">
         <section class="panel rooms-panel" aria-labelledby="public-rooms">
           <h2 id="public-rooms">{t("lobby.publicRooms")}</h2>
-          <RoomList rooms={data.rooms} />
+          <RoomList rooms={data.rooms} nextCursor={data.nextCursor} />
         </section>
         <div class="lobby-side">
           {data.mine.length > 0 && (

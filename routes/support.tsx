@@ -3,10 +3,14 @@ import type { Message, Presence, SupportState, UserRef } from "@/lib/shared/prot
 import { newGuestId, startSession } from "@/lib/accounts/auth.ts";
 import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
 import { HttpError } from "@/lib/web/errors.ts";
+import { checkName } from "@/lib/shared/names.ts";
+import { readForm } from "@/lib/web/http.ts";
 import { openSupport } from "@/lib/support/support.ts";
-import { meOf } from "@/components/session.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
+import { historyPage } from "@/lib/rooms/history.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
 import SupportStatus from "@/islands/SupportStatus.tsx";
+import AvailabilityLine from "@/islands/AvailabilityLine.tsx";
 import { localizeError, translator } from "@/lib/shared/i18n/mod.ts";
 
 type Data =
@@ -30,15 +34,16 @@ export const handler = {
     if (!session) return c.var.render({ ask: true } satisfies Data);
     const { store, hub } = c.var.services;
     const conversation = await openSupport(c.var.services, session);
-    const page = await store.listMessages(conversation.room, { limit: HISTORY + 1 });
-    const hasMore = page.length > HISTORY;
-    const messages = hasMore ? page.slice(1) : page;
+    const { messages, hasMore } = await historyPage(store, conversation.room, {
+      limit: HISTORY,
+      role: session.role,
+    });
     return c.var.render(
       {
         room: conversation.room,
         state: conversation.state,
         counselor: conversation.counselor?.name,
-        me: meOf(session)!,
+        me: userRefOf(session),
         history: { messages, hasMore, lastSeq: messages.at(-1)?.seq ?? 0 },
         presence: hub.presence(conversation.room),
       } satisfies Data,
@@ -46,13 +51,14 @@ export const handler = {
   },
   /** The no-JavaScript way in: a nickname form that starts a guest session, then back to GET. */
   async POST(c: AppContext) {
-    const form = await c.req.parseBody();
-    const nickname = String(form.nickname ?? "").trim();
-    if (!nickname || [...nickname].length > 32) {
-      const { t } = c.get("i18n");
-      const error = nickname ? t("errors.nicknameTooLong") : t("errors.enterNickname");
-      return c.var.render({ ask: true, error, nickname } satisfies Data, { status: 400 });
+    const form = await readForm(c);
+    const typed = String(form.nickname ?? "").slice(0, 1024);
+    const check = checkName("nickname", typed);
+    if (!check.ok) {
+      const error = c.var.i18n.t(`limits.name.${check.problem}`, { min: check.min, max: check.max });
+      return c.var.render({ ask: true, error, nickname: typed } satisfies Data, { status: 400 });
     }
+    const nickname = check.name;
     try {
       await limitGuestSessions(c);
     } catch (err) {
@@ -104,6 +110,7 @@ export default function SupportPage({ data, locale }: PageProps<Data>) {
     <div class="support-page">
       <link rel="stylesheet" href="/static/console.css" />
       <SupportStatus room={data.room} state={data.state} counselor={data.counselor} />
+      <AvailabilityLine />
       <ChatPane
         room={{ id: data.room, name: t("support.title"), visibility: "support" }}
         me={data.me}

@@ -8,6 +8,7 @@ import type { AppContext } from "@/lib/web/app_env.ts";
 import type { Session, Store } from "@/lib/store/types.ts";
 import type { Role } from "@/lib/shared/protocol.ts";
 import { forbidden, unauthorized } from "@/lib/web/errors.ts";
+import { isHttps } from "@/lib/web/origin.ts";
 
 export const SESSION_COOKIE = "parley_session";
 const SESSION_DAYS = 30;
@@ -16,11 +17,6 @@ const SESSION_DAYS = 30;
 export function randomToken(bytes = 32): string {
   const buf = crypto.getRandomValues(new Uint8Array(bytes));
   return btoa(String.fromCharCode(...buf)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-/** True when the request reached us over HTTPS (directly or through a proxy that says so). */
-export function isHttps(req: Request): boolean {
-  return new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
 }
 
 /** Session ids are base64url tokens; anything else is not looked up at all. */
@@ -46,10 +42,46 @@ async function loadSession(store: Store, id: string): Promise<Session | null> {
   return session;
 }
 
-/** The session of a request, read from its cookie (the session middleware calls this once). */
+/** The WebSocket subprotocol that carries a session token (the widget frame has no cookie). */
+export const TOKEN_PROTOCOL_PREFIX = "parley-token.";
+
+/**
+ * The session token a request carries without a cookie: the embedded widget's frame is on another
+ * site than its page, so browsers that block third-party cookies never send it ours. Its fetches
+ * send `Authorization: Bearer`, and its WebSocket (which cannot set headers) offers the token as a
+ * subprotocol. Neither is ambient, so neither can be forged by another site.
+ */
+export function tokenOf(req: Request): string | undefined {
+  const bearer = req.headers.get("authorization")?.match(/^Bearer ([A-Za-z0-9_-]+)$/)?.[1];
+  if (bearer) return bearer;
+  return req.headers.get("sec-websocket-protocol")?.split(",").map((p) => p.trim())
+    .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
+}
+
+/** The session of a request, from its cookie or its token (the session middleware calls this once). */
 export function readSession(c: AppContext): Promise<Session | null> {
-  const id = getCookie(c, SESSION_COOKIE);
+  const id = getCookie(c, SESSION_COOKIE) ?? tokenOf(c.req.raw);
   return id ? loadSession(c.var.services.store, id) : Promise.resolve(null);
+}
+
+/**
+ * Starts a guest session that travels as a token, not a cookie (the widget hands it to its frame).
+ *
+ * @example
+ * const session = await startTokenSession(store, "Visitor");
+ */
+export async function startTokenSession(store: Store, name: string): Promise<Session> {
+  const now = Date.now();
+  const session: Session = {
+    id: randomToken(),
+    userId: newGuestId(),
+    name,
+    role: "guest",
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + SESSION_DAYS * 86_400_000).toISOString(),
+  };
+  await store.putSession(session);
+  return session;
 }
 
 /**
@@ -73,7 +105,7 @@ export async function startSession(
   setCookie(c, SESSION_COOKIE, session.id, {
     httpOnly: true,
     sameSite: "Lax",
-    secure: isHttps(c.req.raw),
+    secure: isHttps(c),
     path: "/",
     maxAge: SESSION_DAYS * 86_400,
   });

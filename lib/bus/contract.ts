@@ -86,8 +86,18 @@ export const sampleEvents: { [K in BusEvent["t"]]: Extract<BusEvent, { t: K }> }
   bye: { t: "bye", node: "n_1" },
   support: { t: "support", conversation },
   "session-ended": { t: "session-ended", session: "s_1" },
+  "address-sockets": {
+    t: "address-sockets",
+    node: "n_1",
+    process: "host:42",
+    counts: { "9f3a": 2 },
+    full: true,
+  },
   sockets: { t: "sockets", node: "n_1", counts: { "k-1": 3, "k-2": 0 }, full: true },
   "metrics-ask": { t: "metrics-ask", id: "q_1", process: "host:42" },
+  catalog: { t: "catalog", id: "p_1" },
+  counselors: { t: "counselors", node: "n_1", counselors: [{ id: "u_c", name: "mina", away: false }] },
+  "counselor-away": { t: "counselor-away", id: "u_c", away: true },
   "metrics-reply": {
     t: "metrics-reply",
     id: "q_1",

@@ -6,6 +6,7 @@
  * never build a query operator from caller text (search text is escaped, see `escapeRegExp`).
  */
 import type {
+  FileRef,
   Message,
   MessageKind,
   ProgramSnapshot,
@@ -14,6 +15,7 @@ import type {
   UserRef,
 } from "@/lib/shared/protocol.ts";
 import type { Program, ProgramPage, ProgramStatus } from "@/lib/shared/programs.ts";
+import type { ToolsStore } from "./tools.ts";
 export type { Program, ProgramPage, ProgramStatus };
 
 export type Visibility = "public" | "private" | "support";
@@ -45,6 +47,10 @@ export interface NewMessage {
   clientId: string;
   text?: string;
   program?: ProgramSnapshot;
+  /** A counselors-only note (support rooms). */
+  private?: boolean;
+  /** An uploaded attachment (`lib/files/`), already checked to belong to the room and the author. */
+  file?: FileRef;
 }
 
 export interface AppendResult {
@@ -98,6 +104,18 @@ export interface SupportConversation {
   counselor?: UserRef;
   createdAt: string;
   updatedAt: string;
+  /** The visitor wrote while every counselor was away (the queue flags it). */
+  offline?: boolean;
+  /** Where a reply can reach a visitor who left (the widget's optional e-mail and page). */
+  contact?: SupportContact;
+}
+
+/** A visitor's e-mail address and the page of the site they wrote from (the mail links back there). */
+export interface SupportContact {
+  email: string;
+  page?: string;
+  /** The language the visitor read the widget in ("ko" or "en"): the mail is written in it. */
+  locale?: string;
 }
 
 /** A precondition of `updateSupport`; `counselorId: null` means "nobody has claimed it". */
@@ -106,16 +124,18 @@ export interface SupportExpect {
   counselorId?: string | null;
 }
 
-export interface Store {
+export interface Store extends ToolsStore, ChangeMethods {
   readonly kind: "kv" | "mongo";
 
-  // Rooms. Names are unique without regard to case among public and private rooms.
+  // Rooms. Names are unique without regard to case among public rooms only; private and support rooms
+  // are found by id or invite code, never by name.
   createRoom(input: NewRoom): Promise<Room>;
   getRoom(id: string): Promise<Room | null>;
+  /** A public room by name (NFC, case-insensitive); null for private and support rooms. */
   getRoomByName(name: string): Promise<Room | null>;
   getRoomByInvite(code: string): Promise<Room | null>;
-  /** Oldest first. */
-  listPublicRooms(): Promise<Room[]>;
+  /** One page of public rooms, oldest first: at most `limit`, those with an id after `after`. */
+  listPublicRooms(page: { limit: number; after?: string }): Promise<Room[]>;
   setInviteCode(roomId: string, code: string): Promise<void>;
   addMember(roomId: string, userId: string): Promise<void>;
   isMember(roomId: string, userId: string): Promise<boolean>;
@@ -136,7 +156,12 @@ export interface Store {
   putSession(session: Session): Promise<void>;
   getSession(id: string): Promise<Session | null>;
   deleteSession(id: string): Promise<void>;
-  /** Throws `HttpError(409, "username_taken")` when the name is taken (case-insensitively). */
+  /**
+   * Deletes every session of a user except `except` (a password change) and returns the ids it
+   * deleted, so their sockets can be closed too. A scan of all sessions on KV: a rare, deliberate act.
+   */
+  endSessionsOf(userId: string, except?: string): Promise<string[]>;
+  /** Throws `StoreConflictError("username_taken")` when the name is taken (case-insensitively). */
   createUser(user: User): Promise<void>;
   getUser(id: string): Promise<User | null>;
   getUserByUsername(username: string): Promise<User | null>;
@@ -164,11 +189,11 @@ export interface Store {
   listSupport(state?: SupportState): Promise<SupportConversation[]>;
   /**
    * Patches a conversation; null when there is none. With `expect`, atomically: when the stored
-   * conversation does not match it, nothing is written and it throws `HttpError(409, "support_changed")`.
+   * conversation does not match it, nothing is written and it throws `StoreConflictError("support_changed")`.
    */
   updateSupport(
     room: string,
-    patch: Partial<Pick<SupportConversation, "state" | "counselor">>,
+    patch: Partial<Pick<SupportConversation, "state" | "counselor" | "offline" | "contact">>,
     expect?: SupportExpect,
   ): Promise<SupportConversation | null>;
   /** The last seq a reader has seen in a room (0 when never). */
@@ -192,6 +217,63 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** What a change does to a message: edit its text, delete it, or toggle the caller's reaction. */
+export type ChangeOp = { op: "edit"; text: string } | { op: "delete" } | { op: "react"; emoji: string };
+
+export interface ChangeInput {
+  room: string;
+  /** The message's public id. */
+  id: string;
+  /** Who changes it (the session's user). */
+  by: UserRef;
+  change: ChangeOp;
+  /** Deletes only: true when `by` may delete anyone's message (the room's owner, a counselor in support). */
+  moderator?: boolean;
+  /** Edits only: how long after `at` the author may still edit (ms); unset: always. */
+  editWindowMs?: number;
+}
+
+export interface ChangeResult {
+  /** The change's own place in the room's order. */
+  seq: number;
+  /** The message as it is now. */
+  message: Message;
+  /** A delete: the attachment it carried (the caller removes it from the FileStore). */
+  removedFile?: FileRef;
+}
+
+/** A change in a room's order: `seq` is the change's, `update` the changed message as it is now. */
+export interface RoomUpdate {
+  room: string;
+  seq: number;
+  update: Message;
+}
+
+/** One place of a room's order: a message, or a change to one. */
+export type RoomEvent = Message | RoomUpdate;
+
+/** Whether a room event is a change rather than a message. */
+export function isUpdate(event: RoomEvent): event is RoomUpdate {
+  return "update" in event;
+}
+
+/** Edits, deletes, reactions and read marks; each store implements them in its `changes.ts`. */
+export interface ChangeMethods {
+  /**
+   * Applies a change and gives it the room's next `seq`, atomically with the message's new state.
+   * Throws StoreNotFoundError `not_found`, StoreForbiddenError `forbidden` (not the author; a
+   * moderator may delete) or `edit_window_passed`, StoreConflictError `message_deleted`,
+   * StoreInvalidError `not_text` or `too_many_reactions`; nothing is changed then.
+   */
+  changeMessage(input: ChangeInput): Promise<ChangeResult>;
+  /** A message by its public id, as it is now. */
+  getMessage(room: string, id: string): Promise<Message | null>;
+  /** The room's order after `after`: messages and changes, at most `limit`, oldest first. */
+  listEvents(room: string, options: { after: number; limit: number }): Promise<RoomEvent[]>;
+  /** Every reader's mark in a room: reader id → seq. */
+  listReadMarks(room: string): Promise<Record<string, number>>;
+}
+
 /**
  * Escapes text so it matches itself literally inside a regular expression.
  *
@@ -201,3 +283,14 @@ export interface Store {
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
 }
+/** The programs and support half of a store, which each implementation builds in its own module. */
+export type ProgramsAndSupport = Pick<
+  Store,
+  | "upsertProgram"
+  | "getProgram"
+  | "searchPrograms"
+  | "getOrCreateSupport"
+  | "getSupport"
+  | "listSupport"
+  | "updateSupport"
+>;

@@ -3,8 +3,17 @@ import { Hono } from "hono";
 import { serveStatic } from "hono/deno";
 import type { AppEnv } from "@/lib/web/app_env.ts";
 import type { Services } from "@/lib/ops/services.ts";
-import { HttpError } from "@/lib/web/errors.ts";
-import { bodyLimit, locale, sameOrigin, securityHeaders, services, session } from "@/lib/web/middleware.ts";
+import { HttpError, toHttpError } from "@/lib/web/errors.ts";
+import {
+  bodyLimit,
+  builtOnly,
+  locale,
+  noStore,
+  sameOrigin,
+  securityHeaders,
+  services,
+  session,
+} from "@/lib/web/middleware.ts";
 import { mountRoutes } from "@/lib/web/routes.ts";
 import { compression } from "@/lib/web/compression.ts";
 import { registerIslands } from "@/lib/web/islands.ts";
@@ -14,7 +23,6 @@ import App from "@/routes/_app.tsx";
 import * as ErrorPage from "@/routes/_error.tsx";
 import { log } from "@/lib/ops/log.ts";
 import { localizeError } from "@/lib/shared/i18n/mod.ts";
-import { attachSupport } from "@/lib/support/support.ts";
 
 registerIslands(manifest.islands);
 
@@ -24,10 +32,15 @@ registerIslands(manifest.islands);
  * const res = await app.request("/healthz");
  */
 export function createApp(s: Services): Hono<AppEnv> {
-  // Program cards and the support queue plug into the hub here, the one place every app is made.
-  attachSupport(s.hub, s.store);
   const app = new Hono<AppEnv>();
-  app.use(services(s), compression(), securityHeaders(), locale());
+  app.use(
+    services(s),
+    compression(),
+    securityHeaders({ widgetOrigins: s.config.widgetOrigins }),
+    noStore(),
+    locale(),
+  );
+  app.use("/static/build/*", builtOnly());
   app.use(
     "/static/*",
     serveStatic({
@@ -40,7 +53,15 @@ export function createApp(s: Services): Hono<AppEnv> {
       },
     }),
   );
-  app.use(sameOrigin(), session(), bodyLimit({ maxBytes: s.config.maxBodyBytes }));
+  app.use(
+    sameOrigin(),
+    session(),
+    bodyLimit({
+      maxBytes: s.config.maxBodyBytes,
+      // An upload's multipart framing (boundaries, part headers) comes on top of the file itself.
+      larger: [{ path: /^\/api\/rooms\/[^/]+\/files$/, maxBytes: s.config.maxUploadBytes + 16 * 1024 }],
+    }),
+  );
   mountRoutes(app, manifest.routes, App);
 
   const errorResponse = (c: Parameters<Parameters<typeof app.onError>[0]>[1], err: HttpError) => {
@@ -55,13 +76,9 @@ export function createApp(s: Services): Hono<AppEnv> {
   };
   app.notFound((c) => errorResponse(c, new HttpError(404, "not_found", "Page not found")));
   app.onError((err, c) => {
-    if (err instanceof HttpError) return errorResponse(c, err);
-    if (err.name === "StoreUnavailableError") {
-      return errorResponse(
-        c,
-        new HttpError(503, "unavailable", "The database is unavailable; try again shortly"),
-      );
-    }
+    // Store errors (unavailable, conflict, not found, invalid) get their status here and nowhere else.
+    const known = toHttpError(err);
+    if (known) return errorResponse(c, known);
     log.error("http.error", { path: new URL(c.req.url).pathname, error: String(err?.stack ?? err) });
     return errorResponse(c, new HttpError(500, "internal", "Something went wrong on our side"));
   });

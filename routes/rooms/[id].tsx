@@ -2,9 +2,10 @@ import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
 import type { Message, Presence, UserRef } from "@/lib/shared/protocol.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 import { roomForSession, type RoomView, toRoomView } from "@/lib/rooms/rooms.ts";
+import { historyPage } from "@/lib/rooms/history.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
 import JoinRoom from "@/islands/JoinRoom.tsx";
-import { meOf } from "@/components/session.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { translator } from "@/lib/shared/i18n/mod.ts";
 
 type RoomData =
@@ -31,15 +32,16 @@ export const handler = {
     } catch (err) {
       // 404 goes to the error page; a private room gets its own page with the invite form.
       if (err instanceof HttpError && err.status === 403) {
-        return c.var.render({ forbidden: err.message, me: meOf(session) } satisfies RoomData, {
+        return c.var.render({ forbidden: err.message, me: userRefOf(session) } satisfies RoomData, {
           status: 403,
         });
       }
       throw err;
     }
-    const page = await store.listMessages(room.id, { limit: HISTORY + 1 });
-    const hasMore = page.length > HISTORY;
-    const messages = hasMore ? page.slice(1) : page;
+    const { messages, hasMore } = await historyPage(store, room.id, {
+      limit: HISTORY,
+      role: session?.role ?? "guest",
+    });
     const lastSeq = Math.max(room.lastSeq, messages.at(-1)?.seq ?? 0);
     const member = room.visibility !== "support" && session
       ? await store.isMember(room.id, session.userId)
@@ -49,7 +51,7 @@ export const handler = {
     return c.var.render(
       {
         room: toRoomView(room, { withInvite: member && room.visibility === "private" }),
-        me: meOf(session),
+        me: userRefOf(session),
         history: { messages, hasMore, lastSeq },
         presence: hub.presence(room.id),
       } satisfies RoomData,

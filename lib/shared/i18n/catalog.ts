@@ -11,13 +11,33 @@ import * as support from "./support.ts";
 import * as programs from "./programs.ts";
 import * as consoleArea from "./console.ts";
 import * as auth from "./auth.ts";
+import * as limits from "./limits.ts";
+import * as consoleTools from "./console_tools.ts";
+import * as widget from "./widget.ts";
+import * as messages from "./messages.ts";
 
-const areas = [common, errors, lobby, chat, rooms, support, programs, consoleArea, auth] as const;
+const areas = [
+  common,
+  errors,
+  lobby,
+  chat,
+  rooms,
+  support,
+  programs,
+  consoleArea,
+  auth,
+  limits,
+  consoleTools,
+  widget,
+  messages,
+] as const;
 
 type Area = (typeof areas)[number];
-type Keys<A> = A extends { en: infer E } ? keyof E : never;
-export type MessageKey = Keys<Area> | `${string}.one` | `${string}.other`;
-export type Catalog = Partial<Record<MessageKey, string>> & Record<Keys<Area>, string>;
+/** Every area's keys (distributed over the areas: `keyof` of a union would keep only shared keys). */
+type KeysOf<A> = A extends { en: infer E } ? keyof E & string : never;
+type AreaKey = KeysOf<Area>;
+export type MessageKey = AreaKey | `${string}.one` | `${string}.other`;
+export type Catalog = Partial<Record<MessageKey, string>> & Record<AreaKey, string>;
 
 function join(pick: (area: Area) => Record<string, string>): Catalog {
   return Object.assign({}, ...areas.map(pick)) as Catalog;

@@ -2,10 +2,11 @@
  * The support part of the store contract: `updateSupport` with a precondition is a compare-and-set,
  * so two counselors claiming one conversation at the same instant never both win.
  */
+import { StoreConflictError } from "@/lib/store/errors.ts";
 import assert from "node:assert/strict";
 import type { Store, SupportConversation } from "../types.ts";
 import {
-  assertHttpError,
+  assertStoreError,
   type ContractOptions,
   type ContractTest,
   randomSupport,
@@ -31,7 +32,9 @@ async function assertOneWinner(stores: Store[], seen: SupportConversation): Prom
   const won = settled.flatMap((s, i) => (s.status === "fulfilled" ? [claims[i].counselor] : []));
   assert.equal(won.length, 1, `expected one winner, got ${won.length}`);
   for (const s of settled) {
-    if (s.status === "rejected") await assertHttpError(Promise.reject(s.reason), 409, "support_changed");
+    if (s.status === "rejected") {
+      await assertStoreError(Promise.reject(s.reason), StoreConflictError, "support_changed");
+    }
   }
   const stored = await stores[0].getSupport(seen.room);
   assert.equal(stored?.state, "active");
@@ -40,6 +43,21 @@ async function assertOneWinner(stores: Store[], seen: SupportConversation): Prom
 
 /** Registers the support compare-and-set tests. */
 export function registerSupportContract(test: ContractTest, options: ContractOptions): void {
+  test("updateSupport - keeps the widget's offline flag and contact, and lifts the flag", async (store) => {
+    const user = randomUserRef();
+    const conv = await store.getOrCreateSupport(user, randomSupport(user));
+    const contact = { email: "visitor@example.com", page: "https://shop.example/pricing", locale: "ko" };
+    await store.updateSupport(conv.room, { offline: true });
+    await store.updateSupport(conv.room, { contact });
+    let stored = await store.getSupport(conv.room);
+    assert.equal(stored?.offline, true);
+    assert.deepEqual(stored?.contact, contact);
+    assert.equal(stored?.state, conv.state, "other fields stay as they were");
+    await store.updateSupport(conv.room, { offline: false });
+    stored = (await store.listSupport()).find((c) => c.room === conv.room) ?? null;
+    assert.equal(stored?.offline, false);
+    assert.deepEqual(stored?.contact, contact);
+  });
   test("updateSupport - a precondition that holds writes; one that fails writes nothing (409)", async (store) => {
     const user = randomUserRef();
     const conv = await store.getOrCreateSupport(user, randomSupport(user));
@@ -49,16 +67,16 @@ export function registerSupportContract(test: ContractTest, options: ContractOpt
       counselorId: null,
     });
     assert.deepEqual(claimed?.counselor, mina);
-    await assertHttpError(
+    await assertStoreError(
       store.updateSupport(conv.room, { state: "active", counselor: randomUserRef("counselor") }, {
         counselorId: null,
       }),
-      409,
+      StoreConflictError,
       "support_changed",
     );
-    await assertHttpError(
+    await assertStoreError(
       store.updateSupport(conv.room, { state: "closed" }, { state: "waiting" }),
-      409,
+      StoreConflictError,
       "support_changed",
     );
     assert.deepEqual(await store.getSupport(conv.room), claimed);

@@ -4,22 +4,25 @@
  * from the search text at all.
  */
 import type { SupportState } from "@/lib/shared/protocol.ts";
-import type { Program, ProgramPage, ProgramQuery, SupportConversation } from "../types.ts";
+import type {
+  Program,
+  ProgramPage,
+  ProgramQuery,
+  ProgramsAndSupport,
+  SupportConversation,
+} from "../types.ts";
+import { assertStrings, withoutUndefined } from "../records.ts";
 import {
-  assertStrings,
   decodeCursor,
   encodeCursor,
   matchesStatus,
-  meetsSupportExpect,
   pageLimit,
   programChanged,
   programOrder,
-  type ProgramsAndSupport,
-  retryAtomic,
-  supportChanged,
   timeMs,
-  withoutUndefined,
-} from "../shared.ts";
+} from "../programs_query.ts";
+import { meetsSupportExpect, supportChanged } from "../support_expect.ts";
+import { retryAtomic } from "./retry.ts";
 
 /** The program and support methods of a KV store over `kv`. */
 export function kvProgramsAndSupport(kv: Deno.Kv): ProgramsAndSupport {
@@ -117,6 +120,8 @@ export function kvProgramsAndSupport(kv: Deno.Kv): ProgramsAndSupport {
           ...entry.value,
           ...(patch.state ? { state: patch.state } : {}),
           ...(patch.counselor ? { counselor: patch.counselor } : {}),
+          ...(patch.offline !== undefined ? { offline: patch.offline } : {}),
+          ...(patch.contact ? { contact: patch.contact } : {}),
           updatedAt: new Date().toISOString(),
         });
         const ok = (await kv.atomic().check(entry).set(["support", room], next).commit()).ok;
