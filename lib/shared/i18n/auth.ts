@@ -4,7 +4,7 @@ export const en = {
   "auth.signupTitle": "Sign up",
   "auth.createAccount": "Create an account",
   "auth.username": "Username",
-  "auth.usernameHint": "3–32 letters, digits, dots, underscores or hyphens; 2–32 with Hangul.",
+  "auth.usernameHint": "3–32 letters (Hangul too), digits, dots, underscores or hyphens.",
   "auth.password": "Password",
   "auth.passwordHint": "At least 8 characters.",
   "auth.haveAccount": "Already have an account? {link}",
@@ -16,8 +16,7 @@ export const ko: Record<keyof typeof en, string> = {
   "auth.signupTitle": "회원가입",
   "auth.createAccount": "계정 만들기",
   "auth.username": "아이디",
-  "auth.usernameHint":
-    "한글이 들어가면 2~32자, 영문은 3~32자. 숫자, 마침표(.), 밑줄(_), 하이픈(-)도 쓸 수 있어요.",
+  "auth.usernameHint": "한글·영문 글자, 숫자, 마침표(.), 밑줄(_), 하이픈(-)으로 3~32자",
   "auth.password": "비밀번호",
   "auth.passwordHint": "8자 이상",
   "auth.haveAccount": "이미 계정이 있나요? {link}",
