@@ -59,7 +59,11 @@ for (let i = 0; i < 200; i++) {
 async function post(path: string, body: unknown, cookie?: string) {
   const res = await fetch(url + path, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json", ...(cookie ? { cookie } : {}) },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json",
+      ...(cookie ? { cookie } : {}),
+    },
     body: JSON.stringify(body),
   });
   const json = await res.json();
@@ -81,7 +85,11 @@ let measuring = false;
 const senders: { ws: WebSocket; room: string; sent: Map<string, number>; n: number }[] = [];
 for (let r = 0; r < rooms; r++) {
   const owner = await post("/api/session", { nickname: `s${r}` });
-  const room = (await post("/api/rooms", { name: `load-${r}-${crypto.randomUUID().slice(0, 6)}`, visibility: "public" }, owner.cookie)).json;
+  const room = (await post(
+    "/api/rooms",
+    { name: `load-${r}-${crypto.randomUUID().slice(0, 6)}`, visibility: "public" },
+    owner.cookie,
+  )).json;
   const sockets: WebSocket[] = [];
   for (let i = 0; i <= readers; i++) {
     const cookie = i === 0 ? owner.cookie! : (await post("/api/session", { nickname: `r${r}x${i}` })).cookie!;
@@ -123,8 +131,14 @@ for (const s of senders) {
     if (!f.rate) send(s);
   });
 }
+/** The server's CPU time so far (every isolate is a thread of the one process), in ms. */
+function serverCpuMs(): number {
+  const fields = Deno.readTextFileSync(`/proc/${child.pid}/stat`).split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+}
 measuring = true;
 const started = performance.now();
+const cpu0 = serverCpuMs();
 if (f.rate) {
   // Open loop: a tick every 5 ms sends rate/200 messages, round robin over the rooms.
   let next = 0, owed = 0;
@@ -139,8 +153,10 @@ await new Promise((r) => setTimeout(r, seconds * 1000));
 measuring = false;
 clearInterval(open_loop);
 const elapsed = (performance.now() - started) / 1000;
+const cpuMs = serverCpuMs() - cpu0;
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]?.toFixed(2);
+const pct = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]?.toFixed(2);
 console.log(JSON.stringify({
   rooms,
   readers,
@@ -151,6 +167,8 @@ console.log(JSON.stringify({
   acksPerSecond: Math.round(latencies.length / elapsed),
   p50: pct(0.5),
   p99: pct(0.99),
+  serverCpuPercent: Math.round((cpuMs / 1000 / elapsed) * 100),
+  serverCpuUsPerMessage: Math.round((cpuMs * 1000) / Math.max(1, latencies.length)),
 }));
 for (const s of senders) s.ws.close();
 child.kill("SIGTERM");
