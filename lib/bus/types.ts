@@ -34,7 +34,19 @@ export type BusEvent =
   | { t: "metrics-ask"; id: string; process: string }
   | { t: "metrics-reply"; id: string; process: string; metrics: NodeMetrics }
   /** A session ended (logout): every node closes its sockets. */
-  | { t: "session-ended"; session: string };
+  | { t: "session-ended"; session: string }
+  /**
+   * A node's WebSockets per client address (hashed), for the other isolates of its `process`
+   * (`lib/hub/address_sockets.ts`); `full` replaces what the node said before, `ask` asks for tables.
+   */
+  | {
+    t: "address-sockets";
+    node: string;
+    process: string;
+    counts: Record<string, number>;
+    full?: boolean;
+    ask?: boolean;
+  };
 
 export type BusListener = (event: BusEvent) => void;
 

@@ -11,7 +11,7 @@ import type { HubContext } from "@/lib/hub/context.ts";
 import type { FrameOf } from "@/lib/hub/frames.ts";
 import { answerFailure } from "@/lib/hub/join.ts";
 import { Deadlines } from "@/lib/hub/deadlines.ts";
-import { StoreUnavailableError } from "@/lib/web/errors.ts";
+import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import { log } from "@/lib/ops/log.ts";
 
 /**

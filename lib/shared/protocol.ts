@@ -117,6 +117,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_joined"
   | "rate_limited"
+  | "too_many_rooms"
   | "too_large"
   | "unavailable"
   | "internal";

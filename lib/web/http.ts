@@ -1,7 +1,8 @@
 /** Small helpers for JSON API routes. */
 import type { z } from "zod";
 import type { AppContext } from "@/lib/web/app_env.ts";
-import { badRequest } from "@/lib/web/errors.ts";
+import { badRequest, HttpError } from "@/lib/web/errors.ts";
+import { firstIssue } from "@/lib/shared/zod_error.ts";
 
 /**
  * Reads the request's JSON body and validates it; a bad body is a 400 with a clear message.
@@ -18,9 +19,23 @@ export async function readJson<S extends z.ZodType>(c: AppContext, schema: S): P
   }
   const result = schema.safeParse(body);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-    throw badRequest(`${where}${issue?.message ?? "invalid"}`, "bad_request");
+    throw badRequest(firstIssue(result.error), "bad_request");
   }
   return result.data;
+}
+
+/**
+ * Reads a form body (urlencoded or multipart) as Hono's `parseBody` does; a body that cannot be
+ * parsed (multipart without a boundary, a truncated part) is a 400 `bad_body`, never a 500.
+ *
+ * @example
+ * const form = await readForm(c);
+ */
+export async function readForm(c: AppContext): Promise<Record<string, string | File | (string | File)[]>> {
+  try {
+    return await c.req.parseBody();
+  } catch (error) {
+    if (error instanceof HttpError) throw error; // the body limit's 413
+    throw badRequest(c.var.i18n.t("limits.bad_body"), "bad_body");
+  }
 }

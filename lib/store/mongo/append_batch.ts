@@ -5,7 +5,7 @@
  * message from the first refused one on: the unique (room, seq) and (room, author, clientId) indexes
  * still decide, and an ordered insert stops at the refusal, so no room is left with a gap.
  */
-import { StoreUnavailableError } from "@/lib/web/errors.ts";
+import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import type { AppendResult, NewMessage } from "../types.ts";
 import { type Collections, fromMessageDoc, isDuplicateKey, type MessageDoc } from "./docs.ts";
 

@@ -2,9 +2,11 @@
  * The store on MongoDB (or a compatible server such as FerretDB), with the official driver.
  */
 import { MongoClient } from "mongodb";
-import { ConfigError, conflict, StoreUnavailableError } from "@/lib/web/errors.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
+import { StoreConflictError, StoreUnavailableError } from "../errors.ts";
 import type { Room, Store } from "../types.ts";
-import { assertStrings, newRoomRecord, withDeadline, withoutUndefined, wrapMethods } from "../shared.ts";
+import { assertStrings, newRoomRecord, withoutUndefined, wrapMethods } from "../records.ts";
+import { withDeadline } from "@/lib/ops/deadline.ts";
 import {
   collections,
   createIndexes,
@@ -106,7 +108,7 @@ export async function openMongoStore(
         await c.rooms.insertOne(roomDoc(room));
       } catch (error) {
         if (isDuplicateKey(error)) {
-          throw conflict(`A room named "${room.name}" already exists`, "room_exists");
+          throw new StoreConflictError("room_exists", `A public room named "${room.name}" already exists`);
         }
         throw error;
       }
@@ -121,7 +123,7 @@ export async function openMongoStore(
     async getRoomByName(name) {
       assertStrings({ name });
       return await withSeq(
-        await c.rooms.findOne({ nameLower: name.toLowerCase(), visibility: { $ne: "support" } }),
+        await c.rooms.findOne({ nameLower: name.normalize("NFC").toLowerCase(), visibility: "public" }),
       );
     },
 
@@ -130,8 +132,13 @@ export async function openMongoStore(
       return await withSeq(await c.rooms.findOne({ inviteCode: code }));
     },
 
-    async listPublicRooms() {
-      const docs = await c.rooms.find({ visibility: "public" }).sort({ _id: 1 }).toArray();
+    async listPublicRooms({ limit, after }) {
+      if (after !== undefined) assertStrings({ after });
+      const filter = after === undefined
+        ? { visibility: "public" }
+        : { visibility: "public", _id: { $gt: after } };
+      const docs = await c.rooms.find(filter as { visibility: "public" }).sort({ _id: 1 }).limit(limit)
+        .toArray();
       return await Promise.all(docs.map(async (doc) => fromRoomDoc(doc, await lastSeqOf(doc))));
     },
 
@@ -187,6 +194,15 @@ export async function openMongoStore(
       await c.sessions.deleteOne({ _id: id });
     },
 
+    async endSessionsOf(userId, except) {
+      assertStrings({ userId });
+      if (except !== undefined) assertStrings({ except });
+      const filter = except === undefined ? { userId } : { userId, _id: { $ne: except } };
+      const ids = (await c.sessions.find(filter, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+      if (ids.length > 0) await c.sessions.deleteMany({ _id: { $in: ids } });
+      return ids;
+    },
+
     async createUser(user) {
       assertStrings({ id: user.id, username: user.username });
       const { id, ...rest } = withoutUndefined(user);
@@ -194,7 +210,7 @@ export async function openMongoStore(
         await c.users.insertOne({ _id: id, ...rest, usernameLower: user.username.toLowerCase() });
       } catch (error) {
         if (isDuplicateKey(error)) {
-          throw conflict(`The username "${user.username}" is taken`, "username_taken");
+          throw new StoreConflictError("username_taken", `The username "${user.username}" is taken`);
         }
         throw error;
       }

@@ -1,6 +1,7 @@
 import type { AppContext } from "@/lib/web/app_env.ts";
 import { badRequest } from "@/lib/web/errors.ts";
 import { roomForSession } from "@/lib/rooms/rooms.ts";
+import { historyPage } from "@/lib/rooms/history.ts";
 
 const MAX_LIMIT = 100;
 
@@ -21,8 +22,6 @@ export const handler = {
     const room = await roomForSession(store, c.get("session"), c.req.param("id") ?? "");
     const before = intParam(c, "before", undefined, 1, Number.MAX_SAFE_INTEGER);
     const limit = intParam(c, "limit", 50, 1, MAX_LIMIT)!;
-    const page = await store.listMessages(room.id, { before, limit: limit + 1 });
-    const hasMore = page.length > limit;
-    return c.json({ messages: hasMore ? page.slice(1) : page, hasMore });
+    return c.json(await historyPage(store, room.id, { before, limit }));
   },
 };
