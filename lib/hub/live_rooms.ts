@@ -130,17 +130,20 @@ export class LiveRooms {
     }
   }
 
-  /** Queues a stored message for this node's sockets in the room (if any). */
-  deliver(message: Message): void {
+  /**
+   * Queues a stored message for this node's sockets in the room (if any). `line`: its frame line,
+   * when the caller has it already (then only `room` and `seq` of `message` are read).
+   */
+  deliver(message: Pick<Message, "room" | "seq">, line?: string): void {
     const room = this.#rooms.get(message.room);
     if (!room) return;
     // The usual case, at once: nothing queued and the next seq. A task per message cost a timer,
     // an AbortController and three promises for every message on every node.
     if (room.pending === 0) {
       if (room.last < 0 || message.seq <= room.last) return;
-      if (message.seq === room.last + 1) return this.#fanout(room, message);
+      if (message.seq === room.last + 1) return this.#fanout(room, message, line);
     }
-    this.run(room, () => this.#inOrder(room, message));
+    this.run(room, () => this.#inOrder(room, message, line));
   }
 
   /** Reads from the store and delivers every message after `room.last` up to `upTo`. */
@@ -159,7 +162,7 @@ export class LiveRooms {
     }
   }
 
-  async #inOrder(room: LiveRoom, message: Message): Promise<void> {
+  async #inOrder(room: LiveRoom, message: Pick<Message, "room" | "seq">, line?: string): Promise<void> {
     // No join has read the store yet: the join that will sees this message itself.
     if (room.last < 0 || message.seq <= room.last) return;
     if (message.seq > room.last + 1) {
@@ -175,14 +178,14 @@ export class LiveRooms {
         });
       }
     }
-    if (message.seq > room.last) this.#fanout(room, message);
+    if (message.seq > room.last) this.#fanout(room, message, line);
   }
 
   /** One JSON.stringify per message and one frame per flush, whatever the number of readers. */
-  #fanout(room: LiveRoom, message: Message): void {
+  #fanout(room: LiveRoom, message: Pick<Message, "room" | "seq">, line?: string): void {
     room.last = message.seq;
     if (room.conns.size === 0) return;
-    const raw = JSON.stringify({ type: "message", room: room.id, message });
+    const raw = line ?? JSON.stringify({ type: "message", room: room.id, message });
     // Big messages go one to a frame: coalescing them would only swell each socket's buffer.
     if (room.out.length > 0 && room.outChars + raw.length > COALESCE_MAX_CHARS) this.#flush(room);
     room.out.push(raw);

@@ -32,6 +32,14 @@ export function trackBusLag(bus: Bus, now: () => number = Date.now): BusLag {
   bus.subscribe((event: BusEvent) => {
     // A busy node publishes what it stored in one tick as one `messages` event: count each message,
     // and date the lag by the newest, or the figure goes stale exactly under load.
+    if (event.t === "lines") {
+      const last = event.lines.at(-1);
+      if (!last) return;
+      tracked.received += event.lines.length;
+      const at = Date.parse(last.at);
+      if (Number.isFinite(at)) tracked.lastSeconds = Math.max(0, (now() - at) / 1000);
+      return;
+    }
     const newest = event.t === "message"
       ? event.message
       : event.t === "messages"
