@@ -1,12 +1,14 @@
 import { useState } from "preact/hooks";
+import { useT } from "@/lib/shared/i18n/context.ts";
 
 /** A private room's invite link with a copy button (the link opens the lobby's join form). */
 export default function InviteLink({ code }: { code: string }) {
+  const { t } = useT();
   const [copied, setCopied] = useState(false);
   const link = typeof location === "undefined" ? `/?invite=${code}` : `${location.origin}/?invite=${code}`;
   return (
     <div class="invite">
-      <label for={`invite-${code}`} class="sr-only">Invite link</label>
+      <label for={`invite-${code}`} class="sr-only">{t("lobby.inviteLink")}</label>
       <input id={`invite-${code}`} readOnly value={link} onFocus={(e) => e.currentTarget.select()} />
       <button
         type="button"
@@ -18,9 +20,9 @@ export default function InviteLink({ code }: { code: string }) {
           } catch { /* the field stays selectable */ }
         }}
       >
-        {copied ? "Copied" : "Copy"}
+        {copied ? t("common.copied") : t("common.copy")}
       </button>
-      <span class="sr-only" aria-live="polite">{copied ? "Invite link copied" : ""}</span>
+      <span class="sr-only" aria-live="polite">{copied ? t("lobby.inviteCopied") : ""}</span>
     </div>
   );
 }

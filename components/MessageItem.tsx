@@ -3,6 +3,7 @@ import { formatTime } from "@/lib/shared/chat_view.ts";
 import Avatar from "@/components/Avatar.tsx";
 import ProgramCard from "@/components/ProgramCard.tsx";
 import RichText from "@/components/RichText.tsx";
+import { useT } from "@/lib/shared/i18n/context.ts";
 
 export interface MessageItemProps {
   message: Pick<Message, "kind" | "author" | "text" | "program" | "at">;
@@ -11,12 +12,16 @@ export interface MessageItemProps {
   first: boolean;
   /** "sending" or an error text for the user's own unacknowledged message. */
   state?: string;
+  /** For a failed send: sends the same text again. */
+  onRetry?: () => void;
 }
 
 /** One chat line: system notice, program card, or a text bubble (own ones on the right). */
-export default function MessageItem({ message, own, first, state }: MessageItemProps) {
+export default function MessageItem({ message, own, first, state, onRetry }: MessageItemProps) {
+  const { t, locale } = useT();
   if (message.kind === "system") return <li class="notice">{message.text}</li>;
   const failed = state !== undefined && state !== "sending";
+  const time = formatTime(message.at, undefined, locale);
   return (
     <li
       class={`msg${own ? " own" : ""}${first ? " first" : ""}${state ? " pending" : ""}${
@@ -28,20 +33,29 @@ export default function MessageItem({ message, own, first, state }: MessageItemP
       <div class="msg-body">
         {first && (
           <div class="msg-meta">
-            <span class="msg-author">{own ? "You" : message.author.name}</span>
-            {message.author.role === "counselor" && <span class="badge">Counselor</span>}
-            <time class="msg-time" dateTime={message.at}>{formatTime(message.at)}</time>
+            <span class="msg-author">{own ? t("chat.you") : message.author.name}</span>
+            {message.author.role === "counselor" && <span class="badge">{t("common.counselor")}</span>}
+            <time class="msg-time" dateTime={message.at}>{time}</time>
           </div>
         )}
         {message.kind === "program" && message.program
           ? <ProgramCard program={message.program} />
           : (
-            <p class="bubble" title={formatTime(message.at)}>
+            <p class="bubble" title={time}>
               <RichText text={message.text ?? ""} />
             </p>
           )}
-        {state === "sending" && <span class="msg-state">Sending…</span>}
-        {failed && <span class="msg-state" role="alert">Not sent: {state}</span>}
+        {state === "sending" && <span class="msg-state">{t("chat.sending")}</span>}
+        {failed && (
+          <span class="msg-state msg-failed">
+            <span role="alert">{t("chat.notSent", { reason: state })}</span>
+            {onRetry && (
+              <button type="button" class="btn btn-small retry-send" onClick={onRetry}>
+                {t("chat.retry")}
+              </button>
+            )}
+          </span>
+        )}
       </div>
     </li>
   );

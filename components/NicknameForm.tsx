@@ -1,6 +1,10 @@
+import { useT } from "@/lib/shared/i18n/context.ts";
+
 export interface NicknameFormProps {
-  /** What the form is for, e.g. "to join the chat". */
+  /** The label, already translated, e.g. "Pick a nickname to join the chat". */
   purpose: string;
+  /** Where "log in" comes back to (this page). */
+  next?: string;
   busy: boolean;
   error: string;
   onSubmit: (nickname: string) => void;
@@ -9,8 +13,10 @@ export interface NicknameFormProps {
 
 /** Asks for a nickname (1–32 characters) to start a guest session. */
 export default function NicknameForm(
-  { purpose, busy, error, onSubmit, idPrefix = "nick" }: NicknameFormProps,
+  { purpose, next, busy, error, onSubmit, idPrefix = "nick" }: NicknameFormProps,
 ) {
+  const { t } = useT();
+  const [before, after] = t("chat.orLogIn", { link: "\u0000" }).split("\u0000");
   const id = `${idPrefix}-input`;
   return (
     <form
@@ -21,7 +27,7 @@ export default function NicknameForm(
         onSubmit(input.value);
       }}
     >
-      <label for={id}>Pick a nickname {purpose}</label>
+      <label for={id}>{purpose}</label>
       <div class="row">
         <input
           id={id}
@@ -33,12 +39,14 @@ export default function NicknameForm(
           aria-describedby={error ? `${idPrefix}-error` : undefined}
         />
         <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? "Joining…" : "Continue"}
+          {busy ? t("chat.joining") : t("chat.continue")}
         </button>
       </div>
       {error && <p id={`${idPrefix}-error`} class="field-error" role="alert">{error}</p>}
       <p class="hint">
-        Or <a href="/login">log in</a> to keep your name.
+        {before}
+        <a href={next ? `/login?next=${encodeURIComponent(next)}` : "/login"}>{t("chat.logInLink")}</a>
+        {after}
       </p>
     </form>
   );

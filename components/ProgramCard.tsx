@@ -1,17 +1,19 @@
 import type { ProgramSnapshot } from "@/lib/shared/protocol.ts";
-import { formatDateRange, formatPrice } from "@/lib/shared/chat_view.ts";
+import { formatDateRange } from "@/lib/shared/chat_view.ts";
+import { useT } from "@/lib/shared/i18n/context.ts";
 
 /** A program sent into a chat: a card linking to the program's page, where the user applies. */
 export default function ProgramCard({ program }: { program: ProgramSnapshot }) {
+  const { t, locale, price } = useT();
   return (
     <a class="program-card" href={`/programs/${encodeURIComponent(program.id)}`}>
-      <span class="program-card-kicker">Program</span>
+      <span class="program-card-kicker">{t("chat.program")}</span>
       <strong class="program-card-title">{program.title}</strong>
       <span class="program-card-meta">
-        <span>{formatDateRange(program.startsAt, program.endsAt)}</span>
-        <span class="program-card-price">{formatPrice(program.price, program.currency)}</span>
+        <span>{formatDateRange(program.startsAt, program.endsAt, locale)}</span>
+        <span class="program-card-price">{price(program.price, program.currency)}</span>
       </span>
-      <span class="program-card-cta">View and apply →</span>
+      <span class="program-card-cta">{t("chat.viewAndApply")}</span>
     </a>
   );
 }

@@ -1,6 +1,8 @@
-import { useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Message, Presence, UserRef } from "@/lib/shared/protocol.ts";
-import { EnterGuard, typingText } from "@/lib/browser/chat_client.ts";
+import { CloseCode } from "@/lib/shared/protocol.ts";
+import { EnterGuard, sharedConnection, typingText } from "@/lib/browser/chat_client.ts";
+import { useT } from "@/lib/shared/i18n/context.ts";
 import { errorText, startGuest } from "@/lib/browser/api_client.ts";
 import Composer from "@/components/Composer.tsx";
 import ConnectionState from "@/components/ConnectionState.tsx";
@@ -30,6 +32,8 @@ export interface ChatPaneProps {
 export default function ChatPane(
   { room, me: initialMe, history, presence, heading, idPrefix = "" }: ChatPaneProps,
 ) {
+  const tr = useT();
+  const { t } = tr;
   const [me, setMe] = useState(initialMe);
   const [nick, setNick] = useState({ busy: false, error: "" });
   const [text, setText] = useState("");
@@ -40,13 +44,30 @@ export default function ChatPane(
   const chat = useChatRoom(room.id, me, { ...history, presence }, { notices: room.visibility !== "support" });
   const guard = useMemo(() => new EnterGuard(), []);
   const textarea = useRef<HTMLTextAreaElement>(null);
-  const last = chat.pending.at(-1)?.clientId ?? chat.messages.at(-1)?.id;
-  const lastIsOwn = chat.pending.length > 0 || chat.messages.at(-1)?.author.id === me?.id;
+  // What changes when a line is added at the end: the newest stored message and the pending sends
+  // (a failed send that stays must not freeze the key, or new messages would stop scrolling).
+  const sending = chat.pending.filter((p) => !p.error);
+  const last = `${chat.messages.at(-1)?.id ?? ""}|${
+    sending.at(-1)?.clientId ?? ""
+  }|${chat.pending.length}|${chat.notices.length}`;
+  const lastIsOwn = sending.length > 0 || chat.messages.at(-1)?.author.id === me?.id;
   const scroll = useStickToBottom(chat.messages[0]?.id, last, lastIsOwn);
+  const signedOut = chat.status.state === "closed" && chat.status.retryIn === null &&
+    (chat.status.code === CloseCode.loggedOut || chat.status.code === CloseCode.unauthorized);
+  const here = room.visibility === "support" ? "/support" : `/rooms/${encodeURIComponent(room.id)}`;
+  const focusComposer = useRef(false);
+  useEffect(() => {
+    // After choosing a nickname the composer replaces the form: the reader goes on typing there.
+    if (me && focusComposer.current) {
+      focusComposer.current = false;
+      textarea.current?.focus();
+    }
+  }, [me]);
 
   async function join(nickname: string) {
     setNick({ busy: true, error: "" });
     try {
+      focusComposer.current = true;
       setMe(await startGuest(nickname));
     } catch (err) {
       setNick({ busy: false, error: errorText(err) });
@@ -56,7 +77,7 @@ export default function ChatPane(
   function submit() {
     const value = (textarea.current?.value ?? text).trim();
     if (!value) {
-      setComposerError("Enter a message");
+      setComposerError(t("chat.enterMessage"));
       textarea.current?.focus();
       return;
     }
@@ -73,17 +94,17 @@ export default function ChatPane(
       <header class="chat-head">
         <div class="chat-title">
           <Heading id={ids.title}>{heading ?? room.name}</Heading>
-          {room.visibility === "private" && <span class="badge badge-private">Private</span>}
+          {room.visibility === "private" && <span class="badge badge-private">{t("chat.private")}</span>}
         </div>
         {room.inviteCode && (
           <details class="invite-menu">
-            <summary class="btn btn-quiet">Invite</summary>
+            <summary class="btn btn-quiet">{t("chat.invite")}</summary>
             <div class="popover">
               <InviteLink code={room.inviteCode} />
             </div>
           </details>
         )}
-        {me && <ConnectionState status={chat.status} />}
+        {me && <ConnectionState status={chat.status} onRetry={() => sharedConnection().retryNow()} />}
         <button
           type="button"
           class="btn btn-quiet people-toggle"
@@ -91,7 +112,7 @@ export default function ChatPane(
           aria-controls={ids.members}
           onClick={() => setShowMembers(!showMembers)}
         >
-          <span class="live-dot" aria-hidden="true" /> {count} online
+          <span class="live-dot" aria-hidden="true" /> {t("chat.online", { count: tr.number(count) })}
         </button>
       </header>
       <div class="chat-body">
@@ -104,19 +125,30 @@ export default function ChatPane(
             hasMore={chat.hasMore}
             loadingOlder={chat.loadingOlder}
             onLoadOlder={chat.loadOlder}
+            onRetry={signedOut ? undefined : chat.retry}
             onScroll={scroll.onScroll}
             listRef={scroll.ref}
           />
           {scroll.unseen > 0 && (
             <button type="button" class="btn new-messages" onClick={scroll.jump}>
-              New messages ↓
+              {t("chat.newMessages")}
             </button>
           )}
-          <p class="typing" aria-live="polite">{typingText(chat.typers)}</p>
+          <p class="typing" aria-live="polite">{typingText(chat.typers, tr)}</p>
           {chat.error && <p class="chat-error" role="alert">{chat.error}</p>}
+          {me && signedOut && (
+            <div class="signed-out" role="alert">
+              <strong>{t("chat.signedOut")}</strong>
+              <p>{t("chat.signedOutHelp")}</p>
+              <a class="btn btn-primary" href={`/login?next=${encodeURIComponent(here)}`}>
+                {t("chat.signInAgain")}
+              </a>
+            </div>
+          )}
           {me
             ? (
               <Composer
+                disabled={signedOut}
                 value={text}
                 error={composerError}
                 textareaRef={textarea}
@@ -138,7 +170,8 @@ export default function ChatPane(
             )
             : (
               <NicknameForm
-                purpose="to join the chat"
+                purpose={t(room.visibility === "support" ? "chat.pickNicknameSupport" : "chat.pickNickname")}
+                next={here}
                 busy={nick.busy}
                 error={nick.error}
                 onSubmit={join}
@@ -149,10 +182,10 @@ export default function ChatPane(
         <aside
           id={ids.members}
           class={`chat-members${showMembers ? " open" : ""}`}
-          aria-label="People in the room"
+          aria-label={t("chat.peopleInRoom")}
         >
           <h2>
-            In the room <span class="count">{count}</span>
+            {t("chat.inTheRoom")} <span class="count">{tr.number(count)}</span>
           </h2>
           <Members members={chat.presence.members} meId={me?.id} />
         </aside>

@@ -12,6 +12,7 @@ import ChatPane from "./ChatPane.tsx";
 import { Alerter } from "./console/alert.ts";
 import { useQueue } from "./console/use_queue.ts";
 import { useProgramSearch } from "./console/use_program_search.ts";
+import { useT } from "@/lib/shared/i18n/context.ts";
 
 export interface ConsoleProps {
   me: UserRef;
@@ -26,13 +27,19 @@ interface OpenChat {
 /** Conversations kept mounted (history, draft, subscription) while the counselor switches between them. */
 const MAX_OPEN = 8;
 const TABS: QueueTab[] = ["waiting", "mine", "closed"];
+/** On a phone the console shows one pane at a time; these switch between them. */
+const PANES = ["queue", "chat", "programs"] as const;
+type Pane = (typeof PANES)[number];
 
 /**
  * The counselor console: the live queue, the open conversations (each keeps its history and unsent
  * draft across switches) and the program search, all over the tab's one socket.
  */
 export default function Console({ me, queue }: ConsoleProps) {
-  const alerter = useMemo(() => new Alerter(), []);
+  const tr = useT();
+  const { t } = tr;
+  const alerter = useMemo(() => new Alerter(tr), []);
+  const [pane, setPane] = useState<Pane>("queue");
   const q = useQueue(me, queue, alerter);
   const search = useProgramSearch();
   const [tab, setTab] = useState<QueueTab>("waiting");
@@ -60,6 +67,7 @@ export default function Console({ me, queue }: ConsoleProps) {
 
   async function select(room: string) {
     q.view(room);
+    setPane("chat");
     setAction({ busy: false, error: "" });
     if (open.some((o) => o.room === room)) return;
     try {
@@ -108,9 +116,22 @@ export default function Console({ me, queue }: ConsoleProps) {
   );
 
   return (
-    <div class="console">
-      <section class="console-queue" aria-label="Queue">
-        <ConnectionState status={q.status} />
+    <div class="console" data-pane={pane}>
+      <nav class="console-switch" aria-label={t("console.panes")}>
+        {PANES.map((p) => (
+          <button
+            key={p}
+            type="button"
+            class={`btn btn-small${pane === p ? " active" : ""}`}
+            aria-pressed={pane === p}
+            onClick={() => setPane(p)}
+          >
+            {t(p === "queue" ? "console.queue" : p === "chat" ? "console.conversation" : "console.programs")}
+          </button>
+        ))}
+      </nav>
+      <section class="console-queue" aria-label={t("console.queue")}>
+        <ConnectionState status={q.status} onRetry={() => sharedConnection().retryNow()} />
         <QueueList
           tab={tab}
           counts={counts}
@@ -121,7 +142,7 @@ export default function Console({ me, queue }: ConsoleProps) {
           onSelect={select}
         />
       </section>
-      <section class="console-chat" aria-label="Conversation">
+      <section class="console-chat" aria-label={t("console.conversation")}>
         {current && (
           <ConversationHeader
             line={current}
@@ -132,13 +153,13 @@ export default function Console({ me, queue }: ConsoleProps) {
             onClose={() => act("close")}
           />
         )}
-        {!current && <p class="console-empty">{action.error || "Choose a conversation from the queue."}</p>}
+        {!current && <p class="console-empty">{action.error || t("console.choose")}</p>}
         {open.map((chat) => (
           <div key={chat.room} class="console-pane" hidden={chat.room !== q.viewing}>
             <ChatPane
               room={{
                 id: chat.room,
-                name: q.lines[chat.room]?.user.name ?? "Conversation",
+                name: q.lines[chat.room]?.user.name ?? t("console.conversationFallback"),
                 visibility: "support",
               }}
               me={me}
@@ -149,7 +170,7 @@ export default function Console({ me, queue }: ConsoleProps) {
           </div>
         ))}
       </section>
-      <section class="console-programs" aria-label="Programs">
+      <section class="console-programs" aria-label={t("console.programs")}>
         <form
           class="program-search"
           role="search"
@@ -158,16 +179,16 @@ export default function Console({ me, queue }: ConsoleProps) {
             search.search();
           }}
         >
-          <label for="program-q" class="sr-only">Search programs</label>
+          <label for="program-q" class="sr-only">{t("console.searchPrograms")}</label>
           <input
             id="program-q"
             type="search"
-            placeholder="Search programs"
+            placeholder={t("console.searchPrograms")}
             maxLength={100}
             value={search.q}
             onInput={(e) => search.type(e.currentTarget.value)}
           />
-          <div class="status-toggle" role="group" aria-label="Program status">
+          <div class="status-toggle" role="group" aria-label={t("console.programStatus")}>
             {(["current", "expired"] as const).map((s) => (
               <button
                 key={s}
@@ -176,7 +197,7 @@ export default function Console({ me, queue }: ConsoleProps) {
                 aria-pressed={search.status === s}
                 onClick={() => search.search(s)}
               >
-                {s === "current" ? "Current" : "Expired"}
+                {s === "current" ? t("console.current") : t("console.expired")}
               </button>
             ))}
           </div>
@@ -186,7 +207,7 @@ export default function Console({ me, queue }: ConsoleProps) {
           loading={search.loading}
           error={search.error}
           hasMore={search.hasMore}
-          sendBlocked={q.viewing ? "" : "Open a conversation first"}
+          sendBlocked={q.viewing ? "" : t("console.openFirst")}
           sent={sentHere}
           onSend={sendProgram}
           onMore={search.more}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { UserRef } from "@/lib/shared/protocol.ts";
 import { api, ApiError, errorText, type RoomInfo, startGuest } from "@/lib/browser/api_client.ts";
+import { useT } from "@/lib/shared/i18n/context.ts";
 
 export interface JoinRoomProps {
   me: UserRef | null;
@@ -21,6 +22,7 @@ function codeOrName(raw: string): string {
 
 /** "Join by name or invite code": a public room by its name, or a private one by its code. */
 export default function JoinRoom({ me: initialMe, invite }: JoinRoomProps) {
+  const { t } = useT();
   const [me, setMe] = useState(initialMe);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
@@ -31,7 +33,7 @@ export default function JoinRoom({ me: initialMe, invite }: JoinRoomProps) {
   async function submit() {
     const data = new FormData(form.current!);
     const value = codeOrName(String(data.get("target") ?? "").trim());
-    if (!value) return setError("Enter a room name or an invite code");
+    if (!value) return setError(t("lobby.enterNameOrCode"));
     setBusy(true);
     setError("");
     try {
@@ -46,7 +48,7 @@ export default function JoinRoom({ me: initialMe, invite }: JoinRoomProps) {
         if (!me && !nickname) {
           setNeedNick(true);
           setBusy(false);
-          return setError("Pick a nickname to join a private room");
+          return setError(t("lobby.nickForPrivate"));
         }
         if (!me) setMe(await startGuest(nickname));
         room = await api<RoomInfo>("/api/rooms/join", { code: value });
@@ -55,9 +57,7 @@ export default function JoinRoom({ me: initialMe, invite }: JoinRoomProps) {
     } catch (err) {
       setBusy(false);
       setError(
-        err instanceof ApiError && err.status === 404
-          ? "No room by that name or invite code"
-          : errorText(err),
+        err instanceof ApiError && err.status === 404 ? t("lobby.noSuchRoom") : errorText(err),
       );
     }
   }
@@ -75,15 +75,14 @@ export default function JoinRoom({ me: initialMe, invite }: JoinRoomProps) {
         submit();
       }}
     >
-      {invite && <p class="note">You've been invited to a private room.</p>}
       {!me && needNick && (
         <div class="field">
-          <label for="join-nick">Your nickname</label>
+          <label for="join-nick">{t("lobby.yourNickname")}</label>
           <input id="join-nick" name="nickname" autoComplete="nickname" maxLength={32} required />
         </div>
       )}
       <div class="field">
-        <label for="join-target">Room name or invite code</label>
+        <label for="join-target">{t("lobby.nameOrCode")}</label>
         <input
           id="join-target"
           name="target"
@@ -93,7 +92,7 @@ export default function JoinRoom({ me: initialMe, invite }: JoinRoomProps) {
         />
       </div>
       {error && <p class="field-error" role="alert">{error}</p>}
-      <button type="submit" class="btn" disabled={busy}>{busy ? "Joining…" : "Join"}</button>
+      <button type="submit" class="btn" disabled={busy}>{busy ? t("lobby.joining") : t("lobby.join")}</button>
     </form>
   );
 }

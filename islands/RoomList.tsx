@@ -1,15 +1,21 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type RoomInfo } from "@/lib/browser/api_client.ts";
+import { useT } from "@/lib/shared/i18n/context.ts";
 
 export interface RoomListProps {
   rooms: RoomInfo[];
+  /** The cursor of the lobby's next page, or null when the first page was all of it. */
+  nextCursor?: string | null;
 }
 
 const POLL_MS = 10_000;
 
 /** The lobby's public rooms with live participant counts (SSE, falling back to polling). */
-export default function RoomList({ rooms: initial }: RoomListProps) {
+export default function RoomList({ rooms: initial, nextCursor = null }: RoomListProps) {
+  const { t, number } = useT();
   const [rooms, setRooms] = useState(initial);
+  const [cursor, setCursor] = useState(nextCursor);
+  const asked = useRef(new Set<string>());
   const [filter, setFilter] = useState("");
   const known = useRef(new Set(initial.map((r) => r.id)));
 
@@ -19,9 +25,14 @@ export default function RoomList({ rooms: initial }: RoomListProps) {
     let failures = 0;
     const refresh = async () => {
       try {
-        const { rooms } = await api<{ rooms: RoomInfo[] }>("/api/rooms");
-        known.current = new Set(rooms.map((r) => r.id));
-        setRooms(rooms);
+        const page = await api<{ rooms: RoomInfo[]; nextCursor: string | null }>("/api/rooms");
+        // The first page again; rooms of later pages already shown stay.
+        setRooms((old) => {
+          const fresh = new Map(page.rooms.map((r) => [r.id, r]));
+          const merged = [...page.rooms, ...old.filter((r) => !fresh.has(r.id))];
+          known.current = new Set(merged.map((r) => r.id));
+          return merged;
+        });
       } catch { /* keep what we show; the next poll may work */ }
     };
     const startPolling = () => {
@@ -36,16 +47,25 @@ export default function RoomList({ rooms: initial }: RoomListProps) {
       es.onmessage = (event) => {
         failures = 0;
         let counts: Record<string, number>;
+        let full = false;
         try {
-          counts = JSON.parse(event.data).rooms ?? {};
+          const data = JSON.parse(event.data);
+          counts = data.rooms ?? {};
+          full = data.full === true;
         } catch {
           return;
         }
-        // A room we have never seen was just created: fetch the list once to show it.
-        if (Object.keys(counts).some((id) => !known.current.has(id))) refresh();
-        // Each event is a full snapshot, not a diff: a room missing from it has nobody in it (the
-        // server only lists rooms it has seen presence for), so it goes back to 0.
-        setRooms((old) => old.map((r) => ({ ...r, count: counts[r.id] ?? 0 })));
+        // A room we have never seen was just created: fetch the first page once to show it (rooms of
+        // later pages are asked about once, not on every change).
+        const unseen = Object.keys(counts).filter((id) => !known.current.has(id) && !asked.current.has(id));
+        if (unseen.length > 0) {
+          unseen.forEach((id) => asked.current.add(id));
+          refresh();
+        }
+        // The first event is every count (a room missing from it is empty); later ones only changes.
+        setRooms((old) =>
+          old.map((r) => ({ ...r, count: full ? counts[r.id] ?? 0 : counts[r.id] ?? r.count }))
+        );
       };
       es.onerror = () => {
         if (es?.readyState === EventSource.CLOSED || ++failures >= 3) startPolling();
@@ -57,26 +77,42 @@ export default function RoomList({ rooms: initial }: RoomListProps) {
     };
   }, []);
 
+  const more = async () => {
+    if (!cursor) return;
+    try {
+      const page = await api<{ rooms: RoomInfo[]; nextCursor: string | null }>(
+        `/api/rooms?cursor=${encodeURIComponent(cursor)}`,
+      );
+      setRooms((old) => {
+        const have = new Set(old.map((r) => r.id));
+        const merged = [...old, ...page.rooms.filter((r) => !have.has(r.id))];
+        known.current = new Set(merged.map((r) => r.id));
+        return merged;
+      });
+      setCursor(page.nextCursor);
+    } catch { /* the button stays; another click tries again */ }
+  };
+
   const needle = filter.trim().toLowerCase();
   const shown = needle ? rooms.filter((r) => r.name.toLowerCase().includes(needle)) : rooms;
   const total = rooms.reduce((n, r) => n + (r.count ?? 0), 0);
   return (
     <div class="room-list">
       <div class="room-list-tools">
-        <label for="room-filter" class="sr-only">Filter rooms</label>
+        <label for="room-filter" class="sr-only">{t("lobby.filterRooms")}</label>
         <input
           id="room-filter"
           type="search"
-          placeholder="Filter rooms"
+          placeholder={t("lobby.filterRooms")}
           value={filter}
           onInput={(e) => setFilter(e.currentTarget.value)}
         />
-        <span class="muted nowrap">{total} online now</span>
+        <span class="muted nowrap">{t("lobby.onlineNow", { count: number(total) })}</span>
       </div>
       {shown.length === 0
         ? (
           <p class="empty">
-            {rooms.length === 0 ? "No public rooms yet — start the first one." : "No room matches."}
+            {rooms.length === 0 ? t("lobby.noRoomsYet") : t("lobby.noRoomMatches")}
           </p>
         )
         : (
@@ -88,13 +124,19 @@ export default function RoomList({ rooms: initial }: RoomListProps) {
                   <span class="room-name">{r.name}</span>
                   <span class={`room-count${r.count ? " active" : ""}`}>
                     <span class="live-dot" aria-hidden="true" />
-                    {r.count ?? 0} <span class="sr-only">people</span> online
+                    <span aria-hidden="true">{t("lobby.roomOnline", { count: number(r.count ?? 0) })}</span>
+                    <span class="sr-only">
+                      {t("lobby.roomOnlineSpoken", { count: number(r.count ?? 0) })}
+                    </span>
                   </span>
                 </a>
               </li>
             ))}
           </ul>
         )}
+      {cursor && (
+        <button type="button" class="btn btn-secondary" onClick={more}>{t("limits.lobby.more")}</button>
+      )}
     </div>
   );
 }

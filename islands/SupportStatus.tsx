@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { SupportState } from "@/lib/shared/protocol.ts";
 import { sharedConnection } from "@/lib/browser/chat_client.ts";
+import { useT } from "@/lib/shared/i18n/context.ts";
 
 export interface SupportStatusProps {
   room: string;
@@ -8,16 +9,11 @@ export interface SupportStatusProps {
   counselor?: string;
 }
 
-const STATE_TEXT: Record<SupportState, string> = {
-  waiting: "Ask your question below; a counselor will join you shortly.",
-  active: "A counselor is with you.",
-  closed: "This conversation was closed. Write again and a counselor will pick it up.",
-};
-
 /** The state line above the user's support chat, kept live by the `support` frames of its room. */
 export default function SupportStatus(
   { room, state: initialState, counselor: initialCounselor }: SupportStatusProps,
 ) {
+  const { t } = useT();
   const [line, setLine] = useState({ state: initialState, counselor: initialCounselor });
   useEffect(
     () =>
@@ -28,7 +24,7 @@ export default function SupportStatus(
     [room],
   );
   const text = line.state === "active" && line.counselor
-    ? `${line.counselor} is with you.`
-    : STATE_TEXT[line.state];
+    ? t("support.state.activeNamed", { name: line.counselor })
+    : t(`support.state.${line.state}`);
   return <p class={`support-state support-${line.state}`} role="status">{text}</p>;
 }

@@ -1,15 +1,16 @@
 import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
 import type { SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import { listQueue } from "@/lib/support/support.ts";
-import { meOf } from "@/components/session.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import Console from "@/islands/Console.tsx";
+import { translator } from "@/lib/shared/i18n/mod.ts";
 
 interface Data {
   me: UserRef;
   queue: SupportSummary[];
 }
 
-export const title = "Console";
+export const title = (props: PageProps<Data>) => translator(props.locale).t("console.title");
 
 export const handler = {
   /** Counselors only; anyone else is sent to log in (and back here after). */
@@ -17,16 +18,16 @@ export const handler = {
     const session = c.get("session");
     if (session?.role !== "counselor") return c.redirect("/login?next=/console", 303);
     const queue = await listQueue(c.var.services.store, session);
-    return c.var.render({ me: meOf(session)!, queue } satisfies Data);
+    return c.var.render({ me: userRefOf(session), queue } satisfies Data);
   },
 };
 
 /** The counselor console: queue, conversation and program search side by side. */
-export default function ConsolePage({ data }: PageProps<Data>) {
+export default function ConsolePage({ data, locale }: PageProps<Data>) {
   return (
     <>
       <link rel="stylesheet" href="/static/console.css" />
-      <h1 class="sr-only">Counselor console</h1>
+      <h1 class="sr-only">{translator(locale).t("console.heading")}</h1>
       <Console me={data.me} queue={data.queue} />
     </>
   );

@@ -1,85 +1,109 @@
 import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
 import type { UserRef } from "@/lib/shared/protocol.ts";
-import { type RoomView, toRoomView } from "@/lib/rooms/rooms.ts";
+import { lobbyPage, type RoomView, toRoomView } from "@/lib/rooms/rooms.ts";
+import { translator } from "@/lib/shared/i18n/mod.ts";
 import RoomList from "@/islands/RoomList.tsx";
 import CreateRoom from "@/islands/CreateRoom.tsx";
 import JoinRoom from "@/islands/JoinRoom.tsx";
-import { meOf } from "@/components/session.ts";
+import AcceptInvite from "@/islands/AcceptInvite.tsx";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 
 interface LobbyData {
   rooms: RoomView[];
+  nextCursor: string | null;
   mine: RoomView[];
   me: UserRef | null;
-  invite?: string;
+  /** `/?invite=CODE`: the room it opens (named, so the reader knows what they join), or null. */
+  invite?: { code: string; room: string | null };
 }
 
-export const title = "Parley";
+const INVITE_CODE = /^[A-Za-z0-9_-]{16,64}$/;
+
+export const title = (props: PageProps<LobbyData>) => translator(props.locale).t("common.brand");
 
 export const handler = {
   async GET(c: AppContext) {
-    const { store, hub } = c.var.services;
+    const { store } = c.var.services;
     const session = c.get("session");
-    const counts = hub.counts();
-    const rooms = (await store.listPublicRooms()).map((r) => toRoomView(r, { count: counts[r.id] ?? 0 }));
+    const code = c.req.query("invite")?.trim();
+    if (code) {
+      const room = INVITE_CODE.test(code) ? await store.getRoomByInvite(code) : null;
+      const name = room?.visibility === "private" ? room.name : null;
+      return c.var.render(
+        {
+          rooms: [],
+          nextCursor: null,
+          mine: [],
+          me: userRefOf(session),
+          invite: { code, room: name },
+        } satisfies LobbyData,
+        { status: name ? 200 : 404 },
+      );
+    }
+    const { rooms, nextCursor } = await lobbyPage(c, undefined);
+    // Every room the user made or entered, public ones included (support rooms have their own page).
     const mine = session
-      ? (await store.listRoomsOf(session.userId)).filter((r) => r.visibility === "private").map((r) =>
+      ? (await store.listRoomsOf(session.userId)).filter((r) => r.visibility !== "support").map((r) =>
         toRoomView(r)
       )
       : [];
-    const invite = c.req.query("invite")?.trim() || undefined;
-    return c.var.render({ rooms, mine, me: meOf(session), invite } satisfies LobbyData);
+    return c.var.render({ rooms, nextCursor, mine, me: userRefOf(session) } satisfies LobbyData);
   },
 };
 
 /** The lobby: public rooms with live counts, start a room, join by name or invite code. */
-export default function Lobby({ data }: PageProps<LobbyData>) {
+export default function Lobby({ data, locale }: PageProps<LobbyData>) {
+  const { t } = translator(locale);
+  if (data.invite) {
+    return (
+      <section class="panel narrow invite-page" aria-labelledby="invite-title">
+        <h1 id="invite-title">{t("lobby.inviteTitle")}</h1>
+        <AcceptInvite me={data.me} code={data.invite.code} room={data.invite.room} />
+        <p>
+          <a href="/">{t("lobby.orLobby")}</a>
+        </p>
+      </section>
+    );
+  }
   return (
     <div class="lobby">
       <section class="hero">
-        <h1>Rooms for real conversations</h1>
-        <p>
-          Drop into a public room, start a private one with an invite link, or talk to a counselor about the
-          program that fits you.
-        </p>
+        <h1>{t("lobby.heroTitle")}</h1>
+        <p>{t("lobby.heroText")}</p>
       </section>
       <div class="lobby-grid">
         <section class="panel rooms-panel" aria-labelledby="public-rooms">
-          <h2 id="public-rooms">Public rooms</h2>
-          <RoomList rooms={data.rooms} />
+          <h2 id="public-rooms">{t("lobby.publicRooms")}</h2>
+          <RoomList rooms={data.rooms} nextCursor={data.nextCursor} />
         </section>
         <div class="lobby-side">
-          {data.invite && (
-            <section class="panel panel-accent" aria-labelledby="join-title">
-              <h2 id="join-title">Join a room</h2>
-              <JoinRoom me={data.me} invite={data.invite} />
-            </section>
-          )}
-          <section class="panel" aria-labelledby="create-title">
-            <h2 id="create-title">Start a room</h2>
-            <CreateRoom me={data.me} />
-          </section>
-          {!data.invite && (
-            <section class="panel" aria-labelledby="join-title">
-              <h2 id="join-title">Join a room</h2>
-              <JoinRoom me={data.me} />
-            </section>
-          )}
           {data.mine.length > 0 && (
-            <section class="panel" aria-labelledby="mine-title">
-              <h2 id="mine-title">My rooms</h2>
+            <section class="panel my-rooms" aria-labelledby="mine-title">
+              <h2 id="mine-title">{t("lobby.myRooms")}</h2>
               <ul class="plain-list">
                 {data.mine.map((r) => (
                   <li key={r.id}>
                     <a href={`/rooms/${encodeURIComponent(r.id)}`}>{r.name}</a>
+                    {r.visibility === "private" && (
+                      <span class="badge badge-private">{t("lobby.private")}</span>
+                    )}
                   </li>
                 ))}
               </ul>
             </section>
           )}
-          <section class="panel support-cta">
-            <h2>Not sure where to start?</h2>
-            <p>A counselor can help you find the right program.</p>
-            <a class="btn" href="/support">Talk to a counselor</a>
+          <section class="panel" aria-labelledby="create-title">
+            <h2 id="create-title">{t("lobby.startRoom")}</h2>
+            <CreateRoom me={data.me} />
+          </section>
+          <section class="panel" aria-labelledby="join-title">
+            <h2 id="join-title">{t("lobby.joinRoom")}</h2>
+            <JoinRoom me={data.me} />
+          </section>
+          <section class="panel support-cta" aria-labelledby="cta-title">
+            <h2 id="cta-title">{t("lobby.notSure")}</h2>
+            <p>{t("lobby.counselorHelps")}</p>
+            <a class="btn" href="/support">{t("common.talkToCounselor")}</a>
           </section>
         </div>
       </div>

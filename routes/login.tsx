@@ -1,10 +1,11 @@
 import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
 import { accountFormPost, logIn, safeNext } from "@/lib/accounts/accounts.ts";
+import { translator } from "@/lib/shared/i18n/mod.ts";
 import AuthForm, { type AuthFormProps } from "@/components/AuthForm.tsx";
 
 type Data = Omit<AuthFormProps, "mode">;
 
-export const title = "Log in";
+export const title = (props: PageProps<Data>) => translator(props.locale).t("auth.loginTitle");
 
 export const handler = {
   GET(c: AppContext) {

@@ -3,10 +3,13 @@ import type { Message, Presence, SupportState, UserRef } from "@/lib/shared/prot
 import { newGuestId, startSession } from "@/lib/accounts/auth.ts";
 import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
 import { HttpError } from "@/lib/web/errors.ts";
+import { checkName } from "@/lib/shared/names.ts";
 import { openSupport } from "@/lib/support/support.ts";
-import { meOf } from "@/components/session.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
+import { historyPage } from "@/lib/rooms/history.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
 import SupportStatus from "@/islands/SupportStatus.tsx";
+import { localizeError, translator } from "@/lib/shared/i18n/mod.ts";
 
 type Data =
   | {
@@ -21,7 +24,7 @@ type Data =
 
 const HISTORY = 50;
 
-export const title = "Talk to a counselor";
+export const title = (props: PageProps<Data>) => translator(props.locale).t("support.title");
 
 export const handler = {
   async GET(c: AppContext) {
@@ -29,15 +32,13 @@ export const handler = {
     if (!session) return c.var.render({ ask: true } satisfies Data);
     const { store, hub } = c.var.services;
     const conversation = await openSupport(c.var.services, session);
-    const page = await store.listMessages(conversation.room, { limit: HISTORY + 1 });
-    const hasMore = page.length > HISTORY;
-    const messages = hasMore ? page.slice(1) : page;
+    const { messages, hasMore } = await historyPage(store, conversation.room, { limit: HISTORY });
     return c.var.render(
       {
         room: conversation.room,
         state: conversation.state,
         counselor: conversation.counselor?.name,
-        me: meOf(session)!,
+        me: userRefOf(session),
         history: { messages, hasMore, lastSeq: messages.at(-1)?.seq ?? 0 },
         presence: hub.presence(conversation.room),
       } satisfies Data,
@@ -46,16 +47,19 @@ export const handler = {
   /** The no-JavaScript way in: a nickname form that starts a guest session, then back to GET. */
   async POST(c: AppContext) {
     const form = await c.req.parseBody();
-    const nickname = String(form.nickname ?? "").trim();
-    if (!nickname || [...nickname].length > 32) {
-      const error = nickname ? "Nicknames are at most 32 characters" : "Enter a nickname";
-      return c.var.render({ ask: true, error, nickname } satisfies Data, { status: 400 });
+    const typed = String(form.nickname ?? "").slice(0, 1024);
+    const check = checkName("nickname", typed);
+    if (!check.ok) {
+      const error = c.var.i18n.t(`limits.name.${check.problem}`, { min: check.min, max: check.max });
+      return c.var.render({ ask: true, error, nickname: typed } satisfies Data, { status: 400 });
     }
+    const nickname = check.name;
     try {
       await limitGuestSessions(c);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
-      return c.var.render({ ask: true, error: err.message, nickname } satisfies Data, { status: err.status });
+      const error = localizeError(c.get("locale"), err.code, err.message);
+      return c.var.render({ ask: true, error, nickname } satisfies Data, { status: err.status });
     }
     if (!c.get("session")) await startSession(c, { userId: newGuestId(), name: nickname, role: "guest" });
     return c.redirect("/support", 303);
@@ -63,17 +67,17 @@ export const handler = {
 };
 
 /** The user's own conversation with the counselors (or, without a session, a nickname form). */
-export default function SupportPage({ data }: PageProps<Data>) {
+export default function SupportPage({ data, locale }: PageProps<Data>) {
+  const { t } = translator(locale);
   if ("ask" in data) {
+    const [before, after] = t("support.orLogIn", { link: "\u0000" }).split("\u0000");
     return (
       <section class="panel narrow support-start">
         <link rel="stylesheet" href="/static/console.css" />
-        <h1>Talk to a counselor</h1>
-        <p>
-          Ask about courses, bootcamps and events. A counselor will answer here and can send you programs.
-        </p>
+        <h1>{t("support.title")}</h1>
+        <p>{t("support.intro")}</p>
         <form method="post" action="/support" class="nickname-form">
-          <label for="support-nickname">Your name</label>
+          <label for="support-nickname">{t("support.yourName")}</label>
           <div class="row">
             <input
               id="support-nickname"
@@ -85,11 +89,13 @@ export default function SupportPage({ data }: PageProps<Data>) {
               aria-invalid={data.error ? "true" : undefined}
               aria-describedby={data.error ? "support-nickname-error" : undefined}
             />
-            <button type="submit" class="btn btn-primary">Start chatting</button>
+            <button type="submit" class="btn btn-primary">{t("support.start")}</button>
           </div>
           {data.error && <p id="support-nickname-error" class="field-error" role="alert">{data.error}</p>}
           <p class="hint">
-            Or <a href="/login?next=/support">log in</a> to keep your conversation across devices.
+            {before}
+            <a href="/login?next=/support">{t("support.logInLink")}</a>
+            {after}
           </p>
         </form>
       </section>
@@ -100,11 +106,11 @@ export default function SupportPage({ data }: PageProps<Data>) {
       <link rel="stylesheet" href="/static/console.css" />
       <SupportStatus room={data.room} state={data.state} counselor={data.counselor} />
       <ChatPane
-        room={{ id: data.room, name: "Talk to a counselor", visibility: "support" }}
+        room={{ id: data.room, name: t("support.title"), visibility: "support" }}
         me={data.me}
         history={data.history}
         presence={data.presence}
-        heading="Talk to a counselor"
+        heading={t("support.title")}
       />
     </div>
   );

@@ -7,24 +7,11 @@ import type { AppContext } from "@/lib/web/app_env.ts";
 import { CloseCode } from "@/lib/shared/protocol.ts";
 import { log } from "@/lib/ops/log.ts";
 import { socketBudget } from "@/lib/hub/socket_budget.ts";
+import type { Session } from "@/lib/store/types.ts";
+import type { Locale } from "@/lib/shared/i18n/mod.ts";
+import { factsOf, originAllowed } from "@/lib/web/origin.ts";
 
 const budget = socketBudget();
-
-/**
- * A browser's Origin must be the site's own (as the request, or the proxy in front, names it) or
- * one of ALLOWED_ORIGINS; no Origin at all means a non-browser client, let through on its cookie.
- */
-export function originAllowed(req: Request, allowed: string[]): boolean {
-  const origin = req.headers.get("origin");
-  if (origin === null) return true;
-  if (allowed.includes(origin)) return true;
-  const url = new URL(req.url);
-  const host = req.headers.get("x-forwarded-host")?.split(",")[0].trim() || req.headers.get("host") ||
-    url.host;
-  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0].trim() || url.protocol.slice(0, -1);
-  const wsToHttp: Record<string, string> = { ws: "http", wss: "https" };
-  return origin === `${wsToHttp[proto] ?? proto}://${host}`;
-}
 
 /** Upgrades only to close at once: the close code is the one answer a browser script can see. */
 function refuse(c: AppContext, code: number, reason: string): Response {
@@ -43,7 +30,10 @@ export const handler = {
         426,
       );
     }
-    if (!originAllowed(req, config.allowedOrigins)) {
+    const origin = req.headers.get("origin");
+    // No Origin at all means a non-browser client, let through on its cookie.
+    const allowed = { allowed: config.allowedOrigins, trusted: config.trustedProxies };
+    if (origin !== null && !originAllowed(origin, factsOf(c), allowed)) {
       log.warn("ws.refused", { reason: "origin", origin: req.headers.get("origin") });
       return c.json({
         error: { code: "forbidden_origin", message: "This origin may not open the chat socket" },
@@ -66,7 +56,9 @@ export const handler = {
     // idleTimeout: Deno pings a quiet socket and drops it when no pong comes back in time, so a
     // peer that vanished without a close frame is noticed (and leaves presence) within ~30 s.
     const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: 30 });
-    hub.attach(socket, session);
+    // The socket's error frames speak the language of the page that opened it.
+    const withLocale: Session & { locale: Locale } = { ...session, locale: c.get("locale") };
+    hub.attach(socket, withLocale);
     return response;
   },
 };

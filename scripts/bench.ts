@@ -1,60 +1,48 @@
 /**
  * `deno task bench`: Parley and its peers side by side, on this machine, with the same load generator.
- * Flags: --quick, --only=parley,centrifugo,socketio,fastapi, --scenario=fanout,rooms,idle,history,
- * --json=out.json, --md=out.md, --clients=2. Loopback only; every server it starts, it stops.
+ * Flags (scripts/bench/options.ts): --quick, --only=parley,centrifugo,socketio,fastapi,ws,
+ * --scenario=smallrooms,oneroom,fanout,rooms,idle,history,pages, --clients=2, --history-size=N,
+ * --json=FILE, --md=FILE, --save (docs/bench/<date>.json and docs/benchmarks.md).
+ * Loopback only; every server it starts, it stops.
  */
 import { LoadGen } from "./bench/loadgen.ts";
-import { type Ctx, fanout, idle, rooms, type Sizes, targetOf } from "./bench/scenarios.ts";
-import { prepare, ROOT, type Running, start, stillRunning } from "./bench/servers.ts";
-import { renderMarkdown, renderText, type Results, type ServerResult } from "./bench/report.ts";
-import { maxPageJs } from "./bench/pagejs.ts";
+import { type Ctx, fanout, idle, rooms, targetOf } from "./bench/scenarios.ts";
+import { oneRoom, smallRooms } from "./bench/loops.ts";
+import { type Launch, prepare, ROOT, type Running, start, stillRunning } from "./bench/servers.ts";
+import { renderTable, type Results, type ServerResult, tables } from "./bench/report.ts";
+import { historyTable, targets } from "./bench/summary.ts";
+import { benchmarksPage } from "./bench/docs_page.ts";
+import { renderDocs } from "./bench/render.ts";
+import { parseOptions } from "./bench/options.ts";
+import { type PageWeights, pageWeights } from "./bench/pageweight.ts";
+import { createRooms } from "./bench/parley.ts";
 import type { ServerKind } from "./bench/protocols.ts";
 
-const flags = Object.fromEntries(Deno.args.map((a) => {
-  const [k, v] = a.replace(/^--/, "").split("=");
-  return [k, v ?? "true"];
-}));
-const quick = flags.quick === "true";
-const only = (flags.only ?? "parley,centrifugo,socketio,fastapi").split(",") as ServerKind[];
-const scenarios = (flags.scenario ?? "fanout,rooms,idle,history").split(",");
-const clients = Number(flags.clients ?? 2);
-
-const rates = [2, 5, 10, 20, 40, 70, 100, 150, 200, 300, 400, 600, 800, 1000, 1500, 2000, 3000, 4000, 6000];
-const sizes: Sizes = quick
-  ? {
-    fanoutReaders: 200,
-    fanoutSenders: 4,
-    stepSeconds: 2,
-    rates: rates.filter((r) => r >= 40).slice(0, 8),
-    rooms: 50,
-    roomSize: 10,
-    roomsSeconds: 5,
-    idle: 2000,
+const opts = (() => {
+  try {
+    return parseOptions(Deno.args);
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}`);
+    Deno.exit(2);
   }
-  : {
-    fanoutReaders: 1000,
-    fanoutSenders: 10,
-    stepSeconds: 5,
-    rates,
-    rooms: 500,
-    roomSize: 10,
-    roomsSeconds: 20,
-    idle: 20000,
-  };
-const historySize = quick ? 10_000 : 1_000_000;
-const SCENARIO_TIMEOUT_MS = (quick ? 3 : 15) * 60_000;
+})();
+const { sizes, clients } = opts;
+const SCENARIO_TIMEOUT_MS = (opts.quick ? 3 : 6) * 60_000;
+const began = performance.now();
 
 const log = (line: string) => console.error(line);
+const loadavg = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
 
 function machine() {
   const cpuinfo = Deno.readTextFileSync("/proc/cpuinfo");
   const mem = Number(Deno.readTextFileSync("/proc/meminfo").match(/MemTotal:\s+(\d+)/)?.[1] ?? 0);
   return {
     cpu: cpuinfo.match(/model name\s*:\s*(.+)/)?.[1] ?? "unknown CPU",
-    cores: navigator.hardwareConcurrency,
+    nproc: navigator.hardwareConcurrency,
     memory: `${Math.round(mem / 2 ** 20)} GiB`,
     os: `Linux ${Deno.osRelease()}`,
     deno: Deno.version.deno,
+    loadBefore: loadavg(),
   };
 }
 
@@ -67,6 +55,37 @@ function withTimeout<T>(p: Promise<T>, what: string, factor = 1): Promise<T> {
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
 
+const LOAD_SCENARIOS = { smallrooms: smallRooms, oneroom: oneRoom, fanout, rooms, idle } as const;
+
+/** Pages as a guest sees them on a store holding one room; its id is written `:id` so runs compare. */
+async function pagesOf(server: Running): Promise<PageWeights> {
+  const target = await targetOf(server);
+  const [room] = await createRooms(server.base, target.cookies![0], 1);
+  const pages = ["/", `/rooms/${room}`, "/support", "/login", "/signup", "/widget"];
+  const weights = await pageWeights(server.base, pages, ["/api/rooms", "/widget.js"], target.cookies![0]);
+  return JSON.parse(JSON.stringify(weights).replaceAll(room, ":id"));
+}
+
+/** Scenarios that need only a started server and no load generator. */
+async function once(kind: ServerKind, launch: Launch, result: ServerResult, name: string) {
+  if (name === "history") {
+    const { history } = await import("./bench/history.ts");
+    const run = history({ size: opts.historySize, log, launch, readyMs: result.readyMs });
+    result.history = await withTimeout(run, "history", 4);
+    return;
+  }
+  // A store of its own: the rooms earlier scenarios made would weigh on the lobby page.
+  const env = { ...launch.env, KV_PATH: `${launch.env?.KV_PATH}-pages` };
+  const server = await start(kind, { ...launch, env });
+  try {
+    result.readyMs.push(server.readyMs);
+    result.pages = await withTimeout(pagesOf(server), "pages");
+    log(`${kind}: pages weighed (${result.pages.assets.length} files)`);
+  } finally {
+    await server.stop();
+  }
+}
+
 /** Each scenario gets a freshly started server, so one scenario's leftovers never weigh on the next. */
 async function runServer(kind: ServerKind): Promise<ServerResult> {
   const result: ServerResult = { kind, status: "ok", readyMs: [], errors: {} };
@@ -76,50 +95,34 @@ async function runServer(kind: ServerKind): Promise<ServerResult> {
     const launch = await prepare(kind, { kvPath: `${kvDir}/parley.kv` });
     if (typeof launch === "string") return { ...result, status: `missing: ${launch}` };
     result.version = launch.version;
-    for (const name of ["fanout", "rooms", "idle"].filter((s) => scenarios.includes(s))) {
+    result.cores = launch.cores;
+    for (const name of opts.scenarios) {
+      if ((name === "history" || name === "pages") && kind !== "parley") continue;
       let server: Running | undefined;
-      const gen = LoadGen.start(clients);
+      let gen: LoadGen | undefined;
       try {
+        if (name === "history" || name === "pages") {
+          await once(kind, launch, result, name);
+          continue;
+        }
+        gen = LoadGen.start(clients);
         server = await start(kind, launch);
         result.readyMs.push(server.readyMs);
         log(`${kind}: ${name} (ready in ${server.readyMs.toFixed(0)} ms)`);
         const ctx: Ctx = { server, gen, sizes, log };
-        if (kind === "parley" && !result.pageJs) result.pageJs = await pageJsOf(server);
-        const scenario: (c: Ctx) => Promise<unknown> = { fanout, rooms, idle }[name as "fanout"];
+        const scenario: (c: Ctx) => Promise<unknown> = LOAD_SCENARIOS[name];
         Object.assign(result, { [name]: await withTimeout(scenario(ctx), `${kind} ${name}`) });
       } catch (e) {
         result.errors[name] = (e as Error).message;
         log(`${kind}: ${name} failed: ${(e as Error).message}`);
       } finally {
-        await gen.stop();
+        await gen?.stop();
         await server?.stop();
-      }
-    }
-    if (kind === "parley" && scenarios.includes("history")) {
-      try {
-        const { history } = await import("./bench/history.ts");
-        result.history = await withTimeout(
-          history({ size: historySize, log, launch, readyMs: result.readyMs }),
-          "history",
-          4,
-        );
-      } catch (e) {
-        result.errors.history = (e as Error).message;
-        log(`parley: history failed: ${(e as Error).message}`);
       }
     }
     return result;
   } finally {
     await Deno.remove(kvDir, { recursive: true }).catch(() => {});
-  }
-}
-
-async function pageJsOf(server: Running) {
-  try {
-    const target = await targetOf(server);
-    return await maxPageJs(server.base, target.cookies![0]);
-  } catch {
-    return undefined;
   }
 }
 
@@ -132,19 +135,38 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 const results: Results = {
   date: new Date().toISOString().slice(0, 10),
+  startedAt: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
   command: `deno task bench${Deno.args.length ? " " + Deno.args.join(" ") : ""}`,
   machine: machine(),
   generator:
-    `${clients} Deno client processes (scripts/bench/client.ts) on the same machine, raw WebSockets; ` +
-    `fan-out ${sizes.fanoutReaders} readers / ${sizes.fanoutSenders} senders, ${sizes.stepSeconds} s steps`,
+    `${clients} Deno client processes (scripts/bench/client.ts) on the same machine, raw WebSockets` +
+    (opts.quick ? ", --quick sizes" : ""),
   servers: [],
 };
-for (const kind of only) results.servers.push(await runServer(kind));
+for (const kind of opts.only) results.servers.push(await runServer(kind));
+results.machine.loadAfter = loadavg();
+results.seconds = Math.round((performance.now() - began) / 1000);
 
-const jsonPath = flags.json ?? `${ROOT}scripts/bench/last-run.json`;
-const mdPath = flags.md ?? `${ROOT}scripts/bench/last-run.md`;
-await Deno.writeTextFile(jsonPath, JSON.stringify(results, null, 2));
-await Deno.writeTextFile(mdPath, renderMarkdown(results) + "\n");
-console.log(renderText(results));
-console.log(`\nJSON: ${jsonPath}\nMarkdown: ${mdPath}`);
+const stampName = `${results.date}${opts.quick ? "-quick" : ""}`;
+const jsonPath = opts.save ? `docs/bench/${stampName}.json` : opts.json ?? "scripts/bench/last-run.json";
+const absolute = (p: string) => (p.startsWith("/") ? p : `${ROOT}${p}`);
+await Deno.mkdir(absolute(jsonPath).replace(/\/[^/]+$/, ""), { recursive: true });
+await Deno.writeTextFile(absolute(jsonPath), JSON.stringify(results, null, 2) + "\n");
+let mdPath = opts.md ?? "scripts/bench/last-run.md";
+if (opts.save) {
+  mdPath = renderDocs(jsonPath).replace(ROOT, "");
+  await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", jsonPath, mdPath], cwd: ROOT }).output();
+} else {
+  await Deno.writeTextFile(absolute(mdPath), benchmarksPage(results, jsonPath));
+}
+const history = historyTable(results);
+const targetTable = { title: "Targets", head: ["target", "measured", ""], rows: targets(results) };
+console.log(
+  [...tables(results), ...(history ? [history] : []), targetTable]
+    .map((t) => renderTable(t, false)).join("\n\n"),
+);
+for (const s of results.servers) {
+  for (const [scenario, e] of Object.entries(s.errors)) console.log(`  ${s.kind} ${scenario}: ${e}`);
+}
+console.log(`\n${results.seconds} s. JSON: ${jsonPath}\nMarkdown: ${mdPath}`);
 Deno.exit(0); // signal listeners must not keep the bench alive

@@ -3,6 +3,7 @@
  * the islands for the browser into `static/build/islands.js` with `deno bundle`.
  * `--manifest-only` skips the bundle (the dev watcher uses it for route changes).
  */
+import { parseArgs } from "node:util";
 import { generateManifest } from "./manifest.ts";
 
 const root = new URL("..", import.meta.url);
@@ -14,7 +15,8 @@ try {
 } catch { /* first build */ }
 if (current !== manifest.source) await Deno.writeTextFile(manifestPath, manifest.source);
 
-if (!Deno.args.includes("--manifest-only")) {
+const { values: flags } = parseArgs({ args: Deno.args, options: { "manifest-only": { type: "boolean" } } });
+if (!flags["manifest-only"]) {
   const build = new URL("static/build/", root);
   await Deno.mkdir(build, { recursive: true });
   const entry = new URL("entry.ts", build);

@@ -12,6 +12,7 @@
  */
 import { ulid } from "ulid";
 import { loadConfig } from "@/lib/ops/config.ts";
+import { parseArgs } from "node:util";
 import { openStore } from "@/lib/store/mod.ts";
 import { validatePassword, validateUsername } from "@/lib/accounts/accounts.ts";
 import { hashPassword } from "@/lib/accounts/password.ts";
@@ -19,18 +20,22 @@ import { fatal } from "@/lib/ops/fatal.ts";
 
 const USAGE = "usage: deno task counselor <username> [--set-password]   (the password is read from stdin)";
 
-function parseArgs(args: string[]): { username: string; setPassword: boolean } {
-  const flags = args.filter((a) => a.startsWith("-"));
-  const names = args.filter((a) => !a.startsWith("-"));
-  const unknown = flags.filter((f) => f !== "--set-password");
-  if (unknown.length > 0 || names.length !== 1) {
+function readArgs(args: string[]): { username: string; setPassword: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { "set-password": { type: "boolean" } } });
+  } catch {
+    throw new Error(USAGE); // an unknown flag
+  }
+  const names = parsed.positionals;
+  if (names.length !== 1) {
     throw new Error(
       names.length > 1
         ? `one username only; passwords are never taken from the command line (it leaks into ps and history)\n${USAGE}`
         : USAGE,
     );
   }
-  return { username: names[0], setPassword: flags.includes("--set-password") };
+  return { username: names[0], setPassword: parsed.values["set-password"] === true };
 }
 
 /** Reads one line from a terminal without echoing it. Ctrl-C aborts. */
@@ -81,7 +86,7 @@ async function readPassword(username: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const { username, setPassword } = parseArgs(Deno.args);
+  const { username, setPassword } = readArgs(Deno.args);
   validateUsername(username);
   const config = loadConfig();
   const store = await openStore(config);

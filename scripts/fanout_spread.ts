@@ -7,16 +7,16 @@
  * when the first, the middle and the last reader had it. With no load at all, the spread between
  * first and last is what the fan-out bench's p99 cannot go below on this machine.
  */
+import { parseArgs } from "node:util";
 import { startServer } from "../tests/support/server.ts";
 import { connect, createRoom, guest } from "../tests/support/client.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
-
-const readerCount = arg("readers", 1000);
-const messageCount = arg("messages", 5);
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  options: { readers: { type: "string", default: "1000" }, messages: { type: "string", default: "5" } },
+});
+const readerCount = Number(flags.readers);
+const messageCount = Number(flags.messages);
 const server = await startServer({ jobs: 2, env: { MAX_SOCKETS_PER_SESSION: String(readerCount + 10) } });
 const readers: WebSocket[] = [];
 try {

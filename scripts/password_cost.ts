@@ -3,9 +3,11 @@
  * Times PBKDF2-HMAC-SHA256 at the production iteration count (what every log-in and sign-up pays,
  * and what an unknown username pays too, through the dummy hash), one at a time and in parallel.
  */
+import { parseArgs } from "node:util";
 import { hashPassword, PBKDF2_ITERATIONS, verifyDummy, verifyPassword } from "@/lib/accounts/password.ts";
 
-const runs = Number(Deno.args[0] ?? 10);
+const { positionals } = parseArgs({ args: Deno.args, allowPositionals: true });
+const runs = Number(positionals[0] ?? 10);
 const stored = await hashPassword("correct horse battery");
 
 async function time(fn: () => Promise<unknown>): Promise<number> {

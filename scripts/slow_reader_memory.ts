@@ -12,20 +12,27 @@
  * default 1 MiB) --unbounded (bound of 1 GiB: the control, to see what the bound prevents).
  * Linux only (reads /proc).
  */
+import { parseArgs } from "node:util";
 import { sample } from "./bench/proc.ts";
 import { startServer } from "../tests/support/server.ts";
 import { api, createRoom, guest, maskedTextFrame, rawUpgrade } from "../tests/support/client.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
-
-const WAVES = arg("waves", 5);
-const READERS = arg("readers", 20);
-const WRITERS = arg("writers", 4);
-const SECONDS = arg("seconds", 8);
-const BOUND = Deno.args.includes("--unbounded") ? 1024 ** 3 : arg("bound", 1024 * 1024);
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  options: {
+    waves: { type: "string", default: "5" },
+    readers: { type: "string", default: "20" },
+    writers: { type: "string", default: "4" },
+    seconds: { type: "string", default: "8" },
+    bound: { type: "string", default: String(1024 * 1024) },
+    unbounded: { type: "boolean", default: false },
+  },
+});
+const WAVES = Number(flags.waves);
+const READERS = Number(flags.readers);
+const WRITERS = Number(flags.writers);
+const SECONDS = Number(flags.seconds);
+const BOUND = flags.unbounded ? 1024 ** 3 : Number(flags.bound);
 const MB = (n: number) => (n / 1024 / 1024).toFixed(1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -11,6 +11,7 @@
  *   options: --processes=3 --clients=12 --rooms=3 --rate=30 (messages a second, all clients)
  *            --faults=all|none|kill|pause|kill,pause (default all)
  */
+import { parseArgs } from "node:util";
 import { startCluster } from "@/tests/support/cluster.ts";
 import { createRoom, fullHistory, guestCookie, OutboxClient, until } from "@/tests/support/outbox_client.ts";
 
@@ -239,15 +240,24 @@ export function parseDuration(text: string): number {
 }
 
 if (import.meta.main) {
-  const arg = (name: string, fallback: string) =>
-    Deno.args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+  const { values: flags } = parseArgs({
+    args: Deno.args,
+    options: {
+      duration: { type: "string", default: "60s" },
+      processes: { type: "string", default: "3" },
+      clients: { type: "string", default: "12" },
+      rooms: { type: "string", default: "3" },
+      rate: { type: "string", default: "30" },
+      faults: { type: "string", default: "all" },
+    },
+  });
   const result = await runSoak({
-    durationMs: parseDuration(arg("duration", "60s")),
-    processes: Math.max(2, Number(arg("processes", "3"))),
-    clients: Number(arg("clients", "12")),
-    rooms: Number(arg("rooms", "3")),
-    rate: Number(arg("rate", "30")),
-    faults: parseFaults(arg("faults", "all")),
+    durationMs: parseDuration(flags.duration),
+    processes: Math.max(2, Number(flags.processes)),
+    clients: Number(flags.clients),
+    rooms: Number(flags.rooms),
+    rate: Number(flags.rate),
+    faults: parseFaults(flags.faults),
   });
   const { events: _events, ...counts } = result;
   console.log(JSON.stringify(counts));

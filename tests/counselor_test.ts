@@ -102,5 +102,3 @@ for (const kind of ["kv", "mongo"] as const) {
     }
   });
 }
-
-Deno.test("[counselor] zz - stop the shared FerretDB", () => ferret.stop());

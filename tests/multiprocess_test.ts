@@ -6,11 +6,10 @@
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { startCluster } from "@/tests/support/cluster.ts";
-import { connect, createRoom, guest, type TestSocket } from "@/tests/support/client.ts";
+import { connect, createRoom, guest, marker, type TestSocket } from "@/tests/support/client.ts";
 import { until } from "@/tests/support/outbox_client.ts";
 import type { Message, UserRef } from "@/lib/shared/protocol.ts";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 /** Joins `count` guests to `room` on each of `urls`, in turn; returns the sockets. */
@@ -55,7 +54,8 @@ Deno.test("[multiprocess] messages - every socket of every process gets each mes
       15_000,
       "every message everywhere",
     );
-    await sleep(300); // a duplicate would arrive right behind
+    // A duplicate would arrive before a message sent after them all.
+    await marker(sockets[0], room, sockets, 15_000);
     for (const s of sockets) {
       deepEqual(s.messages(room).map((m: Message) => m.seq), range(total), "each seq once, in order");
     }
@@ -86,7 +86,8 @@ Deno.test("[multiprocess] typing and presence - cross processes exactly once", a
     a.send({ type: "typing", room });
     const typing = await b.next((f) => f.type === "typing", 5_000);
     equal(typing.room, room);
-    await sleep(500);
+    // A second typing frame would reach b (and an echo, a) before a message sent after it.
+    await marker(a, room, [b]);
     equal(b.frames.filter((f) => f.type === "typing").length, 0, "typing arrives once");
     equal(a.frames.filter((f) => f.type === "typing").length, 0, "never echoed to the typist");
 
@@ -191,7 +192,10 @@ Deno.test("[multiprocess] support - a counselor on another process gets each que
     const line = await console0.next((f) => f.type === "support" && f.conversation.room === room, 10_000);
     equal(line.conversation.state, "waiting");
     equal(line.conversation.lastMessage.seq, 1);
-    await sleep(500);
+    // The next change's update proves the first one's duplicate, had there been one, came before it.
+    userSocket.send({ type: "send", room, clientId: "q2", text: "And when does it start?" });
+    const next = await console0.next((f) => f.type === "support" && f.conversation.room === room, 10_000);
+    equal(next.conversation.lastMessage.seq, 2, "one update per change");
     equal(console0.frames.filter((f) => f.type === "support").length, 0, "one update per change");
   } finally {
     await Promise.all(sockets.map((s) => s.close()));

@@ -10,6 +10,7 @@ import {
   connect,
   createRoom,
   guest,
+  marker,
   maskedTextFrame,
   parseFrames,
   rawUpgrade,
@@ -54,7 +55,8 @@ Deno.test("[parallel] delivery - messages cross isolates exactly once, in one or
       while (seqs.length < 40) seqs.push((await s.next((f) => f.type === "message", 10_000)).message.seq);
       assert.deepEqual(seqs, Array.from({ length: 40 }, (_, i) => i + 1));
     }
-    await new Promise((r) => setTimeout(r, 200));
+    // A duplicate would arrive before a message sent after them all.
+    await marker(sockets[0], room.id, sockets, 10_000);
     for (const s of sockets) assert.equal(s.messages(room.id).length, 0, "no duplicates");
   } finally {
     await Promise.all(sockets.map((s) => s.close()));
@@ -186,9 +188,7 @@ Deno.test("[parallel] slow reader - a socket that stops reading is closed with 4
     ).length;
     assert.ok(objects > 100, `${objects} objects before the close`);
     // The reader that keeps reading got every message (the last ones may leave a few ms after their acks).
-    for (let i = 0; i < 200 && reader.messages(room.id).length < sent; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await reader.seen((f) => f.type === "message" && f.message.seq === sent, 2_000).catch(() => {});
     const seqs = reader.messages(room.id).map((m) => m.seq);
     assert.equal(seqs.length, sent);
     assert.equal(seqs.at(-1), sent);

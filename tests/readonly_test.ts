@@ -9,6 +9,7 @@
  *    covers writes Deno itself might make outside permission checks (a lockfile, node_modules).
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
+import { listeningPort } from "./support/ports.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 /** What Deploy needs at run time: the app, its config and lockfile, and the bundle built ahead. */
@@ -37,18 +38,10 @@ async function snapshot(dir: string, prefix = ""): Promise<Record<string, string
   return files;
 }
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
 /** Runs `deno serve` in `dir` with writes denied and audited; checks the pages; returns the audit. */
 async function serveReadOnly(dir: string, audit: string, env: Record<string, string>, extra: string[] = []) {
-  const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["serve", "-A", "--deny-write", ...extra, "--host", "127.0.0.1", "--port", String(port), "main.ts"],
+    args: ["serve", "-A", "--deny-write", ...extra, "--host", "127.0.0.1", "--port", "0", "main.ts"],
     cwd: dir,
     clearEnv: true,
     env: {
@@ -62,19 +55,30 @@ async function serveReadOnly(dir: string, audit: string, env: Record<string, str
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const output = Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
+  // Deno writes "Listening on http://127.0.0.1:PORT/" once main.ts has loaded and the port is bound.
+  let stderrText = "";
+  const bound = Promise.withResolvers<number | undefined>();
+  const decoder = new TextDecoder();
+  const output = Promise.all([
+    new Response(child.stdout).text(),
+    child.stderr.pipeTo(
+      new WritableStream({
+        write(chunk) {
+          stderrText += decoder.decode(chunk, { stream: true });
+          const port = listeningPort(stderrText);
+          if (port !== undefined) bound.resolve(port);
+        },
+      }),
+    ).then(() => (bound.resolve(undefined), stderrText)),
+  ]);
   let exited = false;
   const status = child.status.then((s) => (exited = true, s));
-  const base = `http://127.0.0.1:${port}`;
   let failure: Error | undefined;
   try {
-    let health: Response | undefined;
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline && !exited;) {
-      health = await fetch(`${base}/healthz`).catch(() => undefined);
-      if (health) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    ok(health, "the server answers");
+    const port = await Promise.race([bound.promise, status.then(() => undefined)]);
+    ok(port !== undefined && !exited, "the server listens");
+    const base = `http://127.0.0.1:${port}`;
+    const health = await fetch(`${base}/healthz`);
     equal(health.status, 200);
     const body = await health.json();
     equal(body.ok, true);

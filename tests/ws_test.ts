@@ -147,8 +147,11 @@ Deno.test("[ws] protocol - every SPEC line about /ws", async (t) => {
       for (let i = 0; i < 24; i++) a.send({ type: "send", room: r.id, clientId: `b${i}`, text: `${i}` });
       const limited = await a.next((f) => f.type === "error" && f.code === "rate_limited");
       assert.equal(limited.clientId, "b20");
+      // Every send is answered (ack or error) once the hub is done with it: then the store is final.
+      for (let i = 0; i < 24; i++) {
+        if (i !== 20) await a.next((f) => (f.type === "ack" || f.type === "error") && f.clientId === `b${i}`);
+      }
       const stored = await api(server.url, `/api/rooms/${r.id}/messages?limit=100`, { cookie: ann.cookie });
-      await new Promise((r) => setTimeout(r, 200));
       const after = await api(server.url, `/api/rooms/${r.id}/messages?limit=100`, { cookie: ann.cookie });
       assert.equal(after.body.messages.length, 20, `stored ${stored.body.messages.length}`);
       for (let i = 0; i < 60; i++) a.send({ type: "send", room: r.id, clientId: `z${i}`, text: "x" });

@@ -1,5 +1,6 @@
 import type { Program } from "@/lib/shared/programs.ts";
-import { formatDateRange, formatPrice } from "@/lib/shared/chat_view.ts";
+import { formatDateRange } from "@/lib/shared/chat_view.ts";
+import { useT } from "@/lib/shared/i18n/context.ts";
 import { programStatus } from "@/lib/shared/program_view.ts";
 import StatusBadge from "@/components/programs/StatusBadge.tsx";
 
@@ -17,8 +18,11 @@ export interface ProgramResultsProps {
 
 /** The right pane's results: each program with its dates, price, status and "Send to chat". */
 export default function ProgramResults(props: ProgramResultsProps) {
+  const { t, locale, price } = useT();
   if (props.error) return <p class="search-error" role="alert">{props.error}</p>;
-  if (!props.loading && props.programs.length === 0) return <p class="search-empty">No programs found</p>;
+  if (!props.loading && props.programs.length === 0) {
+    return <p class="search-empty">{t("console.noPrograms")}</p>;
+  }
   const now = new Date();
   return (
     <>
@@ -37,7 +41,7 @@ export default function ProgramResults(props: ProgramResultsProps) {
               <StatusBadge phase={programStatus(p, now)} />
             </div>
             <p class="program-result-meta">
-              {formatDateRange(p.startsAt, p.endsAt)} · {formatPrice(p.price, p.currency)}
+              {formatDateRange(p.startsAt, p.endsAt, locale)} · {price(p.price, p.currency)}
             </p>
             <button
               type="button"
@@ -46,15 +50,15 @@ export default function ProgramResults(props: ProgramResultsProps) {
               title={props.sendBlocked || undefined}
               onClick={() => props.onSend(p)}
             >
-              {props.sent[p.id] ? "Sent ✓" : "Send to chat"}
+              {props.sent[p.id] ? t("console.sent") : t("console.sendToChat")}
             </button>
           </li>
         ))}
       </ul>
-      {props.loading && <p class="search-loading" role="status">Searching…</p>}
+      {props.loading && <p class="search-loading" role="status">{t("console.searching")}</p>}
       {props.hasMore && !props.loading && (
         <button type="button" class="btn btn-quiet more-programs" onClick={props.onMore}>
-          More programs
+          {t("console.morePrograms")}
         </button>
       )}
     </>

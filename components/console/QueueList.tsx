@@ -1,5 +1,7 @@
 import type { SupportSummary } from "@/lib/shared/protocol.ts";
 import { formatTime } from "@/lib/shared/chat_view.ts";
+import { useT } from "@/lib/shared/i18n/context.ts";
+import { type Translator, translator } from "@/lib/shared/i18n/mod.ts";
 
 import type { QueueTab } from "@/lib/shared/support_view.ts";
 export type { QueueTab };
@@ -15,27 +17,35 @@ export interface QueueListProps {
   onSelect: (room: string) => void;
 }
 
-const TABS: { key: QueueTab; label: string }[] = [
-  { key: "waiting", label: "Waiting" },
-  { key: "mine", label: "Mine" },
-  { key: "closed", label: "Closed" },
-];
+const TABS: QueueTab[] = ["waiting", "mine", "closed"];
 
 /** One line of preview for the queue: text, a program card's title, or a system notice. */
-export function preview(line: SupportSummary): string {
+export function preview(line: SupportSummary, { t }: Translator = translator("en")): string {
   const m = line.lastMessage;
-  if (!m) return "No messages yet";
-  if (m.kind === "program") return `Program: ${m.program?.title ?? ""}`;
+  if (!m) return t("console.noMessages");
+  if (m.kind === "program") return t("console.programPreview", { title: m.program?.title ?? "" });
   const text = (m.text ?? "").replace(/\s+/g, " ");
   return m.author.id === line.user.id || m.kind === "system" ? text : `${m.author.name}: ${text}`;
 }
 
 /** The left pane: Waiting / Mine / Closed tabs and the conversations of the chosen one. */
 export default function QueueList(props: QueueListProps) {
+  const tr = useT();
+  const { t } = tr;
+  /** Arrow keys, Home and End move between the tabs (and choose them), as the ARIA tabs pattern says. */
+  function onKeyDown(e: KeyboardEvent) {
+    const at = TABS.indexOf(props.tab);
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: TABS.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    const key = TABS[(next + TABS.length) % TABS.length];
+    props.onTab(key);
+    document.getElementById(`queue-tab-${key}`)?.focus();
+  }
   return (
-    <nav class="queue" aria-label="Support queue">
-      <div class="queue-tabs" role="tablist">
-        {TABS.map(({ key, label }) => (
+    <nav class="queue" aria-label={t("console.supportQueue")}>
+      <div class="queue-tabs" role="tablist" onKeyDown={onKeyDown}>
+        {TABS.map((key) => (
           <button
             key={key}
             type="button"
@@ -43,18 +53,22 @@ export default function QueueList(props: QueueListProps) {
             id={`queue-tab-${key}`}
             aria-selected={props.tab === key}
             aria-controls="queue-list"
+            tabIndex={props.tab === key ? 0 : -1}
             class={`queue-tab${props.tab === key ? " active" : ""}`}
             onClick={() => props.onTab(key)}
           >
-            {label} <span class="queue-count">{props.counts[key]}</span>
+            {t(`console.tab.${key}`)} <span class="queue-count">{tr.number(props.counts[key])}</span>
             {props.unread[key] > 0 && (
-              <span class="unread-dot" aria-label={`${props.unread[key]} unread`}>{props.unread[key]}</span>
+              <span class="unread-dot">
+                <span aria-hidden="true">{props.unread[key]}</span>
+                <span class="sr-only">{t("console.unread", { count: props.unread[key] })}</span>
+              </span>
             )}
           </button>
         ))}
       </div>
       <ul id="queue-list" class="queue-list" role="tabpanel" aria-labelledby={`queue-tab-${props.tab}`}>
-        {props.items.length === 0 && <li class="queue-empty">Nothing here</li>}
+        {props.items.length === 0 && <li class="queue-empty">{t("console.nothingHere")}</li>}
         {props.items.map((line) => (
           <li key={line.room}>
             <button
@@ -68,18 +82,19 @@ export default function QueueList(props: QueueListProps) {
             >
               <span class="queue-item-top">
                 <strong class="queue-user">{line.user.name}</strong>
-                {line.user.role === "guest" && <span class="queue-guest">guest</span>}
+                {line.user.role === "guest" && <span class="queue-guest">{t("console.guest")}</span>}
                 {line.lastMessage && (
                   <time class="queue-time" dateTime={line.lastMessage.at}>
-                    {formatTime(line.lastMessage.at)}
+                    {formatTime(line.lastMessage.at, undefined, tr.locale)}
                   </time>
                 )}
               </span>
               <span class="queue-item-bottom">
-                <span class="queue-preview">{preview(line)}</span>
+                <span class="queue-preview">{preview(line, tr)}</span>
                 {line.unread > 0 && (
-                  <span class="unread-badge" aria-label={`${line.unread} unread`}>
-                    {line.unread >= 100 ? "99+" : line.unread}
+                  <span class="unread-badge">
+                    <span aria-hidden="true">{line.unread >= 100 ? "99+" : line.unread}</span>
+                    <span class="sr-only">{t("console.unread", { count: line.unread })}</span>
                   </span>
                 )}
               </span>

@@ -14,6 +14,8 @@ import {
 } from "@/lib/browser/chat_client.ts";
 import { errorText, olderMessages } from "@/lib/browser/api_client.ts";
 import type { Notice, PendingMessage } from "@/components/MessageList.tsx";
+import { type MessageKey, translator } from "@/lib/shared/i18n/mod.ts";
+import { useT } from "@/lib/shared/i18n/context.ts";
 
 export interface ChatRoomInit {
   messages: Message[];
@@ -23,11 +25,11 @@ export interface ChatRoomInit {
   presence?: Presence;
 }
 
-const ERROR_TEXT: Partial<Record<ErrorCode, string>> = {
-  rate_limited: "You're sending too fast — wait a moment and try again",
-  too_large: "That message is too long",
-  forbidden: "You can't post in this room",
-  unavailable: "The server can't store messages right now; we'll retry",
+const ERROR_TEXT: Partial<Record<ErrorCode, MessageKey>> = {
+  rate_limited: "chat.err.rate_limited",
+  too_large: "chat.err.too_large",
+  forbidden: "chat.err.forbidden",
+  unavailable: "chat.err.unavailable",
 };
 const TYPING_SHOWN_MS = 4000;
 
@@ -42,6 +44,7 @@ export function useChatRoom(
   init: ChatRoomInit,
   { notices: announceMembers = true }: ChatRoomOptions = {},
 ) {
+  const { locale } = useT();
   const [messages, setMessages] = useState(init.messages);
   const [hasMore, setHasMore] = useState(init.hasMore);
   const [loadingOlder, setLoadingOlder] = useState(false);
@@ -56,8 +59,16 @@ export function useChatRoom(
 
   useEffect(() => {
     if (!me) return;
+    const { t } = translator(locale);
     const conn = sharedConnection();
-    const unsubscribe = conn.subscribe(setStatus);
+    const unsubscribe = conn.subscribe((next) => {
+      setStatus(next);
+      // Signed out (here or in another tab): what waits to be sent never will be; say so.
+      if (next.state === "closed" && next.retryIn === null) {
+        const reason = t("chat.err.signedOut");
+        setPending((old) => old.map((p) => (p.id || p.error ? p : { ...p, error: reason })));
+      }
+    });
     const addMessages = (list: Message[]) => {
       if (list.length === 0) return;
       lastSeq.current = Math.max(lastSeq.current, ...list.map((m) => m.seq));
@@ -72,7 +83,10 @@ export function useChatRoom(
       setPresence(p);
       if (!before || !announce || !announceMembers) return;
       const { joined, left } = diffMembers(before, p.members);
-      const lines = [...joined.map((m) => `${m.name} joined`), ...left.map((m) => `${m.name} left`)];
+      const lines = [
+        ...joined.map((m) => t("chat.joined", { name: m.name })),
+        ...left.map((m) => t("chat.left", { name: m.name })),
+      ];
       const at = lastSeq.current, stamp = Date.now();
       if (lines.length) {
         setNotices((
@@ -97,7 +111,8 @@ export function useChatRoom(
       error: (code, message, clientId) => {
         // The connection joins again and resends on its own; nothing for the reader to do.
         if (code === "not_joined") return;
-        const text = ERROR_TEXT[code] ?? message;
+        const key = ERROR_TEXT[code];
+        const text = key ? t(key) : message;
         if (clientId && !RETRIED_CODES.has(code)) {
           setPending((old) => old.map((p) => (p.clientId === clientId ? { ...p, error: text } : p)));
         }
@@ -135,7 +150,19 @@ export function useChatRoom(
     error,
     send(text: string) {
       const clientId = sharedConnection().send(room, { text });
-      setPending((old) => [...old, { clientId, text, at: new Date().toISOString() }]);
+      const at = new Date().toISOString();
+      setPending((old) => [...old, { clientId, text, at, afterSeq: lastSeq.current }]);
+    },
+    /** Sends a failed message again as a new send (the failed one was never stored). */
+    retry(clientId: string) {
+      const failed = pending.find((p) => p.clientId === clientId);
+      if (!failed) return;
+      const again = sharedConnection().send(room, { text: failed.text });
+      const at = new Date().toISOString();
+      setPending((old) => [
+        ...old.filter((p) => p.clientId !== clientId),
+        { clientId: again, text: failed.text, at, afterSeq: lastSeq.current },
+      ]);
     },
     typing: () => sharedConnection().typing(room),
     async loadOlder() {

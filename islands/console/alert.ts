@@ -3,12 +3,17 @@
  * clicked, so the audio context is made on the first click) and the tab title, which names the new
  * chat until the counselor looks at the tab again.
  */
-const BASE_TITLE = "Console · Parley";
+import { type Translator, translator } from "@/lib/shared/i18n/mod.ts";
 
 export class Alerter {
+  #tr: Translator;
   #audio: AudioContext | null = null;
   #unseen: string[] = [];
   #waiting = 0;
+
+  constructor(tr: Translator = translator("en")) {
+    this.#tr = tr;
+  }
 
   /** Call from a user gesture (the first click anywhere on the page). */
   unlock(): void {
@@ -45,12 +50,13 @@ export class Alerter {
 
   #render(): void {
     const count = this.#waiting > 0 ? `(${this.#waiting}) ` : "";
+    const { t } = this.#tr;
     const news = this.#unseen.length === 1
-      ? `New chat from ${this.#unseen[0]} · `
+      ? `${t("console.newChatFrom", { name: this.#unseen[0] })} · `
       : this.#unseen.length > 1
-      ? `${this.#unseen.length} new chats · `
+      ? `${t("console.newChats", { count: this.#unseen.length })} · `
       : "";
-    document.title = `${count}${news}${BASE_TITLE}`;
+    document.title = `${count}${news}${t("console.title")} · ${t("common.brand")}`;
   }
 
   #chime(): void {

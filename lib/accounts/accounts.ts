@@ -1,12 +1,15 @@
 /**
  * Accounts: sign-up, log-in and log-out on top of the sessions of `auth.ts`.
  *
- * - Usernames are 3–32 of `A–Z a–z 0–9 . _ -`, unique without regard to case (the store enforces it).
+ * - Usernames are 3–32 letters (Hangul too) or digits or `. _ -`, NFC-normalized, unique without regard
+ *   to case (the store enforces it); see `lib/shared/names.ts`.
  * - Passwords are at least 8 characters and hashed with PBKDF2 (`password.ts`).
  * - A log-in answers the same (401 `invalid_credentials`, same message, same time) for an unknown
- *   user and a wrong password. Failures are throttled per username and per address (429 with
- *   Retry-After), and every password check counts against a per-address budget, so nobody can make
- *   the server burn CPU on hashes without bound.
+ *   user and a wrong password. Throttled as OWASP's authentication cheat sheet describes, so that an
+ *   attacker is slowed and the owner is not locked out: failures per username *and* address pair (a
+ *   long window), a short back-off for the username alone that an address the account signed in
+ *   from before does not feel, failures per address, and every password check against a per-address
+ *   budget, so nobody can make the server burn CPU on hashes without bound.
  * - Every log-in and sign-up issues a new session id and ends the previous session (its sockets
  *   close), so a session id planted before a log-in is worth nothing after it.
  * - A guest who signs up keeps their user id: their rooms, memberships and support conversation stay
@@ -18,12 +21,15 @@ import type { Config } from "@/lib/ops/config.ts";
 import type { Services } from "@/lib/ops/services.ts";
 import type { Session } from "@/lib/store/types.ts";
 import { endSession, startSession } from "@/lib/accounts/auth.ts";
-import { badRequest, HttpError } from "@/lib/web/errors.ts";
+import { badRequest, HttpError, toHttpError } from "@/lib/web/errors.ts";
+import { localizeError } from "@/lib/shared/i18n/mod.ts";
 import { clientAddress, enforce, Throttle } from "@/lib/accounts/throttle.ts";
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from "@/lib/accounts/password.ts";
 import { ulid } from "ulid";
+import { checkName, nameKey as nameKeyOf } from "@/lib/shared/names.ts";
+import { requireName } from "@/lib/web/names.ts";
+import { type Translator, translator } from "@/lib/shared/i18n/mod.ts";
 
-export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,32}$/;
 export const PASSWORD_MIN = 8;
 /** PBKDF2 hashes long keys cheaply, but nobody needs more and the body stays small. */
 export const PASSWORD_MAX = 1024;
@@ -46,16 +52,13 @@ const COMMON = new Set(
 );
 
 /**
- * Checks a new username; returns it unchanged or throws 400 `bad_username`.
+ * Checks a new username; returns it NFC-normalized or throws 400 `bad_username`.
  *
  * @example
- * validateUsername("mina.k"); // "mina.k"
+ * validateUsername("김민아"); // "김민아"
  */
-export function validateUsername(username: string): string {
-  if (!USERNAME_PATTERN.test(username)) {
-    throw badRequest("Usernames are 3–32 letters, digits, dots, underscores or hyphens", "bad_username");
-  }
-  return username;
+export function validateUsername(username: string, i18n: Translator = translator("en")): string {
+  return requireName(i18n, "username", username);
 }
 
 /**
@@ -75,8 +78,11 @@ export function validatePassword(password: string, username: string): void {
 }
 
 export interface AccountLimits {
-  /** Failed log-ins per username per window before 429. */
-  failuresPerUsername: number;
+  /** Log-in attempts per username+address pair per `failureWindowMs` before 429 (a success clears it). */
+  failuresPerPair: number;
+  /** Log-in attempts per username from addresses it never signed in from, per `usernameWindowMs`. */
+  attemptsPerUsername: number;
+  usernameWindowMs: number;
   /** Failed log-ins per address per window before 429. */
   failuresPerAddress: number;
   failureWindowMs: number;
@@ -87,7 +93,9 @@ export interface AccountLimits {
 }
 
 export const DEFAULT_ACCOUNT_LIMITS: AccountLimits = {
-  failuresPerUsername: 10,
+  failuresPerPair: 10,
+  attemptsPerUsername: 10,
+  usernameWindowMs: 30_000,
   failuresPerAddress: 50,
   failureWindowMs: 15 * 60_000,
   hashesPerAddressPerMinute: 30,
@@ -95,6 +103,7 @@ export const DEFAULT_ACCOUNT_LIMITS: AccountLimits = {
 };
 
 export interface AccountThrottles {
+  byPair: Throttle;
   byUsername: Throttle;
   byAddress: Throttle;
   hashes: Throttle;
@@ -108,7 +117,7 @@ const limitsByConfig = new WeakMap<Config, AccountLimits>();
  * The account limits of one app. Pass `limits` once, before the first request, to change them (tests).
  *
  * @example
- * accountLimits(services.config, { failuresPerUsername: 3 });
+ * accountLimits(services.config, { failuresPerPair: 3 });
  */
 export function accountLimits(config: Config, limits?: Partial<AccountLimits>): AccountLimits {
   let current = limitsByConfig.get(config);
@@ -128,7 +137,8 @@ export function accountLimits(config: Config, limits?: Partial<AccountLimits>): 
 export function accountThrottles({ config, store }: Pick<Services, "config" | "store">): AccountThrottles {
   const l = accountLimits(config);
   return {
-    byUsername: new Throttle(store, "login-name", l.failuresPerUsername, l.failureWindowMs),
+    byPair: new Throttle(store, "login-pair", l.failuresPerPair, l.failureWindowMs),
+    byUsername: new Throttle(store, "login-name", l.attemptsPerUsername, l.usernameWindowMs),
     byAddress: new Throttle(store, "login-addr", l.failuresPerAddress, l.failureWindowMs),
     hashes: new Throttle(store, "hash-addr", l.hashesPerAddressPerMinute, 60_000),
     invites: new Throttle(store, "invite-addr", l.inviteFailuresPerAddress, l.failureWindowMs),
@@ -136,6 +146,7 @@ export function accountThrottles({ config, store }: Pick<Services, "config" | "s
 }
 
 const INVALID = "Wrong username or password";
+const KNOWN_ADDRESS_MS = 30 * 86_400_000;
 
 /** Ends `previous` everywhere: its record and, through the hub, its sockets on every node. */
 async function retire(c: AppContext, previous: Session | null): Promise<void> {
@@ -152,7 +163,7 @@ async function retire(c: AppContext, previous: Session | null): Promise<void> {
  */
 export async function signUp(c: AppContext, input: Credentials): Promise<Session> {
   const { store } = c.var.services;
-  const username = validateUsername(input.username);
+  const username = validateUsername(input.username, c.var.i18n);
   validatePassword(input.password, username);
   await enforce(
     accountThrottles(c.var.services).hashes,
@@ -167,6 +178,10 @@ export async function signUp(c: AppContext, input: Credentials): Promise<Session
   const id = previous?.role === "guest" ? previous.userId : ulid();
   const passwordHash = await hashPassword(input.password);
   await store.createUser({ id, username, role: "user", passwordHash, createdAt: new Date().toISOString() });
+  await store.bumpCounter(
+    `login-known:${nameKeyOf(username)}\u0000${clientAddress(c)}`,
+    Date.now() + KNOWN_ADDRESS_MS,
+  );
   await retire(c, previous);
   return await startSession(c, { userId: id, name: username, role: "user" });
 }
@@ -182,20 +197,27 @@ export async function logIn(c: AppContext, input: Credentials): Promise<Session>
   const { store } = c.var.services;
   const throttles = accountThrottles(c.var.services);
   const address = clientAddress(c);
-  const nameKey = input.username.toLowerCase();
-  // The attempt counts against the username before the hash, so guesses sent all at once cannot all
-  // pass the check before the first failure is recorded; a success clears it again.
-  const waits = await Promise.all([throttles.byUsername.hit(nameKey), throttles.byAddress.peek(address)]);
+  const typed = checkName("username", input.username);
+  const nameKey = nameKeyOf(typed.ok ? typed.name : input.username);
+  const pairKey = `${nameKey}\u0000${address}`;
+  // Attempts count before the hash, so guesses sent all at once cannot all pass the check before the
+  // first failure is recorded; a success clears the pair's count again.
+  const known = (await store.readCounter(`login-known:${pairKey}`)) > 0;
+  const waits = await Promise.all([
+    throttles.byPair.hit(pairKey),
+    known ? 0 : throttles.byUsername.hit(nameKey),
+    throttles.byAddress.peek(address),
+  ]);
   const wait = Math.max(...waits);
   if (wait > 0) {
-    throw new HttpError(429, "rate_limited", "Too many failed log-ins; try again later", {
+    throw new HttpError(429, "rate_limited", c.var.i18n.t("limits.login_backoff", { wait }), {
       "Retry-After": String(wait),
     });
   }
   await enforce(throttles.hashes, address, "Too many attempts from your address; wait a minute");
 
   // A name that cannot exist is never looked up, but costs the same time as one that might.
-  const user = USERNAME_PATTERN.test(input.username) ? await store.getUserByUsername(input.username) : null;
+  const user = typed.ok ? await store.getUserByUsername(typed.name) : null;
   const ok = user
     ? await verifyPassword(input.password, user.passwordHash)
     : await verifyDummy(input.password);
@@ -203,7 +225,9 @@ export async function logIn(c: AppContext, input: Credentials): Promise<Session>
     await throttles.byAddress.hit(address);
     throw new HttpError(401, "invalid_credentials", INVALID);
   }
-  await throttles.byUsername.reset(nameKey);
+  await throttles.byPair.reset(pairKey);
+  // The owner's address: the username's back-off (what an attacker elsewhere sets off) spares it.
+  await store.bumpCounter(`login-known:${pairKey}`, Date.now() + KNOWN_ADDRESS_MS);
   if (needsRehash(user.passwordHash)) {
     await store.setUserPassword(user.id, await hashPassword(input.password));
   }
@@ -216,11 +240,11 @@ export async function logIn(c: AppContext, input: Credentials): Promise<Session>
   return await startSession(c, { userId: user.id, name: user.username, role: user.role });
 }
 
-/** The private rooms a guest had joined become the account's too (support rooms stay with the guest). */
+/** The rooms a guest had made or joined become the account's too (support rooms stay with the guest). */
 async function carryMemberships(c: AppContext, from: string, to: string): Promise<void> {
   const { store } = c.var.services;
   for (const room of await store.listRoomsOf(from)) {
-    if (room.visibility === "private") await store.addMember(room.id, to);
+    if (room.visibility !== "support") await store.addMember(room.id, to);
   }
 }
 
@@ -234,16 +258,6 @@ export async function logOut(c: AppContext): Promise<Session | null> {
   const session = await endSession(c);
   if (session) await c.var.services.hub.endSession(session.id);
   return session;
-}
-
-/**
- * The `{id, name, role}` the API answers for a session.
- *
- * @example
- * c.json(meOf(session));
- */
-export function meOf(session: Session): { id: string; name: string; role: Session["role"] } {
-  return { id: session.userId, name: session.name, role: session.role };
 }
 
 /**
@@ -284,9 +298,11 @@ export function accountFormPost(action: (c: AppContext, input: Credentials) => P
       await action(c, parsed.data);
       return c.redirect(next, 303);
     } catch (err) {
-      if (!(err instanceof HttpError) || err.status >= 500) throw err;
-      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return c.var.render({ next, username, error: err.message }, { status: err.status });
+      const known = toHttpError(err);
+      if (!known || known.status >= 500) throw err;
+      for (const [k, v] of Object.entries(known.headers)) c.header(k, v);
+      const error = localizeError(c.get("locale"), known.code, known.message);
+      return c.var.render({ next, username, error }, { status: known.status });
     }
   };
 }

@@ -8,6 +8,7 @@ import type { AppContext } from "@/lib/web/app_env.ts";
 import type { Session, Store } from "@/lib/store/types.ts";
 import type { Role } from "@/lib/shared/protocol.ts";
 import { forbidden, unauthorized } from "@/lib/web/errors.ts";
+import { isHttps } from "@/lib/web/origin.ts";
 
 export const SESSION_COOKIE = "parley_session";
 const SESSION_DAYS = 30;
@@ -16,11 +17,6 @@ const SESSION_DAYS = 30;
 export function randomToken(bytes = 32): string {
   const buf = crypto.getRandomValues(new Uint8Array(bytes));
   return btoa(String.fromCharCode(...buf)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-/** True when the request reached us over HTTPS (directly or through a proxy that says so). */
-export function isHttps(req: Request): boolean {
-  return new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
 }
 
 /** Session ids are base64url tokens; anything else is not looked up at all. */
@@ -73,7 +69,7 @@ export async function startSession(
   setCookie(c, SESSION_COOKIE, session.id, {
     httpOnly: true,
     sameSite: "Lax",
-    secure: isHttps(c.req.raw),
+    secure: isHttps(c),
     path: "/",
     maxAge: SESSION_DAYS * 86_400,
   });

@@ -96,10 +96,21 @@ export async function verifyPassword(password: string, encoded: string): Promise
   const parsed = parse(encoded);
   if (!parsed) {
     // Spend the same time as a real check so a broken record is not visible from outside.
-    await derive(password, new Uint8Array(SALT_BYTES), PBKDF2_ITERATIONS);
+    await derive(password, new Uint8Array(SALT_BYTES), verificationIterations(encoded));
     return false;
   }
-  return constantTimeEqual(await derive(password, parsed.salt, parsed.iterations), parsed.hash);
+  return constantTimeEqual(await derive(password, parsed.salt, verificationIterations(encoded)), parsed.hash);
+}
+
+/**
+ * The PBKDF2 iterations {@link verifyPassword} spends on `encoded` (what a check costs): the stored
+ * count, or today's count for a record it cannot read.
+ *
+ * @example
+ * verificationIterations(await hashPassword("pw")); // 600000
+ */
+export function verificationIterations(encoded: string): number {
+  return parse(encoded)?.iterations ?? PBKDF2_ITERATIONS;
 }
 
 /**
@@ -117,7 +128,8 @@ export function needsRehash(encoded: string): boolean {
  * The hash of a random secret that was thrown away when this line was written: nothing matches it.
  * A constant (not made at start) so the first unknown-user login costs the same as every other.
  */
-const DUMMY_HASH = "pbkdf2-sha256$600000$x310qMzRLL8nC73gjMzjzw$CTUOUMNaUGY_IddpW9c9LEzCGAFoy4l58dqjGWPDrzE";
+export const DUMMY_HASH =
+  "pbkdf2-sha256$600000$x310qMzRLL8nC73gjMzjzw$CTUOUMNaUGY_IddpW9c9LEzCGAFoy4l58dqjGWPDrzE";
 
 /**
  * Burns the time of one real verification for a user that does not exist, so "no such user" and

@@ -4,8 +4,6 @@
  * `deno serve --parallel`, across processes on one database, and across restarts. Windows start at
  * multiples of their length since the epoch, so every process agrees on them.
  */
-import { getConnInfo } from "hono/deno";
-import type { AppContext } from "@/lib/web/app_env.ts";
 import type { Store } from "@/lib/store/types.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 
@@ -69,14 +67,8 @@ export class Throttle {
   }
 }
 
-/** The client's address as the server saw it. */
-export function clientAddress(c: AppContext): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
+/** The trusted client address (see `lib/web/origin.ts`). */
+export { clientAddress } from "@/lib/web/origin.ts";
 
 /**
  * Counts a hit; throws 429 with Retry-After when `key` is over its limit.

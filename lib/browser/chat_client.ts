@@ -258,7 +258,7 @@ export class ChatConnection {
     if (this.#stopped) return;
     if (NO_RETRY_CODES.has(code)) {
       this.#stopped = true;
-      this.#setStatus({ state: "closed", retryIn: null, reason: reason || "Signed out" });
+      this.#setStatus({ state: "closed", retryIn: null, reason: reason || "Signed out", code });
       return;
     }
     // 1012: the server is restarting; come back soon, spread out so all tabs do not arrive at once.

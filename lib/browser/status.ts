@@ -1,3 +1,6 @@
+import { type Translator, translator } from "@/lib/shared/i18n/mod.ts";
+import { CloseCode } from "@/lib/shared/protocol.ts";
+
 /**
  * The connection state of the browser's chat socket as the panes show it, and the reconnect
  * schedule: first retry after 2 s, then doubling with jitter up to 30 s. Pure and browser-safe.
@@ -7,7 +10,7 @@
 export type ConnectionStatus =
   | { state: "connecting" }
   | { state: "open" }
-  | { state: "closed"; retryIn: number | null; reason?: string };
+  | { state: "closed"; retryIn: number | null; reason?: string; code?: number };
 
 /** The timers the connection uses, so tests can drive time by hand. */
 export interface Clock {
@@ -47,7 +50,8 @@ export const browserClock: Clock = {
  */
 export function sameStatus(a: ConnectionStatus, b: ConnectionStatus): boolean {
   if (a.state !== b.state) return false;
-  return a.state !== "closed" || (b.state === "closed" && a.retryIn === b.retryIn && a.reason === b.reason);
+  return a.state !== "closed" ||
+    (b.state === "closed" && a.retryIn === b.retryIn && a.reason === b.reason && a.code === b.code);
 }
 
 /**
@@ -56,10 +60,18 @@ export function sameStatus(a: ConnectionStatus, b: ConnectionStatus): boolean {
  * @example
  * statusText({ state: "closed", retryIn: 4 }); // "Connection is closed — reconnecting in 4 s"
  */
-export function statusText(status: ConnectionStatus): string {
-  if (status.state === "open") return "Connection is open";
-  if (status.state === "connecting") return "Connecting…";
-  if (status.retryIn === null) return `Connection is closed — ${status.reason ?? "not reconnecting"}`;
-  if (status.retryIn === 0) return "Connection is closed — reconnecting…";
-  return `Connection is closed — reconnecting in ${status.retryIn} s`;
+export function statusText(status: ConnectionStatus, { t }: Translator = translator("en")): string {
+  if (status.state === "open") return t("chat.conn.open");
+  if (status.state === "connecting") return t("chat.conn.connecting");
+  if (status.retryIn === null) {
+    // The server's close reason is English; the code says the same in the reader's language.
+    const reason = status.code === CloseCode.loggedOut || status.code === CloseCode.unauthorized
+      ? t("chat.err.signedOut")
+      : status.code === CloseCode.tooManySockets
+      ? t("chat.tooManyTabs")
+      : t("chat.conn.notReconnecting");
+    return t("chat.conn.closedNoRetry", { reason });
+  }
+  if (status.retryIn === 0) return t("chat.conn.reconnectingNow");
+  return t("chat.conn.reconnectingIn", { seconds: status.retryIn });
 }

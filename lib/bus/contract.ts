@@ -86,6 +86,7 @@ export const sampleEvents: { [K in BusEvent["t"]]: Extract<BusEvent, { t: K }> }
   bye: { t: "bye", node: "n_1" },
   support: { t: "support", conversation },
   "session-ended": { t: "session-ended", session: "s_1" },
+  catalog: { t: "catalog", id: "p-1" },
   sockets: { t: "sockets", node: "n_1", counts: { "k-1": 3, "k-2": 0 }, full: true },
   "metrics-ask": { t: "metrics-ask", id: "q_1", process: "host:42" },
   "metrics-reply": {

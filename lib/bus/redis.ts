@@ -7,7 +7,7 @@
  */
 import { createClient } from "redis";
 import type { Bus, BusEvent, BusListener } from "@/lib/bus/types.ts";
-import { ConfigError } from "@/lib/web/errors.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
 
 export interface RedisBusOptions {
   /** Pub/sub channel; every node of one deployment must use the same. Default "parley". */

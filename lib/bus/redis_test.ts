@@ -2,8 +2,9 @@ import { equal, match, ok, rejects } from "node:assert/strict";
 import { createRedisBus } from "@/lib/bus/redis.ts";
 import { busContract, waitFor } from "@/lib/bus/contract.ts";
 import type { BusEvent } from "@/lib/bus/types.ts";
-import { ConfigError } from "@/lib/web/errors.ts";
-import { freePort, startRedis } from "@/tests/support/redis.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
+import { startRedis } from "@/tests/support/redis.ts";
+import { freePort } from "@/tests/support/ports.ts";
 
 // Each test gets its own redis-server, so a failing test cannot disturb the next.
 busContract("redis", { lossless: true }, async () => {

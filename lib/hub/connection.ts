@@ -8,6 +8,7 @@ import type { Session } from "@/lib/store/types.ts";
 import { CloseCode, type ErrorCode, type ServerFrame, type UserRef } from "@/lib/shared/protocol.ts";
 import { parseClientFrame } from "@/lib/shared/protocol_schema.ts";
 import { RateLimiter } from "@/lib/hub/rate.ts";
+import { type Locale, localizeError } from "@/lib/shared/i18n/mod.ts";
 
 /** What a connection needs from its hub. */
 export interface ConnectionHost {
@@ -59,7 +60,15 @@ export class Connection {
   /** Joins not yet answered, by room (made on first use: most sockets never need it). */
   #joining?: Map<string, Promise<void>>;
 
-  constructor(readonly host: ConnectionHost, readonly socket: WebSocket, readonly session: Session) {
+  /**
+   * `session.locale` is the reader's language of the upgrade request (routes/ws.ts adds it): error
+   * frames are written in it.
+   */
+  constructor(
+    readonly host: ConnectionHost,
+    readonly socket: WebSocket,
+    readonly session: Session & { locale?: Locale },
+  ) {
     this.user = { id: session.userId, name: session.name, role: session.role };
   }
 
@@ -92,7 +101,8 @@ export class Connection {
   }
 
   error(code: ErrorCode, message: string, extra: { clientId?: string; room?: string } = {}): void {
-    this.frame({ type: "error", code, message, ...extra });
+    const text = localizeError(this.session.locale ?? "en", code, message);
+    this.frame({ type: "error", code, message: text, ...extra });
   }
 
   /** Sends a room message unless this socket already has it (a join raced the live delivery). */

@@ -14,7 +14,7 @@ import { answerFailure, defaultCanJoin, type JoinPolicy, joinRoom } from "@/lib/
 import { HubPresence } from "@/lib/hub/presence.ts";
 import { sessionKey, SessionSockets } from "@/lib/hub/session_sockets.ts";
 import { log } from "@/lib/ops/log.ts";
-import { withDeadline } from "@/lib/store/shared.ts";
+import { withDeadline } from "@/lib/ops/deadline.ts";
 
 export { defaultCanJoin, type JoinPolicy };
 

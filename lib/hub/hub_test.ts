@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cluster, type FakeSocket, randomSession, tick } from "@/tests/support/hub.ts";
-import { StoreUnavailableError } from "@/lib/web/errors.ts";
+import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import type { Store } from "@/lib/store/types.ts";
 
 async function joined(socket: FakeSocket, room: string, since?: number) {

@@ -9,8 +9,10 @@ import type { Connection } from "@/lib/hub/connection.ts";
 import { type LiveRooms, PAGE } from "@/lib/hub/live_rooms.ts";
 import type { HubPresence } from "@/lib/hub/presence.ts";
 import { log } from "@/lib/ops/log.ts";
-import { StoreUnavailableError } from "@/lib/web/errors.ts";
-import { withDeadline } from "@/lib/store/shared.ts";
+import { StoreUnavailableError } from "@/lib/store/errors.ts";
+import { withDeadline } from "@/lib/ops/deadline.ts";
+import { toFrameError } from "@/lib/web/errors.ts";
+import { historyPage } from "@/lib/rooms/history.ts";
 
 /** Who may join a room; `true` or the error to send. */
 export type JoinPolicy = (
@@ -64,12 +66,22 @@ export async function joinRoom(
     signal.addEventListener("abort", overdue, { once: true });
     const replay = since !== undefined;
     let messages: Message[];
+    let hasMore = false;
     try {
-      messages = await withDeadline(
-        d.store.listMessages(roomId, replay ? { after: since, limit: PAGE } : { limit: LATEST }),
-        d.storeMs,
-        "listMessages",
-      );
+      // A catch-up is everything after `since`; a first join, the latest page (the pager's hasMore rule).
+      if (replay) {
+        messages = await withDeadline(
+          d.store.listMessages(roomId, { after: since, limit: PAGE }),
+          d.storeMs,
+          "listMessages",
+        );
+      } else {
+        ({ messages, hasMore } = await withDeadline(
+          historyPage(d.store, roomId, { limit: LATEST }),
+          d.storeMs,
+          "listMessages",
+        ));
+      }
     } catch (err) {
       signal.removeEventListener("abort", overdue);
       return answerFailure(conn, err, { room: roomId });
@@ -87,7 +99,6 @@ export async function joinRoom(
     conn.rooms.set(roomId, seq);
     live.conns.add(conn);
     if (!rejoin) d.presence.addLocal(roomId, conn.user);
-    const hasMore = !replay && messages.length === LATEST && messages[0].seq > 1;
     conn.frame({
       type: "joined",
       room: roomId,
@@ -129,21 +140,21 @@ export async function joinRoom(
   }).catch((err) => answerFailure(conn, err, { room: roomId }));
 }
 
-/** Tells the socket what went wrong: `unavailable` when the store is away, else `internal`. */
+/** Tells the socket what went wrong: a store error's code (`unavailable`, …), else `internal`. */
 export function answerFailure(
   conn: Connection,
   err: unknown,
   where: { clientId?: string; room?: string },
 ): void {
-  const unavailable = err instanceof Error && err.name === "StoreUnavailableError";
+  const known = toFrameError(err);
   log.warn("ws.error", {
     conn: conn.id,
     user: conn.user.id,
     ...where,
-    error: unavailable ? "unavailable" : String(err),
-    ...(unavailable ? { why: String((err as Error).message).slice(0, 160) } : {}),
+    error: known ? known.code : String(err),
+    ...(known ? { why: String((err as Error).message).slice(0, 160) } : {}),
   });
-  if (unavailable) conn.error("unavailable", "The database is unavailable; try again shortly", where);
+  if (known) conn.error(known.code, known.message, where);
   else conn.error("internal", "Something went wrong on our side", where);
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError } from "@/lib/web/errors.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
 
 /** Everything Parley reads from the environment, checked once at start. */
 export interface Config {
@@ -16,6 +16,19 @@ export interface Config {
   maxSocketsPerSession: number;
   maxBodyBytes: number;
   guestSessionsPerMinute: number;
+  /** Proxies whose `X-Forwarded-For` / `-Host` / `-Proto` are believed (TRUSTED_PROXIES). */
+  trustedProxies: string[];
+  /** Rooms one user, and one address, may create per hour. */
+  roomsPerUserPerHour: number;
+  roomsPerAddressPerHour: number;
+  /** Rooms one socket may be in at once, and joins per socket per second (burst = the same). */
+  maxRoomsPerSocket: number;
+  joinsPerSecond: number;
+  /** WebSockets one client address may hold at once, and of those, how many not yet in a room. */
+  maxSocketsPerAddress: number;
+  maxIdleSocketsPerAddress: number;
+  /** Public rooms per lobby page (`GET /api/rooms`). */
+  lobbyPageSize: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -58,6 +71,15 @@ function origins(env: Env): string[] {
   });
 }
 
+function addresses(env: Env): string[] {
+  return (env.TRUSTED_PROXIES ?? "").split(",").map((s) => s.trim()).filter(Boolean).map((a) => {
+    if (!/^[0-9a-fA-F:.]+$/.test(a)) {
+      throw new ConfigError(`TRUSTED_PROXIES has an entry that is not an IP address: "${a}"`);
+    }
+    return a.startsWith("::ffff:") && a.includes(".") ? a.slice(7) : a;
+  });
+}
+
 /**
  * Reads and validates the configuration; throws {@link ConfigError} with one clear line.
  *
@@ -81,5 +103,13 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     maxSocketsPerSession: int(env, "MAX_SOCKETS_PER_SESSION", 20, 1),
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 64 * 1024, 256),
     guestSessionsPerMinute: int(env, "GUEST_SESSIONS_PER_MINUTE", 30, 1),
+    trustedProxies: addresses(env),
+    roomsPerUserPerHour: int(env, "ROOMS_PER_USER_PER_HOUR", 20, 1),
+    roomsPerAddressPerHour: int(env, "ROOMS_PER_ADDRESS_PER_HOUR", 60, 1),
+    maxRoomsPerSocket: int(env, "MAX_ROOMS_PER_SOCKET", 50, 1),
+    joinsPerSecond: int(env, "JOINS_PER_SECOND", 5, 1),
+    maxSocketsPerAddress: int(env, "MAX_SOCKETS_PER_ADDRESS", 2, 1),
+    maxIdleSocketsPerAddress: int(env, "MAX_IDLE_SOCKETS_PER_ADDRESS", 1, 1),
+    lobbyPageSize: int(env, "LOBBY_PAGE_SIZE", 50, 1),
   };
 }

@@ -8,6 +8,7 @@ import type { Program, ProgramQuery, ProgramStatus, Store } from "@/lib/store/ty
 import type { ProgramSnapshot } from "@/lib/shared/protocol.ts";
 import { badRequest, notFound } from "@/lib/web/errors.ts";
 import { programStatus } from "@/lib/shared/program_view.ts";
+import { firstIssue } from "@/lib/shared/zod_error.ts";
 
 export { formatPrice, formatRange, type ProgramPhase, programStatus } from "@/lib/shared/program_view.ts";
 
@@ -62,9 +63,7 @@ export type ProgramCheck = { ok: true; program: Program } | { ok: false; error: 
 export function validateProgram(input: unknown, now = new Date()): ProgramCheck {
   const result = programSchema.safeParse(input);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-    return { ok: false, error: `${where}${issue?.message ?? "invalid"}` };
+    return { ok: false, error: firstIssue(result.error) };
   }
   const p = result.data;
   return {

@@ -1,9 +1,9 @@
 /** Rooms: creation rules, who may read and join, and their public JSON shape. */
 import type { Room, Session, Store, Visibility } from "@/lib/store/types.ts";
 import { randomToken } from "@/lib/accounts/auth.ts";
-import { badRequest, forbidden, notFound } from "@/lib/web/errors.ts";
-
-export const ROOM_NAME_MAX = 64;
+import { badRequest, conflict, forbidden, HttpError, notFound } from "@/lib/web/errors.ts";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { type Translator, translator } from "@/lib/shared/i18n/mod.ts";
 
 /** Room JSON as the API returns it; the invite code only to members. */
 export interface RoomView {
@@ -33,42 +33,35 @@ export function toRoomView(room: Room, opts: { withInvite?: boolean; count?: num
   return view;
 }
 
-/**
- * Trims and checks a room name: 1–64 characters, no control characters.
- *
- * @example
- * normalizeRoomName("  general "); // "general"
- */
-export function normalizeRoomName(raw: string): string {
-  const name = raw.trim().replace(/\s+/g, " ");
-  if (name.length === 0) throw badRequest("Enter a room name", "bad_name");
-  if ([...name].length > ROOM_NAME_MAX) {
-    throw badRequest(`Room names are at most ${ROOM_NAME_MAX} characters`, "bad_name");
-  }
-  // deno-lint-ignore no-control-regex -- control characters are what we refuse
-  if (/[\u0000-\u001f\u007f]/.test(name)) {
-    throw badRequest("Room names cannot hold control characters", "bad_name");
-  }
-  return name;
-}
-
 /** A new invite code: 128 random bits, URL-safe. */
 export function newInviteCode(): string {
   return randomToken(16);
 }
 
-/** Creates a room owned by the session's user, who becomes its first member. */
+/**
+ * Creates a room owned by the session's user, who becomes its first member. `name` is already checked
+ * (`requireName(i18n, "room", raw)`); a taken public name is a 409 `room_exists` in `i18n`'s language.
+ */
 export async function createRoom(
   store: Store,
   session: Session,
   input: { name: string; visibility: "public" | "private" },
+  i18n: Translator = translator("en"),
 ): Promise<Room> {
-  const room = await store.createRoom({
-    name: normalizeRoomName(input.name),
-    visibility: input.visibility,
-    ownerId: session.userId,
-    inviteCode: input.visibility === "private" ? newInviteCode() : undefined,
-  });
+  let room: Room;
+  try {
+    room = await store.createRoom({
+      name: input.name,
+      visibility: input.visibility,
+      ownerId: session.userId,
+      inviteCode: input.visibility === "private" ? newInviteCode() : undefined,
+    });
+  } catch (error) {
+    if (error instanceof HttpError && error.code === "room_exists") {
+      throw conflict(i18n.t("limits.room_exists"), "room_exists");
+    }
+    throw error;
+  }
   await store.addMember(room.id, session.userId);
   return room;
 }
@@ -92,4 +85,32 @@ export async function roomForSession(store: Store, session: Session | null, id: 
     throw forbidden("This room is private: join it with its invite code");
   }
   return room;
+}
+
+const CURSOR = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/**
+ * One page of the lobby: at most LOBBY_PAGE_SIZE public rooms with live counts, after `cursor` (the
+ * last room id of the page before), and the next page's cursor (null on the last page).
+ *
+ * @example
+ * const { rooms, nextCursor } = await lobbyPage(c, c.req.query("cursor"));
+ */
+export async function lobbyPage(
+  c: AppContext,
+  cursor: string | undefined,
+): Promise<{ rooms: RoomView[]; nextCursor: string | null }> {
+  const { store, hub, config } = c.var.services;
+  if (cursor !== undefined && cursor !== "" && !CURSOR.test(cursor)) {
+    throw badRequest(c.var.i18n.t("limits.bad_cursor"), "bad_cursor");
+  }
+  const limit = config.lobbyPageSize;
+  // One more than a page tells whether another page follows without a second query.
+  const found = await store.listPublicRooms({ limit: limit + 1, after: cursor || undefined });
+  const page = found.slice(0, limit);
+  const counts = hub.counts();
+  return {
+    rooms: page.map((r) => toRoomView(r, { count: counts[r.id] ?? 0 })),
+    nextCursor: found.length > limit ? page.at(-1)!.id : null,
+  };
 }

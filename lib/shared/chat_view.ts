@@ -3,6 +3,7 @@
  * presence diffs and display formats. No DOM, no server imports; re-exported by `chat_client.ts`.
  */
 import type { Message, PresenceMember, UserRef } from "@/lib/shared/protocol.ts";
+import { type Translator, translator } from "@/lib/shared/i18n/mod.ts";
 
 export type Segment = { type: "text"; text: string } | { type: "link"; text: string; href: string };
 
@@ -126,11 +127,14 @@ export function diffMembers(
  * @example
  * typingText([{ name: "mina" }]); // "mina is typing…"
  */
-export function typingText(users: readonly Pick<UserRef, "name">[]): string {
+export function typingText(
+  users: readonly Pick<UserRef, "name">[],
+  { t }: Translator = translator("en"),
+): string {
   if (users.length === 0) return "";
-  if (users.length === 1) return `${users[0].name} is typing…`;
-  if (users.length === 2) return `${users[0].name} and ${users[1].name} are typing…`;
-  return `${users.length} people are typing…`;
+  if (users.length === 1) return t("chat.typing1", { name: users[0].name });
+  if (users.length === 2) return t("chat.typing2", { a: users[0].name, b: users[1].name });
+  return t("chat.typingMany", { count: users.length });
 }
 
 /**
@@ -149,17 +153,17 @@ export function formatTime(iso: string, now = new Date(), locale?: string, timeZ
 }
 
 /**
- * A price with its currency; 0 is "Free".
+ * A price with its currency in the reader's language; 0 is "Free" / "무료".
  *
  * @example
- * formatPrice(30000, "KRW", "en-US"); // "₩30,000"
+ * formatPrice(30000, "KRW", "en"); // "₩30,000"
  */
 export function formatPrice(amount: number, currency: string, locale?: string): string {
-  if (amount === 0) return "Free";
+  const tr = translator(locale?.startsWith("ko") ? "ko" : "en");
   try {
-    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount);
+    return tr.price(amount, currency);
   } catch {
-    return `${amount} ${currency}`;
+    return `${tr.number(amount)} ${currency}`;
   }
 }
 

@@ -18,13 +18,6 @@ export function programStatus(p: { startsAt: string; endsAt: string }, now = new
   return Date.parse(p.startsAt) > t ? "upcoming" : "running";
 }
 
-/** Labels of the status badge. */
-export const PHASE_LABEL: Record<ProgramPhase, string> = {
-  upcoming: "Upcoming",
-  running: "Running",
-  ended: "Ended",
-};
-
 /**
  * A start–end range in the reader's locale (and time zone, when run in the browser).
  *

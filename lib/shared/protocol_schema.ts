@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { ClientFrame, ErrorCode } from "./protocol.ts";
+import { firstIssue } from "./zod_error.ts";
 
 /** Ids are ULIDs (rooms, messages) or other URL-safe tokens; never objects or operators. */
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "must be a plain id");
@@ -52,7 +53,5 @@ export function parseClientFrame(raw: unknown): ParseResult {
   }
   const result = clientFrameSchema.safeParse(data);
   if (result.success) return { ok: true, frame: result.data };
-  const issue = result.error.issues[0];
-  const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-  return { ok: false, code: "bad_frame", message: `Bad frame: ${where}${issue?.message ?? "invalid"}` };
+  return { ok: false, code: "bad_frame", message: `Bad frame: ${firstIssue(result.error)}` };
 }

@@ -112,13 +112,15 @@ export interface SupportExpect {
 export interface Store extends ToolsStore {
   readonly kind: "kv" | "mongo";
 
-  // Rooms. Names are unique without regard to case among public and private rooms.
+  // Rooms. Names are unique without regard to case among public rooms only; private and support rooms
+  // are found by id or invite code, never by name.
   createRoom(input: NewRoom): Promise<Room>;
   getRoom(id: string): Promise<Room | null>;
+  /** A public room by name (NFC, case-insensitive); null for private and support rooms. */
   getRoomByName(name: string): Promise<Room | null>;
   getRoomByInvite(code: string): Promise<Room | null>;
-  /** Oldest first. */
-  listPublicRooms(): Promise<Room[]>;
+  /** One page of public rooms, oldest first: at most `limit`, those with an id after `after`. */
+  listPublicRooms(page: { limit: number; after?: string }): Promise<Room[]>;
   setInviteCode(roomId: string, code: string): Promise<void>;
   addMember(roomId: string, userId: string): Promise<void>;
   isMember(roomId: string, userId: string): Promise<boolean>;
@@ -139,7 +141,7 @@ export interface Store extends ToolsStore {
   putSession(session: Session): Promise<void>;
   getSession(id: string): Promise<Session | null>;
   deleteSession(id: string): Promise<void>;
-  /** Throws `HttpError(409, "username_taken")` when the name is taken (case-insensitively). */
+  /** Throws `StoreConflictError("username_taken")` when the name is taken (case-insensitively). */
   createUser(user: User): Promise<void>;
   getUser(id: string): Promise<User | null>;
   getUserByUsername(username: string): Promise<User | null>;
@@ -167,7 +169,7 @@ export interface Store extends ToolsStore {
   listSupport(state?: SupportState): Promise<SupportConversation[]>;
   /**
    * Patches a conversation; null when there is none. With `expect`, atomically: when the stored
-   * conversation does not match it, nothing is written and it throws `HttpError(409, "support_changed")`.
+   * conversation does not match it, nothing is written and it throws `StoreConflictError("support_changed")`.
    */
   updateSupport(
     room: string,
@@ -204,3 +206,14 @@ export interface Store extends ToolsStore {
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
 }
+/** The programs and support half of a store, which each implementation builds in its own module. */
+export type ProgramsAndSupport = Pick<
+  Store,
+  | "upsertProgram"
+  | "getProgram"
+  | "searchPrograms"
+  | "getOrCreateSupport"
+  | "getSupport"
+  | "listSupport"
+  | "updateSupport"
+>;

@@ -6,7 +6,9 @@
 import type { SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import type { Session, SupportConversation } from "@/lib/store/types.ts";
 import { conflict, forbidden, HttpError, notFound } from "@/lib/web/errors.ts";
-import { activate, publish, type SupportDeps, systemMessage, userOf } from "./support.ts";
+import { StoreConflictError } from "@/lib/store/errors.ts";
+import { activate, publish, type SupportDeps, systemMessage } from "./support.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 
 export type AssignMode = "auto" | "manual";
 const ASSIGN_KEY = "support.assign";
@@ -90,7 +92,7 @@ export async function transferSupport(
     counselorId: current.counselor.id,
   });
   if (!updated) throw notFound("console.err.noConversation");
-  const from = userOf(session);
+  const from = userRefOf(session);
   const message = await systemMessage(
     deps,
     room,
@@ -114,7 +116,7 @@ export async function autoAssign(deps: SupportDeps, conversation: SupportConvers
     await activate(deps, conversation, { id: pick.id, name: pick.name, role: "counselor" });
     return true;
   } catch (error) {
-    if (error instanceof HttpError && error.code === "support_changed") return false;
+    if (error instanceof StoreConflictError && error.code === "support_changed") return false;
     throw error;
   }
 }

@@ -7,7 +7,8 @@ import type { UserRef } from "@/lib/shared/protocol.ts";
 import type { Rating } from "@/lib/store/tools.ts";
 import type { Session, Store } from "@/lib/store/types.ts";
 import { conflict, forbidden, notFound } from "@/lib/web/errors.ts";
-import { userOf } from "./support.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
+import { StoreConflictError } from "@/lib/store/errors.ts";
 
 export const COMMENT_MAX = 1000;
 const WINDOW_MS = 30 * 86_400_000;
@@ -38,7 +39,7 @@ export async function rateSupport(
   if (conversation.state !== "closed") throw conflict("console.err.notClosed", "not_closed");
   const rating: Rating = {
     room,
-    user: userOf(session),
+    user: userRefOf(session),
     score: input.score,
     at: new Date().toISOString(),
   };
@@ -47,9 +48,8 @@ export async function rateSupport(
   try {
     await store.createRating(rating);
   } catch (error) {
-    if ((error as { code?: string }).code === "already_rated") {
-      throw conflict("console.err.alreadyRated", "already_rated");
-    }
+    // Two ratings at once: the store let one through.
+    if (error instanceof StoreConflictError) throw conflict("console.err.alreadyRated", error.code);
     throw error;
   }
   return rating;

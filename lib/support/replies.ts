@@ -6,7 +6,7 @@ import { ulid } from "ulid";
 import { z } from "zod";
 import type { SavedReply } from "@/lib/store/tools.ts";
 import type { Session, Store } from "@/lib/store/types.ts";
-import { userOf } from "./support.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { notFound } from "@/lib/web/errors.ts";
 
 export const REPLY_TITLE_MAX = 80;
@@ -31,7 +31,7 @@ export async function addReply(
     id: ulid(),
     title: input.title.normalize("NFC"),
     text: input.text.normalize("NFC"),
-    createdBy: userOf(session),
+    createdBy: userRefOf(session),
     createdAt: new Date().toISOString(),
   };
   await store.createReply(reply);

@@ -14,7 +14,9 @@ import type {
   UserRef,
 } from "@/lib/shared/protocol.ts";
 import type { Room, Session, Store, SupportConversation } from "@/lib/store/types.ts";
-import { conflict, forbidden, HttpError, notFound } from "@/lib/web/errors.ts";
+import { conflict, forbidden, notFound } from "@/lib/web/errors.ts";
+import { StoreConflictError } from "@/lib/store/errors.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { toSnapshot } from "@/lib/programs/programs.ts";
 import { listVisibleMessages } from "@/lib/store/visible.ts";
 import { assertAssignee, autoAssign } from "./assignment.ts";
@@ -40,10 +42,6 @@ const UNREAD_SCAN = 100;
 /** The queue lists at most this many closed conversations (the latest). */
 const CLOSED_SHOWN = 100;
 
-export function userOf(session: Session): UserRef {
-  return { id: session.userId, name: session.name, role: session.role };
-}
-
 /**
  * The session user's conversation, made (waiting, empty) on the first call. Counselors are not
  * published a conversation until its first message, so opening the page alone alerts nobody.
@@ -52,7 +50,7 @@ export function userOf(session: Session): UserRef {
  * const { room, state } = await openSupport({ store, hub }, session);
  */
 export async function openSupport(deps: SupportDeps, session: Session): Promise<SupportConversation> {
-  const user = userOf(session);
+  const user = userRefOf(session);
   return await deps.store.getOrCreateSupport(user, () => {
     const now = new Date().toISOString();
     const id = ulid();
@@ -97,7 +95,7 @@ export const ALREADY_CLAIMED = "Another counselor already claimed this conversat
 
 /** Whether `error` is the store's "the precondition no longer holds". */
 function isChanged(error: unknown): boolean {
-  return error instanceof HttpError && error.code === "support_changed";
+  return error instanceof StoreConflictError && error.code === "support_changed";
 }
 
 /**
@@ -123,7 +121,7 @@ export async function claimSupport(
       throw conflict(`${ALREADY_CLAIMED} (${current.counselor.name})`, "already_claimed");
     }
     try {
-      return await activate(deps, current, userOf(session));
+      return await activate(deps, current, userRefOf(session));
     } catch (error) {
       // Changed between the read and the write: look again (the winner's claim is then a 409 above).
       if (!isChanged(error)) throw error;
@@ -169,7 +167,12 @@ export async function closeSupport(
     counselorId: current.counselor?.id ?? null,
   });
   if (!updated) throw notFound("No such support conversation");
-  const message = await systemMessage(deps, room, userOf(session), `${session.name} closed the conversation`);
+  const message = await systemMessage(
+    deps,
+    room,
+    userRefOf(session),
+    `${session.name} closed the conversation`,
+  );
   await deps.store.setReadMark(room, session.userId, message.seq);
   return await publish(deps, updated, message);
 }

@@ -3,17 +3,25 @@ import { Hono } from "hono";
 import { serveStatic } from "hono/deno";
 import type { AppEnv } from "@/lib/web/app_env.ts";
 import type { Services } from "@/lib/ops/services.ts";
-import { HttpError } from "@/lib/web/errors.ts";
-import { bodyLimit, locale, sameOrigin, securityHeaders, services, session } from "@/lib/web/middleware.ts";
+import { HttpError, toHttpError } from "@/lib/web/errors.ts";
+import {
+  bodyLimit,
+  locale,
+  noStore,
+  sameOrigin,
+  securityHeaders,
+  services,
+  session,
+} from "@/lib/web/middleware.ts";
 import { mountRoutes } from "@/lib/web/routes.ts";
+import { compression } from "@/lib/web/compression.ts";
 import { registerIslands } from "@/lib/web/islands.ts";
 import { renderPage } from "@/lib/web/render.ts";
 import { manifest } from "@/lib/web/manifest.gen.ts";
 import App from "@/routes/_app.tsx";
 import * as ErrorPage from "@/routes/_error.tsx";
 import { log } from "@/lib/ops/log.ts";
-import { catalogs } from "@/lib/shared/i18n/catalog.ts";
-import { type MessageKey, translator } from "@/lib/shared/i18n/mod.ts";
+import { localizeError } from "@/lib/shared/i18n/mod.ts";
 import { attachSupport } from "@/lib/support/support.ts";
 
 registerIslands(manifest.islands);
@@ -27,7 +35,7 @@ export function createApp(s: Services): Hono<AppEnv> {
   // Program cards and the support queue plug into the hub here, the one place every app is made.
   attachSupport(s.hub, s.store);
   const app = new Hono<AppEnv>();
-  app.use(services(s), securityHeaders(), locale());
+  app.use(services(s), compression(), securityHeaders(), noStore(), locale());
   app.use(
     "/static/*",
     serveStatic({
@@ -45,10 +53,7 @@ export function createApp(s: Services): Hono<AppEnv> {
 
   const errorResponse = (c: Parameters<Parameters<typeof app.onError>[0]>[1], err: HttpError) => {
     for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-    // A message that is a catalog key is answered in the reader's language.
-    const message = err.message in catalogs.en
-      ? translator(c.get("locale") ?? "en").t(err.message as MessageKey)
-      : err.message;
+    const message = localizeError(c.get("locale") ?? "en", err.code, err.message);
     if (
       new URL(c.req.url).pathname.startsWith("/api/") || c.req.header("accept")?.includes("application/json")
     ) {
@@ -58,13 +63,9 @@ export function createApp(s: Services): Hono<AppEnv> {
   };
   app.notFound((c) => errorResponse(c, new HttpError(404, "not_found", "Page not found")));
   app.onError((err, c) => {
-    if (err instanceof HttpError) return errorResponse(c, err);
-    if (err.name === "StoreUnavailableError") {
-      return errorResponse(
-        c,
-        new HttpError(503, "unavailable", "The database is unavailable; try again shortly"),
-      );
-    }
+    // Store errors (unavailable, conflict, not found, invalid) get their status here and nowhere else.
+    const known = toHttpError(err);
+    if (known) return errorResponse(c, known);
     log.error("http.error", { path: new URL(c.req.url).pathname, error: String(err?.stack ?? err) });
     return errorResponse(c, new HttpError(500, "internal", "Something went wrong on our side"));
   });

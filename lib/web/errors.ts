@@ -1,4 +1,16 @@
 /**
+ * The app's errors as HTTP sees them, and the one mapping from what stores throw to a status and a code
+ * ({@link toHttpError}), used by `app.onError` and by the hub's WebSocket `error` frames.
+ */
+import {
+  StoreConflictError,
+  StoreInvalidError,
+  StoreNotFoundError,
+  StoreUnavailableError,
+} from "@/lib/store/errors.ts";
+import type { ErrorCode } from "@/lib/shared/protocol.ts";
+
+/**
  * The one error type the app throws on purpose. `app.onError` turns it into
  * `{"error": {"code", "message"}}` with its status for `/api/*`, or the error page for HTML.
  *
@@ -25,18 +37,41 @@ export const conflict = (message: string, code = "conflict") => new HttpError(40
 export const unavailable = (message = "The database is unavailable; try again shortly") =>
   new HttpError(503, "unavailable", message);
 
-/** Thrown by stores when the database cannot be reached, so callers can answer `unavailable`. */
-export class StoreUnavailableError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "StoreUnavailableError";
-  }
+/**
+ * The HttpError an error answers as: itself, or the status and code of a store error; `undefined` for
+ * anything unexpected (the caller answers `internal` and logs it).
+ *
+ * @example
+ * const known = toHttpError(err) ?? new HttpError(500, "internal", "Something went wrong on our side");
+ */
+export function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof StoreUnavailableError) return unavailable();
+  if (err instanceof StoreConflictError) return new HttpError(409, err.code, err.message);
+  if (err instanceof StoreNotFoundError) return new HttpError(404, err.code, err.message);
+  if (err instanceof StoreInvalidError) return new HttpError(400, err.code, err.message);
+  return undefined;
 }
 
-/** A bad configuration value; start-up prints `message` alone and exits. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
+/** The WebSocket `error` code for each status an HttpError can carry. */
+const FRAME_CODES: Record<number, ErrorCode> = {
+  400: "bad_request",
+  403: "forbidden",
+  404: "not_found",
+  413: "too_large",
+  429: "rate_limited",
+  503: "unavailable",
+};
+
+/**
+ * What a WebSocket `error` frame says for an error (the same mapping as HTTP, by {@link toHttpError});
+ * `undefined` for anything unexpected, which the hub answers as `internal`.
+ *
+ * @example
+ * const frame = toFrameError(err) ?? { code: "internal", message: "Something went wrong on our side" };
+ */
+export function toFrameError(err: unknown): { code: ErrorCode; message: string } | undefined {
+  const known = toHttpError(err);
+  const code = known && FRAME_CODES[known.status];
+  return code ? { code, message: known.message } : undefined;
 }

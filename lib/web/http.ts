@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import type { AppContext } from "@/lib/web/app_env.ts";
 import { badRequest } from "@/lib/web/errors.ts";
+import { firstIssue } from "@/lib/shared/zod_error.ts";
 
 /**
  * Reads the request's JSON body and validates it; a bad body is a 400 with a clear message.
@@ -18,9 +19,7 @@ export async function readJson<S extends z.ZodType>(c: AppContext, schema: S): P
   }
   const result = schema.safeParse(body);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-    throw badRequest(`${where}${issue?.message ?? "invalid"}`, "bad_request");
+    throw badRequest(firstIssue(result.error), "bad_request");
   }
   return result.data;
 }

@@ -30,21 +30,23 @@ import * as $27 from "../../routes/api/support/settings.ts";
 import * as $28 from "../../routes/console.tsx";
 import * as $29 from "../../routes/healthz.ts";
 import * as $30 from "../../routes/index.tsx";
-import * as $31 from "../../routes/login.tsx";
-import * as $32 from "../../routes/logout.ts";
-import * as $33 from "../../routes/metrics.ts";
-import * as $34 from "../../routes/programs/[id].tsx";
-import * as $35 from "../../routes/rooms/[id].tsx";
-import * as $36 from "../../routes/signup.tsx";
-import * as $37 from "../../routes/support.tsx";
-import * as $38 from "../../routes/ws.ts";
-import * as $$0 from "../../islands/ChatPane.tsx";
-import * as $$1 from "../../islands/Console.tsx";
-import * as $$2 from "../../islands/CreateRoom.tsx";
-import * as $$3 from "../../islands/JoinRoom.tsx";
-import * as $$4 from "../../islands/ProgramWhen.tsx";
-import * as $$5 from "../../islands/RoomList.tsx";
-import * as $$6 from "../../islands/SupportStatus.tsx";
+import * as $31 from "../../routes/lang/[locale].ts";
+import * as $32 from "../../routes/login.tsx";
+import * as $33 from "../../routes/logout.ts";
+import * as $34 from "../../routes/metrics.ts";
+import * as $35 from "../../routes/programs/[id].tsx";
+import * as $36 from "../../routes/rooms/[id].tsx";
+import * as $37 from "../../routes/signup.tsx";
+import * as $38 from "../../routes/support.tsx";
+import * as $39 from "../../routes/ws.ts";
+import * as $$0 from "../../islands/AcceptInvite.tsx";
+import * as $$1 from "../../islands/ChatPane.tsx";
+import * as $$2 from "../../islands/Console.tsx";
+import * as $$3 from "../../islands/CreateRoom.tsx";
+import * as $$4 from "../../islands/JoinRoom.tsx";
+import * as $$5 from "../../islands/ProgramWhen.tsx";
+import * as $$6 from "../../islands/RoomList.tsx";
+import * as $$7 from "../../islands/SupportStatus.tsx";
 import type { RouteModule } from "./app_env.ts";
 
 export const manifest = {
@@ -80,22 +82,24 @@ export const manifest = {
     "console.tsx": $28 as RouteModule,
     "healthz.ts": $29 as RouteModule,
     "index.tsx": $30 as RouteModule,
-    "login.tsx": $31 as RouteModule,
-    "logout.ts": $32 as RouteModule,
-    "metrics.ts": $33 as RouteModule,
-    "programs/[id].tsx": $34 as RouteModule,
-    "rooms/[id].tsx": $35 as RouteModule,
-    "signup.tsx": $36 as RouteModule,
-    "support.tsx": $37 as RouteModule,
-    "ws.ts": $38 as RouteModule,
+    "lang/[locale].ts": $31 as RouteModule,
+    "login.tsx": $32 as RouteModule,
+    "logout.ts": $33 as RouteModule,
+    "metrics.ts": $34 as RouteModule,
+    "programs/[id].tsx": $35 as RouteModule,
+    "rooms/[id].tsx": $36 as RouteModule,
+    "signup.tsx": $37 as RouteModule,
+    "support.tsx": $38 as RouteModule,
+    "ws.ts": $39 as RouteModule,
   },
   islands: {
-    ChatPane: $$0,
-    Console: $$1,
-    CreateRoom: $$2,
-    JoinRoom: $$3,
-    ProgramWhen: $$4,
-    RoomList: $$5,
-    SupportStatus: $$6,
+    AcceptInvite: $$0,
+    ChatPane: $$1,
+    Console: $$2,
+    CreateRoom: $$3,
+    JoinRoom: $$4,
+    ProgramWhen: $$5,
+    RoomList: $$6,
+    SupportStatus: $$7,
   },
 };

@@ -5,6 +5,10 @@ import type { Services } from "@/lib/ops/services.ts";
 import { readSession } from "@/lib/accounts/auth.ts";
 import { forbidden, HttpError } from "@/lib/web/errors.ts";
 import { bodyLimit as honoBodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
+import { factsOf, originAllowed } from "@/lib/web/origin.ts";
 import { getCookie } from "hono/cookie";
 import { LOCALE_COOKIE, pickLocale, translator } from "@/lib/shared/i18n/mod.ts";
 
@@ -29,25 +33,42 @@ export interface SecurityHeadersOptions {
   connectSrc?: string[];
 }
 
-/** CSP allowing only the site's own scripts, no framing, no sniffing, a strict referrer. */
+/**
+ * Hono's `secureHeaders` with Parley's CSP: only the site's own scripts, no framing, no sniffing, a
+ * strict referrer.
+ */
 export function securityHeaders(options: SecurityHeadersOptions = {}): MiddlewareHandler<AppEnv> {
-  const csp = [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    `connect-src 'self' ${(options.connectSrc ?? []).join(" ")}`.trim(),
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
-  return async function securityHeadersMiddleware(c, next) {
+  const headers = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      connectSrc: ["'self'", ...(options.connectSrc ?? [])],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    xFrameOptions: "DENY",
+    referrerPolicy: "strict-origin-when-cross-origin",
+    // The widget and program pages link out; a strict COOP/CORP would break nothing but is not ours
+    // to decide here.
+    crossOriginOpenerPolicy: false,
+    crossOriginResourcePolicy: false,
+  });
+  return function securityHeadersMiddleware(c, next) {
+    return headers(c, next);
+  };
+}
+
+/** Answers under `/api/` are someone's own data: never stored by a browser or a shared cache. */
+export function noStore(): MiddlewareHandler<AppEnv> {
+  return async function noStoreMiddleware(c, next) {
     await next();
-    c.header("Content-Security-Policy", csp);
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("Referrer-Policy", "strict-origin-when-cross-origin");
-    c.header("X-Frame-Options", "DENY");
+    if (new URL(c.req.url).pathname.startsWith("/api/") && !c.res.headers.has("cache-control")) {
+      c.header("Cache-Control", "no-store");
+    }
   };
 }
 
@@ -69,29 +90,34 @@ export function bodyLimit({ maxBytes }: BodyLimitOptions): MiddlewareHandler<App
 }
 
 /**
- * Refuses state-changing requests sent from another site (login CSRF, forced logout): a browser
- * always says where a POST comes from with `Origin` or `Sec-Fetch-Site`. Clients that send neither
- * are not browsers and carry no ambient cookies worth forging.
+ * Refuses state-changing requests sent from another site (login CSRF, forced logout) with Hono's
+ * `csrf`, judged by the one origin policy of `origin.ts`. A browser always says where a POST comes
+ * from with `Origin` or `Sec-Fetch-Site`; clients that send neither are not browsers and carry no
+ * ambient cookies worth forging, so they are let through.
  */
-function assertSameOrigin(c: Context<AppEnv>): void {
-  const site = c.req.header("sec-fetch-site");
-  const origin = c.req.header("origin");
-  if (origin !== undefined) {
-    const allowed = new Set([new URL(c.req.url).origin, ...c.var.services.config.allowedOrigins]);
-    // Behind a proxy the browser's origin is the proxy's host, as the proxy reports it.
-    for (const host of [c.req.header("host"), c.req.header("x-forwarded-host")?.split(",")[0].trim()]) {
-      if (host) allowed.add(`http://${host}`).add(`https://${host}`);
-    }
-    if (!allowed.has(origin)) throw forbidden("Cross-site requests are not accepted");
-    return;
-  }
-  if (site === "cross-site") throw forbidden("Cross-site requests are not accepted");
-}
-
-/** Applies the cross-site check to every request that can change state. */
 export function sameOrigin(): MiddlewareHandler<AppEnv> {
   return async function sameOriginMiddleware(c, next) {
-    if (!["GET", "HEAD", "OPTIONS"].includes(c.req.method)) assertSameOrigin(c);
+    const browser = c.req.header("origin") !== undefined || c.req.header("sec-fetch-site") !== undefined;
+    if (!browser || ["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return await next();
+    const { config } = c.var.services;
+    const check = csrf({
+      origin: (origin) =>
+        originAllowed(origin, factsOf(c), { allowed: config.allowedOrigins, trusted: config.trustedProxies }),
+    });
+    // Hono's csrf judges form-like bodies only (JSON needs a CORS preflight, which Parley never
+    // grants); it is shown every state-changing request as one, so a JSON body is judged too.
+    const asForm = {
+      req: {
+        method: c.req.method,
+        header: (name: string) => name.toLowerCase() === "content-type" ? "text/plain" : c.req.header(name),
+      },
+    } as unknown as Context;
+    try {
+      await check(asForm, () => Promise.resolve());
+    } catch (error) {
+      if (error instanceof HTTPException) throw forbidden(c.var.i18n.t("limits.cross_site"));
+      throw error;
+    }
     await next();
   };
 }

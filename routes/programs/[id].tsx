@@ -1,29 +1,29 @@
 import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
 import type { Program } from "@/lib/store/types.ts";
 import { findProgram } from "@/lib/programs/programs.ts";
-import { formatPrice, localeFromHeader, programStatus } from "@/lib/shared/program_view.ts";
+import { programStatus } from "@/lib/shared/program_view.ts";
+import { translator } from "@/lib/shared/i18n/mod.ts";
 import StatusBadge from "@/components/programs/StatusBadge.tsx";
 import ProgramWhen from "@/islands/ProgramWhen.tsx";
 
 interface Data {
   program: Program;
-  locale: string;
   now: string;
 }
 
 export const handler = {
   async GET(c: AppContext) {
     const program = await findProgram(c.var.services.store, c.req.param("id") ?? "");
-    const locale = localeFromHeader(c.req.header("accept-language"));
-    return c.var.render({ program, locale, now: new Date().toISOString() } satisfies Data);
+    return c.var.render({ program, now: new Date().toISOString() } satisfies Data);
   },
 };
 
 export const title = ({ data }: PageProps<Data>) => data.program.title;
 
 /** A program's page: what it is, when, how much, and the way to apply while it is open. */
-export default function ProgramPage({ data }: PageProps<Data>) {
-  const { program, locale } = data;
+export default function ProgramPage({ data, locale }: PageProps<Data>) {
+  const { program } = data;
+  const { t, price } = translator(locale);
   const phase = programStatus(program, new Date(data.now));
   return (
     <article class="program-page">
@@ -32,10 +32,10 @@ export default function ProgramPage({ data }: PageProps<Data>) {
       <header class="program-head">
         <StatusBadge phase={phase} />
         <h1>{program.title}</h1>
-        <ProgramWhen startsAt={program.startsAt} endsAt={program.endsAt} locale={locale} />
-        <p class="program-price">{formatPrice(program.price, program.currency, locale)}</p>
+        <ProgramWhen startsAt={program.startsAt} endsAt={program.endsAt} />
+        <p class="program-price">{price(program.price, program.currency)}</p>
         {program.tags.length > 0 && (
-          <ul class="program-tags" aria-label="Tags">
+          <ul class="program-tags" aria-label={t("programs.tags")}>
             {program.tags.map((tag) => <li key={tag}>{tag}</li>)}
           </ul>
         )}
@@ -45,9 +45,9 @@ export default function ProgramPage({ data }: PageProps<Data>) {
       </div>
       <footer class="program-actions">
         {phase === "ended"
-          ? <p class="program-closed" role="status">This program has ended; applications are closed.</p>
-          : <a class="btn btn-primary apply" href={program.url} rel="noopener">Apply</a>}
-        <a href="/support" class="program-help">Questions? Talk to a counselor</a>
+          ? <p class="program-closed" role="status">{t("programs.closed")}</p>
+          : <a class="btn btn-primary apply" href={program.url} rel="noopener">{t("programs.apply")}</a>}
+        <a href="/support" class="program-help">{t("programs.questions")}</a>
       </footer>
     </article>
   );

@@ -2,9 +2,11 @@ import type { AppContext, PageProps } from "@/lib/web/app_env.ts";
 import type { Message, Presence, UserRef } from "@/lib/shared/protocol.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 import { roomForSession, type RoomView, toRoomView } from "@/lib/rooms/rooms.ts";
+import { historyPage } from "@/lib/rooms/history.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
 import JoinRoom from "@/islands/JoinRoom.tsx";
-import { meOf } from "@/components/session.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
+import { translator } from "@/lib/shared/i18n/mod.ts";
 
 type RoomData =
   | {
@@ -17,7 +19,8 @@ type RoomData =
 
 const HISTORY = 50;
 
-export const title = ({ data }: PageProps<RoomData>) => ("room" in data ? data.room.name : "Private room");
+export const title = ({ data, locale }: PageProps<RoomData>) =>
+  "room" in data ? data.room.name : translator(locale).t("rooms.privateTitle");
 
 export const handler = {
   async GET(c: AppContext) {
@@ -29,23 +32,23 @@ export const handler = {
     } catch (err) {
       // 404 goes to the error page; a private room gets its own page with the invite form.
       if (err instanceof HttpError && err.status === 403) {
-        return c.var.render({ forbidden: err.message, me: meOf(session) } satisfies RoomData, {
+        return c.var.render({ forbidden: err.message, me: userRefOf(session) } satisfies RoomData, {
           status: 403,
         });
       }
       throw err;
     }
-    const page = await store.listMessages(room.id, { limit: HISTORY + 1 });
-    const hasMore = page.length > HISTORY;
-    const messages = hasMore ? page.slice(1) : page;
+    const { messages, hasMore } = await historyPage(store, room.id, { limit: HISTORY });
     const lastSeq = Math.max(room.lastSeq, messages.at(-1)?.seq ?? 0);
-    const member = room.visibility === "private" && session
+    const member = room.visibility !== "support" && session
       ? await store.isMember(room.id, session.userId)
       : false;
+    // Entering a public room puts it in the reader's "My rooms".
+    if (session && room.visibility === "public" && !member) await store.addMember(room.id, session.userId);
     return c.var.render(
       {
-        room: toRoomView(room, { withInvite: member }),
-        me: meOf(session),
+        room: toRoomView(room, { withInvite: member && room.visibility === "private" }),
+        me: userRefOf(session),
         history: { messages, hasMore, lastSeq },
         presence: hub.presence(room.id),
       } satisfies RoomData,
@@ -54,15 +57,16 @@ export const handler = {
 };
 
 /** A room's chat page, or the "this room is private" page with the invite form. */
-export default function RoomPage({ data }: PageProps<RoomData>) {
+export default function RoomPage({ data, locale }: PageProps<RoomData>) {
+  const { t } = translator(locale);
   if ("forbidden" in data) {
     return (
       <section class="panel narrow">
-        <h1>This room is private</h1>
-        <p>Ask someone in the room for its invite link, or enter the invite code here.</p>
+        <h1>{t("rooms.privateHeading")}</h1>
+        <p>{t("rooms.privateHelp")}</p>
         <JoinRoom me={data.me} />
         <p>
-          <a href="/">Back to the lobby</a>
+          <a href="/">{t("common.backToLobby")}</a>
         </p>
       </section>
     );

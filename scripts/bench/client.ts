@@ -1,34 +1,77 @@
 /**
  * One load-generating process. The bench runs one or two of these (each its own process, so each
  * has its own file-descriptor limit and core) and drives them with JSON lines on stdin/stdout.
+ *
+ * Two ways of sending: open loop (`send`: a fixed rate, spread over the senders) and closed loop
+ * (`loop`: each sender keeps `inFlight` messages out and sends the next when one of its own comes back).
  */
-import { type Conn, connect, now, stamp, type Target } from "./protocols.ts";
+import { type Conn, connect, now, stamp, stamps, type Target } from "./protocols.ts";
 import { decode, Histogram } from "./stats.ts";
 
+export interface Sender {
+  conn: number;
+  room: string;
+}
+
 export type Command =
-  | { op: "open"; target: Target; rooms: string[][]; concurrency: number; firstIndex: number }
-  | { op: "send"; senders: { conn: number; room: string }[]; rate: number }
+  | {
+    op: "open";
+    target: Target;
+    rooms: string[][];
+    concurrency: number;
+    firstIndex: number;
+    /** Local indices of connections that only send: what they receive is not a delivery. */
+    senders?: number[];
+  }
+  | { op: "send"; senders: Sender[]; rate: number }
+  | { op: "loop"; senders: Sender[]; inFlight: number; total?: number }
   | { op: "stop" }
   | { op: "reset" }
   | { op: "stats" }
   | { op: "close" };
 
-const conns: Conn[] = [];
-let hist = new Histogram();
-let received = 0;
-let sent = 0;
-let sendTimer: ReturnType<typeof setInterval> | undefined;
+export interface ClientStats {
+  received: number;
+  sent: number;
+  /** Messages that came back to their sender (closed loop). */
+  echoed: number;
+  hist: ReturnType<Histogram["toJSON"]>;
+  /** Close codes seen since the last reset, with counts. */
+  closes: Record<string, number>;
+  /** When the last delivery arrived, epoch ms. */
+  lastAt: number;
+}
 
-/** Counts every stamped text in a frame (a Parley frame may hold several objects). */
-function onData(data: string): void {
+const conns: Conn[] = [];
+let senderOnly = new Set<number>();
+let hist = new Histogram();
+let received = 0, sent = 0, echoed = 0, lastAt = 0;
+let closes: Record<string, number> = {};
+let closing = false;
+let sendTimer: ReturnType<typeof setInterval> | undefined;
+/** Closed loop: what each sending connection sends next, while the loop runs. */
+let looping: Map<number, { room: string; left: number }> | undefined;
+
+function onData(conn: number, data: string): void {
   const t = now();
-  let i = data.indexOf("~t");
-  while (i !== -1) {
-    const end = data.indexOf("~", i + 2);
-    hist.add(t - Number(data.slice(i + 2, end)));
-    received++;
-    i = data.indexOf("~t", end + 1);
+  const sentAt = stamps(data);
+  if (senderOnly.has(conn)) {
+    echoed += sentAt.length;
+    const next = looping?.get(conn);
+    for (let k = 0; next && k < sentAt.length && next.left > 0; k++, next.left--) {
+      conns[conn]?.send(next.room, stamp());
+      sent++;
+    }
+    return;
   }
+  for (const at of sentAt) hist.add(t - at);
+  received += sentAt.length;
+  if (sentAt.length) lastAt = t;
+}
+
+function onClosed(code: number): void {
+  if (closing) return; // the generator's own closes at the end of a scenario are not disconnects
+  closes[code] = (closes[code] ?? 0) + 1;
 }
 
 /**
@@ -50,12 +93,17 @@ function withDeadline(ready: Promise<void>, conn: Conn): Promise<void> {
 
 async function open(cmd: Extract<Command, { op: "open" }>) {
   const started = performance.now();
+  closing = false;
+  senderOnly = new Set(cmd.senders ?? []);
   let next = 0, failed = 0, opened = 0, error = "";
   const worker = async () => {
     while (next < cmd.rooms.length && failed === 0) {
       const i = next++;
       try {
-        const conn = connect(cmd.target, cmd.firstIndex + i, onData);
+        const conn = connect(cmd.target, cmd.firstIndex + i, {
+          data: (d) => onData(i, d),
+          closed: (code) => onClosed(code),
+        });
         await withDeadline(conn.ready, conn);
         for (const room of cmd.rooms[i]) conn.join(room);
         // At the index it was asked for: senders name their connection by it, and opens finish out of order.
@@ -86,21 +134,43 @@ function startSending(cmd: Extract<Command, { op: "send" }>) {
   }, 5);
 }
 
+function startLoop(cmd: Extract<Command, { op: "loop" }>) {
+  const perSender = cmd.total === undefined ? Infinity : Math.ceil(cmd.total / cmd.senders.length);
+  looping = new Map();
+  for (const s of cmd.senders) {
+    senderOnly.add(s.conn);
+    const first = Math.min(cmd.inFlight, perSender);
+    looping.set(s.conn, { room: s.room, left: perSender - first });
+    for (let k = 0; k < first; k++) conns[s.conn]?.send(s.room, stamp());
+    sent += first;
+  }
+}
+
+function stats(): ClientStats {
+  return { received, sent, echoed, hist: hist.toJSON(), closes, lastAt };
+}
+
 function handle(cmd: Command): unknown {
   switch (cmd.op) {
     case "open":
       return open(cmd);
     case "send":
       return startSending(cmd), {};
+    case "loop":
+      return startLoop(cmd), {};
     case "stop":
-      return clearInterval(sendTimer), {};
+      clearInterval(sendTimer);
+      looping = undefined;
+      return { received, sent, echoed, at: now() };
     case "reset":
-      hist = new Histogram(), received = 0, sent = 0;
+      hist = new Histogram(), received = 0, sent = 0, echoed = 0, lastAt = 0, closes = {};
       return {};
     case "stats":
-      return { received, sent, hist: hist.toJSON() };
+      return stats();
     case "close":
       clearInterval(sendTimer);
+      looping = undefined;
+      closing = true;
       for (const c of conns.splice(0)) c?.close();
       return {};
   }

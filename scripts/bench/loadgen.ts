@@ -1,6 +1,7 @@
 /** Drives the client processes (client.ts) with JSON lines; merges what they measure. */
-import type { Command } from "./client.ts";
+import type { ClientStats, Command } from "./client.ts";
 import { decode, Histogram } from "./stats.ts";
+import { sumCloses } from "./report.ts";
 
 interface Proc {
   child: Deno.ChildProcess;
@@ -13,7 +14,12 @@ interface Proc {
 export interface Totals {
   received: number;
   sent: number;
+  echoed: number;
   hist: Histogram;
+  /** Close codes the servers sent (or 1006: no close frame), with counts, over every process. */
+  closes: Record<string, number>;
+  /** The last delivery's arrival, epoch ms. */
+  lastAt: number;
 }
 
 async function* splitLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
@@ -79,13 +85,17 @@ export class LoadGen {
 
   async totals(): Promise<Totals> {
     const hist = new Histogram();
-    let received = 0, sent = 0;
-    for (const s of await this.all(() => ({ op: "stats" }))) {
+    let received = 0, sent = 0, echoed = 0, lastAt = 0;
+    let closes: Record<string, number> = {};
+    for (const s of (await this.all(() => ({ op: "stats" }))) as ClientStats[]) {
       received += s.received;
       sent += s.sent;
+      echoed += s.echoed;
       hist.merge(s.hist);
+      closes = sumCloses(closes, s.closes);
+      lastAt = Math.max(lastAt, s.lastAt);
     }
-    return { received, sent, hist };
+    return { received, sent, echoed, hist, closes, lastAt };
   }
 
   async stop(): Promise<void> {

@@ -4,7 +4,8 @@
  * by scanning raw frames, without parsing each protocol's envelope.
  */
 
-export type ServerKind = "parley" | "socketio" | "fastapi" | "centrifugo";
+export const SERVER_KINDS = ["parley", "centrifugo", "socketio", "fastapi", "ws"] as const;
+export type ServerKind = typeof SERVER_KINDS[number];
 
 export interface Target {
   kind: ServerKind;
@@ -22,18 +23,39 @@ export interface Conn {
   close(): void;
 }
 
+export interface Handlers {
+  /** A text frame as it arrived (it may hold several messages). */
+  data(data: string): void;
+  /** The socket closed, with the close code it got (1006 when no close frame came). */
+  closed(code: number, reason: string): void;
+}
+
 export const now = (): number => performance.timeOrigin + performance.now();
 export const stamp = (): string => `~t${now().toFixed(3)}~`;
+
+/** Each `~t<ms>~` stamp in a frame, as milliseconds: one per message the frame carries. */
+export function stamps(data: string): number[] {
+  const out: number[] = [];
+  let i = data.indexOf("~t");
+  while (i !== -1) {
+    const end = data.indexOf("~", i + 2);
+    if (end === -1) break;
+    out.push(Number(data.slice(i + 2, end)));
+    i = data.indexOf("~t", end + 1);
+  }
+  return out;
+}
 
 function wsUrl(base: string, path: string): string {
   return base.replace(/^http/, "ws") + path;
 }
 
-function socket(url: string, onData: (data: string) => void, cookie?: string): WebSocket {
+function socket(url: string, on: Handlers, onData: (data: string) => void, cookie?: string): WebSocket {
   // Deno's WebSocket takes request headers; the project's "dom" lib types hide that overload.
   const init = { headers: { cookie } } as unknown as string[];
   const ws = cookie ? new WebSocket(url, init) : new WebSocket(url);
   ws.addEventListener("message", (e) => typeof e.data === "string" && onData(e.data));
+  ws.addEventListener("close", (e) => on.closed(e.code, e.reason));
   return ws;
 }
 
@@ -49,9 +71,9 @@ function opened(ws: WebSocket): Promise<void> {
 
 let clientSeq = 0;
 
-function parley(t: Target, index: number, onData: (d: string) => void): Conn {
+function parley(t: Target, index: number, on: Handlers): Conn {
   const cookie = t.cookies?.[index % t.cookies.length];
-  const ws = socket(wsUrl(t.base, "/ws"), onData, cookie);
+  const ws = socket(wsUrl(t.base, "/ws"), on, on.data, cookie);
   const tag = `${Deno.pid}-${index}`;
   return {
     ready: opened(ws),
@@ -62,8 +84,9 @@ function parley(t: Target, index: number, onData: (d: string) => void): Conn {
   };
 }
 
-function fastapi(t: Target, _index: number, onData: (d: string) => void): Conn {
-  const ws = socket(wsUrl(t.base, "/ws"), onData);
+/** The seeds' FastAPI shape and the plain `ws` server speak the same minimal JSON. */
+function plain(t: Target, _index: number, on: Handlers): Conn {
+  const ws = socket(wsUrl(t.base, "/ws"), on, on.data);
   return {
     ready: opened(ws),
     join: (room) => ws.send(JSON.stringify({ type: "join", room })),
@@ -73,14 +96,14 @@ function fastapi(t: Target, _index: number, onData: (d: string) => void): Conn {
 }
 
 /** Engine.IO v4 over a raw WebSocket: "40" connects the default namespace, "42[...]" are events. */
-function socketio(t: Target, _index: number, onData: (d: string) => void): Conn {
+function socketio(t: Target, _index: number, on: Handlers): Conn {
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
-  const ws = socket(wsUrl(t.base, "/socket.io/?EIO=4&transport=websocket"), (data) => {
+  const ws = socket(wsUrl(t.base, "/socket.io/?EIO=4&transport=websocket"), on, (data) => {
     if (data === "2") return ws.send("3");
     if (data.startsWith("0")) return ws.send("40");
     if (data.startsWith("40")) return resolveReady();
-    onData(data);
+    on.data(data);
   });
   return {
     ready: Promise.all([opened(ws), ready]).then(() => {}),
@@ -90,15 +113,40 @@ function socketio(t: Target, _index: number, onData: (d: string) => void): Conn 
   };
 }
 
+/** What one Centrifugo frame holds: pings to answer, whether it has the connect reply, and the rest. */
+export interface CentrifugoFrame {
+  pings: number;
+  connected: boolean;
+  /** The frame's other lines (pushes and replies), newline-joined. */
+  rest: string;
+}
+
+/**
+ * Centrifugo's JSON protocol bundles several objects into one frame, one per line, and a ping (`{}`)
+ * may sit among publications: every line is looked at, so no ping goes unanswered (3012 otherwise).
+ */
+export function splitCentrifugo(frame: string): CentrifugoFrame {
+  let pings = 0, connected = false;
+  const rest: string[] = [];
+  for (const line of frame.split("\n")) {
+    if (line === "") continue;
+    if (line === "{}") pings++;
+    else if (line.startsWith('{"id":1,"connect"')) connected = true;
+    else rest.push(line);
+  }
+  return { pings, connected, rest: rest.join("\n") };
+}
+
 /** Centrifugo's JSON protocol: commands with ids, replies by id, pushes; "{}" is a ping to answer. */
-function centrifugo(t: Target, _index: number, onData: (d: string) => void): Conn {
+function centrifugo(t: Target, _index: number, on: Handlers): Conn {
   let id = 0;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
-  const ws = socket(wsUrl(t.base, "/connection/websocket"), (data) => {
-    if (data === "{}") return ws.send("{}");
-    if (data.startsWith('{"id":1,"connect"')) return resolveReady();
-    onData(data);
+  const ws = socket(wsUrl(t.base, "/connection/websocket"), on, (data) => {
+    const frame = splitCentrifugo(data);
+    for (let i = 0; i < frame.pings; i++) ws.send("{}");
+    if (frame.connected) resolveReady();
+    if (frame.rest) on.data(frame.rest);
   });
   ws.addEventListener("open", () => ws.send(JSON.stringify({ id: ++id, connect: { name: "bench" } })));
   return {
@@ -109,8 +157,8 @@ function centrifugo(t: Target, _index: number, onData: (d: string) => void): Con
   };
 }
 
-const adapters = { parley, fastapi, socketio, centrifugo };
+const adapters = { parley, fastapi: plain, ws: plain, socketio, centrifugo };
 
-export function connect(target: Target, index: number, onData: (data: string) => void): Conn {
-  return adapters[target.kind](target, index, onData);
+export function connect(target: Target, index: number, on: Handlers): Conn {
+  return adapters[target.kind](target, index, on);
 }

@@ -1,4 +1,4 @@
-/** Scenarios (a) fan-out, (b) many rooms, (c) idle, run against one started server. */
+/** Scenarios (a) fan-out, (b) many rooms, (c) idle, run against one started server; and their helpers. */
 import type { LoadGen } from "./loadgen.ts";
 import { cpuPercent, sample } from "./proc.ts";
 import type { Target } from "./protocols.ts";
@@ -14,6 +14,18 @@ export interface Sizes {
   roomSize: number;
   roomsSeconds: number;
   idle: number;
+  /** Small rooms (loops.ts): how many rooms of `smallReaders` readers and one sender. */
+  smallRooms: number;
+  smallReaders: number;
+  /** Closed loop: messages each sender keeps in flight, and how long it runs. */
+  inFlight: number;
+  loopSeconds: number;
+  /** Open loop for latency: messages per second over all the small rooms, and for how long. */
+  latencyRate: number;
+  latencySeconds: number;
+  /** One room of `oneRoomReaders` readers and one sender, `oneRoomMessages` messages in a closed loop. */
+  oneRoomReaders: number;
+  oneRoomMessages: number;
 }
 
 export interface Step {
@@ -27,6 +39,8 @@ export interface Step {
   cpu: number;
   /** CPU of the client processes, to show when the generator itself is the bottleneck. */
   clientCpu: number;
+  /** Disconnects during the step: close code → count (1006: dropped without a close frame). */
+  closes: Record<string, number>;
 }
 
 export interface Ctx {
@@ -36,7 +50,13 @@ export interface Ctx {
   log: (line: string) => void;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** " closes 3012×4, 1006×1" for a step's log line, or "" when nothing was cut off. */
+export function describeCloses(closes: Record<string, number>): string {
+  const parts = Object.entries(closes).map(([code, n]) => `${code}×${n}`);
+  return parts.length ? `, disconnects ${parts.join(" ")}` : "";
+}
 const P99_LIMIT_MS = 100;
 const MIN_DELIVERED = 0.95;
 
@@ -46,13 +66,22 @@ export async function targetOf(server: Running): Promise<Target> {
   return target;
 }
 
-async function roomIds(target: Target, count: number): Promise<string[]> {
+export async function roomIds(target: Target, count: number): Promise<string[]> {
   if (target.kind !== "parley") return Array.from({ length: count }, (_, i) => `bench${i}`);
   return await createRooms(target.base, target.cookies![0], count);
 }
 
-/** Splits connections over the client processes; returns the first connection index of each. */
-async function openAll(ctx: Ctx, target: Target, rooms: string[][], concurrency = 50) {
+/**
+ * Splits connections over the client processes in contiguous runs of `per`; `isSender` marks the
+ * connections (by overall index) whose receipts are echoes, not deliveries.
+ */
+export async function openAll(
+  ctx: Ctx,
+  target: Target,
+  rooms: string[][],
+  concurrency = 50,
+  isSender?: (index: number) => boolean,
+) {
   const n = ctx.gen.size, per = Math.ceil(rooms.length / n);
   const replies = await ctx.gen.all((i) => ({
     op: "open",
@@ -60,6 +89,9 @@ async function openAll(ctx: Ctx, target: Target, rooms: string[][], concurrency 
     rooms: rooms.slice(i * per, (i + 1) * per),
     concurrency,
     firstIndex: i * per,
+    senders: isSender
+      ? rooms.slice(i * per, (i + 1) * per).map((_, k) => k).filter((k) => isSender(i * per + k))
+      : [],
   }));
   const opened = replies.reduce((s, r) => s + r.opened, 0);
   const ms = Math.max(...replies.map((r) => r.ms));
@@ -67,7 +99,7 @@ async function openAll(ctx: Ctx, target: Target, rooms: string[][], concurrency 
   return { opened, per, connsPerSec: (opened / ms) * 1000, error };
 }
 
-async function measure(
+export async function measure(
   ctx: Ctx,
   senders: (i: number) => { conn: number; room: string }[],
   rate: number[],
@@ -92,6 +124,7 @@ async function measure(
     max: t.hist.max,
     cpu: cpuPercent(before, after),
     clientCpu: clientsBefore.reduce((sum, b, i) => sum + cpuPercent(b, clientsAfter[i]), 0),
+    closes: t.closes,
   };
 }
 
@@ -120,7 +153,7 @@ export async function fanout(ctx: Ctx) {
       } ms, ` +
         `${((100 * step.delivered) / Math.max(1, step.expected)).toFixed(0)}% delivered, cpu ${
           step.cpu.toFixed(0)
-        }% (clients ${step.clientCpu.toFixed(0)}%)`,
+        }% (clients ${step.clientCpu.toFixed(0)}%)${describeCloses(step.closes)}`,
     );
     if (!passes(step)) break;
     await sleep(500);
@@ -134,7 +167,11 @@ export async function fanout(ctx: Ctx) {
   if (best) {
     await sleep(1000);
     half = await measure(ctx, senders, split(best.rate / 2), stepSeconds, readers);
-    ctx.log(`  fanout half load ${best.rate / 2} msg/s → p99 ${half.p99.toFixed(1)} ms`);
+    ctx.log(
+      `  fanout half load ${best.rate / 2} msg/s → p99 ${half.p99.toFixed(1)} ms${
+        describeCloses(half.closes)
+      }`,
+    );
   }
   await ctx.gen.all(() => ({ op: "close" }));
   return { readers, senders: perProc * ctx.gen.size, best, half, steps, connsPerSec: open.connsPerSec };
@@ -160,7 +197,7 @@ export async function rooms(ctx: Ctx) {
     `  rooms ${count}×${roomSize} → ${Math.round(step.deliveriesPerSec)} deliveries/s ` +
       `(${((100 * step.delivered) / Math.max(1, step.expected)).toFixed(0)}% of expected), p99 ${
         step.p99.toFixed(1)
-      } ms`,
+      } ms${describeCloses(step.closes)}`,
   );
   await ctx.gen.all(() => ({ op: "close" }));
   return { rooms: count, roomSize, ...step, rssMiB: rss / 2 ** 20, connsPerSec: open.connsPerSec };
@@ -174,11 +211,12 @@ export async function idle(ctx: Ctx) {
   const open = await openAll(ctx, target, Array.from({ length: ctx.sizes.idle }, () => []), 64);
   await sleep(3000); // let the server finish the handshakes' allocations
   const after = sample(ctx.server.pid);
+  const { closes } = await ctx.gen.totals();
   ctx.log(
     `  idle ${open.opened} connections, ${
       ((after.rss - before.rss) / open.opened / 1024).toFixed(1)
     } KiB each` +
-      (open.error ? ` (stopped: ${open.error})` : ""),
+      (open.error ? ` (stopped: ${open.error})` : "") + describeCloses(closes),
   );
   await ctx.gen.all(() => ({ op: "close" }));
   return {
@@ -189,5 +227,6 @@ export async function idle(ctx: Ctx) {
     kibPerConn: (after.rss - before.rss) / Math.max(1, open.opened) / 1024,
     rssBaseMiB: before.rss / 2 ** 20,
     rssMiB: after.rss / 2 ** 20,
+    closes,
   };
 }

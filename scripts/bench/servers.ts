@@ -1,15 +1,18 @@
 /**
- * Starts each server under test (Parley and the three peers), installing the peers' toolchains into
- * ~/.cache/parley/bench on first use. A peer that cannot be had comes back as `{ missing: reason }`.
+ * Starts each server under test (Parley and the four peers), installing the peers' toolchains on first
+ * use: Node and Python peers into ~/.cache/parley/bench, the Centrifugo binary into ~/.cache/parley/bin
+ * (built from the Go module proxy, like FerretDB). A peer that cannot be had comes back as a reason.
  */
 import type { ServerKind } from "./protocols.ts";
 import { processTree } from "./proc.ts";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
 const PEERS = new URL("./peers/", import.meta.url).pathname;
-const CACHE = `${Deno.env.get("HOME")}/.cache/parley/bench`;
-const CENTRIFUGO_V6 = ["v6.9.3", "v6.5.2", "v6.2.3"];
-const CENTRIFUGO_V5 = "v5.4.9";
+const HOME_CACHE = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`;
+const CACHE = `${HOME_CACHE}/parley/bench`;
+export const CENTRIFUGO_VERSION = "v6.9.1";
+/** Where the Centrifugo binary is cached; scripts/test_deps.ts builds it too. */
+export const CENTRIFUGO_BIN = `${HOME_CACHE}/parley/bin/centrifugo-${CENTRIFUGO_VERSION}`;
 
 export interface Launch {
   cmd: string;
@@ -17,6 +20,8 @@ export interface Launch {
   env?: Record<string, string>;
   cwd?: string;
   version: string;
+  /** How many cores the server can use, said the way its runtime sets it. */
+  cores: string;
 }
 
 /** Stops of every server still running, so an interrupted bench leaves nothing behind. */
@@ -43,18 +48,30 @@ async function run(cmd: string, args: string[], cwd?: string, env?: Record<strin
 
 const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 const lastLine = (text: string) => text.trim().split("\n").filter(Boolean).pop() ?? "failed";
+const ONE_PROCESS = "1 process, one event loop (1 core)";
 
-async function socketio(): Promise<Launch | string> {
-  const dir = `${CACHE}/socketio`;
+async function installedVersion(dir: string, pkg: string): Promise<string> {
+  const json = JSON.parse(await Deno.readTextFile(`${dir}/node_modules/${pkg}/package.json`));
+  return json.version;
+}
+
+/** A Node peer: its package.json and server.mjs copied to the cache, `npm install`ed once. */
+async function nodePeer(name: string, pkg: string): Promise<Launch | string> {
+  const dir = `${CACHE}/${name}`;
   await Deno.mkdir(dir, { recursive: true });
-  for (const f of ["package.json", "server.mjs"]) await Deno.copyFile(`${PEERS}socketio/${f}`, `${dir}/${f}`);
-  if (!(await exists(`${dir}/node_modules/socket.io`))) {
+  for (const f of ["package.json", "server.mjs"]) await Deno.copyFile(`${PEERS}${name}/${f}`, `${dir}/${f}`);
+  if (!(await exists(`${dir}/node_modules/${pkg}`))) {
     const npm = await run("npm", ["install", "--no-audit", "--no-fund", "--silent"], dir);
-    if (!npm.ok) return `npm install socket.io: ${lastLine(npm.text)}`;
+    if (!npm.ok) return `npm install ${pkg}: ${lastLine(npm.text)}`;
   }
   const node = await run("node", ["--version"]);
   if (!node.ok) return `node: ${node.text}`;
-  return { cmd: "node", args: [`${dir}/server.mjs`], version: `socket.io 4.8.1, node ${node.text.trim()}` };
+  return {
+    cmd: "node",
+    args: [`${dir}/server.mjs`],
+    version: `${pkg} ${await installedVersion(dir, pkg)}, node ${node.text.trim()}`,
+    cores: ONE_PROCESS,
+  };
 }
 
 async function fastapi(): Promise<Launch | string> {
@@ -65,52 +82,53 @@ async function fastapi(): Promise<Launch | string> {
     const pip = await run(`${venv}/bin/pip`, ["install", "-q", "-r", `${PEERS}fastapi/requirements.txt`]);
     if (!pip.ok) return `pip install fastapi uvicorn[standard]: ${lastLine(pip.text)}`;
   }
+  const v = await run(`${venv}/bin/python`, [
+    "-c",
+    "import sys, fastapi, uvicorn; print(fastapi.__version__, uvicorn.__version__, sys.version.split()[0])",
+  ]);
+  const [fa, uv, py] = v.text.trim().split(" ");
   return {
     cmd: `${venv}/bin/uvicorn`,
     args: ["server:app", "--app-dir", `${PEERS}fastapi`, "--host", "127.0.0.1", "--log-level", "warning"],
-    version: "fastapi 0.115, uvicorn[standard] 0.34, 1 worker",
+    version: `fastapi ${fa}, uvicorn[standard] ${uv}, python ${py}`,
+    cores: "1 uvicorn worker, one event loop (1 core)",
   };
 }
 
-/** `go install ...@latest` fails here (proxy 403 on @v/list): fetch a concrete version in a temp module. */
-async function buildCentrifugo(dir: string): Promise<string> {
+/**
+ * Builds Centrifugo into `bin`. `go install …@latest` fails here (the proxy refuses `@v/list`), so a
+ * concrete version is fetched into a temp module and built from there, without CGO.
+ */
+export async function buildCentrifugo(bin: string): Promise<string> {
   const mod = await Deno.makeTempDir({ prefix: "centrifugo-build-" });
   try {
     await run("go", ["mod", "init", "bench/centrifugo"], mod);
     const env = { CGO_ENABLED: "0", GOFLAGS: "-buildvcs=false" };
-    const reasons: string[] = [];
-    for (const [major, version] of [...CENTRIFUGO_V6.map((v) => ["v6", v]), ["v5", CENTRIFUGO_V5]]) {
-      const pkg = `github.com/centrifugal/centrifugo/${major}`;
-      const get = await run("go", ["get", `${pkg}@${version}`], mod, env);
-      if (!get.ok) {
-        reasons.push(`${version}: ${lastLine(get.text)}`);
-        continue;
-      }
-      const build = await run("go", ["build", "-o", `${dir}/centrifugo`, pkg], mod, env);
-      if (!build.ok) return `go build ${version}: ${lastLine(build.text)}`;
-      await Deno.writeTextFile(`${dir}/version.txt`, version);
-      return "";
-    }
-    return `go get centrifugo: ${reasons.join("; ")}`;
+    const pkg = "github.com/centrifugal/centrifugo/v6";
+    const get = await run("go", ["get", `${pkg}@${CENTRIFUGO_VERSION}`], mod, env);
+    if (!get.ok) return `go get ${pkg}@${CENTRIFUGO_VERSION}: ${lastLine(get.text)}`;
+    await Deno.mkdir(bin.slice(0, bin.lastIndexOf("/")), { recursive: true });
+    const ldflags = `-X github.com/centrifugal/centrifugo/v6/internal/build.Version=${
+      CENTRIFUGO_VERSION.slice(1)
+    }`;
+    const build = await run("go", ["build", "-ldflags", ldflags, "-o", bin, pkg], mod, env);
+    return build.ok ? "" : `go build centrifugo: ${lastLine(build.text)}`;
   } finally {
     await Deno.remove(mod, { recursive: true });
   }
 }
 
 async function centrifugo(): Promise<Launch | string> {
-  const dir = `${CACHE}/centrifugo`;
-  await Deno.mkdir(dir, { recursive: true });
-  if (!(await exists(`${dir}/centrifugo`))) {
-    const failure = await buildCentrifugo(dir);
+  if (!(await exists(CENTRIFUGO_BIN))) {
+    const failure = await buildCentrifugo(CENTRIFUGO_BIN);
     if (failure) return failure;
   }
-  const version = (await Deno.readTextFile(`${dir}/version.txt`)).trim();
-  const config = version.startsWith("v6") ? "config.json" : "config_v5.json";
-  const note = version.startsWith("v6") ? "" : " (v6 not on the module proxy here)";
+  const gomaxprocs = Deno.env.get("GOMAXPROCS") ?? String(navigator.hardwareConcurrency);
   return {
-    cmd: `${dir}/centrifugo`,
-    args: ["--config", `${PEERS}centrifugo/${config}`],
-    version: `centrifugo ${version}${note}, memory engine, history on`,
+    cmd: CENTRIFUGO_BIN,
+    args: ["--config", `${PEERS}centrifugo/config.json`],
+    version: `centrifugo ${CENTRIFUGO_VERSION} (go build, CGO_ENABLED=0), memory engine, history 1000`,
+    cores: `GOMAXPROCS=${gomaxprocs}`,
   };
 }
 
@@ -133,8 +151,18 @@ function parley(kvPath: string, extraEnv: Record<string, string>): Launch | stri
       MAX_SOCKETS_PER_SESSION: big,
       ...extraEnv,
     },
-    version: `deno ${Deno.version.deno} serve --parallel`,
+    version: `parley ${commit()}, deno ${Deno.version.deno} serve --parallel, Deno KV`,
+    cores: `${Deno.env.get("DENO_JOBS") ?? navigator.hardwareConcurrency} isolates (deno serve --parallel)`,
   };
+}
+
+function commit(): string {
+  try {
+    const out = new Deno.Command("git", { args: ["rev-parse", "--short", "HEAD"], cwd: ROOT }).outputSync();
+    return new TextDecoder().decode(out.stdout).trim() || "unknown";
+  } catch {
+    return "unknown";
+  }
 }
 
 export function prepare(
@@ -145,7 +173,9 @@ export function prepare(
     // "Ready to serve" is a warm start: fetching and compiling modules is a deploy step, not start-up.
     return run(Deno.execPath(), ["cache", "main.ts"], ROOT).then(() => parley(opts.kvPath, opts.env ?? {}));
   }
-  return kind === "socketio" ? socketio() : kind === "fastapi" ? fastapi() : centrifugo();
+  if (kind === "socketio") return nodePeer("socketio", "socket.io");
+  if (kind === "ws") return nodePeer("ws", "ws");
+  return kind === "fastapi" ? fastapi() : centrifugo();
 }
 
 function freePort(): number {

@@ -133,5 +133,3 @@ for (const kind of ["kv", "mongo"] as const) {
     },
   });
 }
-
-Deno.test("[browser] zz - stop the shared FerretDB", () => ferret.stop());

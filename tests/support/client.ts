@@ -73,10 +73,15 @@ export class TestSocket {
 
   /** Removes and returns the first queued frame matching `match`, waiting for it if needed. */
   async next(match: (f: Frame) => boolean = () => true, timeoutMs = 5_000): Promise<Frame> {
+    return this.frames.splice(this.frames.indexOf(await this.seen(match, timeoutMs)), 1)[0];
+  }
+
+  /** The first queued frame matching `match`, once there is one; it stays in the queue. */
+  async seen(match: (f: Frame) => boolean, timeoutMs = 5_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     while (true) {
-      const i = this.frames.findIndex(match);
-      if (i >= 0) return this.frames.splice(i, 1)[0];
+      const found = this.frames.find(match);
+      if (found) return found;
       if (this.closeEvent) throw new Error(`socket closed (${this.closeEvent.code}) while waiting`);
       const left = deadline - Date.now();
       if (left <= 0) {
@@ -110,6 +115,27 @@ export class TestSocket {
     if (!this.closeEvent) this.ws.close();
     return await this.closed;
   }
+}
+
+/**
+ * Sends a marker message from `from` into `room` and waits until `from` and each of `to` got it, then
+ * takes it out of their queues. A room's frames reach a socket in the order they were sent, so once
+ * this resolves, anything sent before the marker (a duplicate, an echo) has arrived: tests prove that
+ * nothing more came this way, not by sleeping.
+ *
+ * @example
+ * await marker(alice, room, [bob]);
+ * equal(bob.frames.filter((f) => f.type === "typing").length, 0);
+ */
+export async function marker(from: TestSocket, room: string, to: TestSocket[], timeoutMs = 10_000) {
+  const text = `marker-${crypto.randomUUID().slice(0, 8)}`;
+  from.send({ type: "send", room, clientId: text, text });
+  await from.next((f) => (f.type === "ack" && f.clientId === text) || f.type === "error", timeoutMs)
+    .then((f) => {
+      if (f.type === "error") throw new Error(`marker refused: ${JSON.stringify(f)}`);
+    });
+  const isMarker = (f: Frame) => f.type === "message" && f.room === room && f.message.text === text;
+  await Promise.all([...new Set([from, ...to])].map((s) => s.next(isMarker, timeoutMs)));
 }
 
 /** Opens `/ws` with the cookie (and optional Origin); resolves once open, or with the early close. */

@@ -4,6 +4,7 @@
  * needs no PostgreSQL and no CGO.
  */
 import { MongoClient } from "mongodb";
+import { freePort } from "./ports.ts";
 
 export const FERRETDB_VERSION = "v1.24.2";
 
@@ -109,13 +110,6 @@ export async function ensureFerretDB(): Promise<string> {
   const bin = ferretdbBinPath();
   if (!(await exists(bin))) await buildFerretDB(bin);
   return bin;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 async function waitForPing(uri: string, process: Deno.ChildProcess, exited: { done: boolean }) {
@@ -237,14 +231,14 @@ export async function startFerretDB(): Promise<FerretDB> {
 
 /**
  * One FerretDB shared by every test of a file. Call `get()` at the file's top level (module load is
- * outside every test, so the running server is no test's leaked resource), and `stop()` from the
- * file's last test; an `unload` listener kills it anyway when that test is filtered out or the run
- * aborts. With `MONGODB_URI` set, that server is used and nothing is started.
+ * outside every test, so the running server is no test's leaked resource). Teardown is the process's
+ * `unload` event, which kills it and removes its data: no "last test" that `--shuffle` could run
+ * first. `stop()` is for a script that ends earlier. With `MONGODB_URI` set, that server is used and
+ * nothing is started.
  *
  * @example
  * const db = sharedFerretDB();
- * const uri = await db.get();
- * Deno.test("[zz] stop FerretDB", () => db.stop());
+ * const uri = await db.get(); // stopped when the test process unloads
  */
 export function sharedFerretDB(): { get(): Promise<string>; stop(): Promise<void> } {
   let started: Promise<FerretDB> | undefined;

@@ -2,6 +2,7 @@
  * Starts a throwaway redis-server (Debian's /usr/bin/redis-server) on a loopback port for tests:
  * no persistence, and it dies with the test process (parent-death signal) if a test forgets it.
  */
+import { freePort } from "./ports.ts";
 
 const REDIS_SERVER = "/usr/bin/redis-server";
 const SETPRIV = "/usr/bin/setpriv";
@@ -15,27 +16,9 @@ export interface RedisServer {
   kill(): Promise<void>;
 }
 
-/** A port nobody is listening on right now (bind to 0, read it, release it). */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 function exists(path: string): boolean {
   try {
     Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function accepts(port: number): Promise<boolean> {
-  try {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    conn.close();
     return true;
   } catch {
     return false;
@@ -56,8 +39,8 @@ export async function startRedis(port = freePort()): Promise<RedisServer> {
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
   // setpriv makes the kernel kill redis if this process dies without calling stop().
   const command = exists(SETPRIV)
-    ? new Deno.Command(SETPRIV, { args: ["--pdeathsig", "KILL", REDIS_SERVER, ...args], stdout: "null" })
-    : new Deno.Command(REDIS_SERVER, { args, stdout: "null" });
+    ? new Deno.Command(SETPRIV, { args: ["--pdeathsig", "KILL", REDIS_SERVER, ...args], stdout: "piped" })
+    : new Deno.Command(REDIS_SERVER, { args, stdout: "piped" });
   const child = command.spawn();
   let exited = false;
   const status = child.status.then((s) => {
@@ -65,14 +48,29 @@ export async function startRedis(port = freePort()): Promise<RedisServer> {
     return s;
   });
 
-  const deadline = Date.now() + 5000;
-  while (!(await accepts(port))) {
-    if (exited || Date.now() > deadline) {
-      if (!exited) child.kill("SIGKILL");
-      const s = await status;
-      throw new Error(`redis-server did not start on 127.0.0.1:${port} (exit code ${s.code})`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  // Redis logs "Ready to accept connections" once it listens; the rest of its log is drained unread.
+  let log = "";
+  const ready = Promise.withResolvers<boolean>();
+  const decoder = new TextDecoder();
+  child.stdout.pipeTo(
+    new WritableStream({
+      write(chunk) {
+        if (log.length < 65_536) log += decoder.decode(chunk, { stream: true });
+        if (log.includes("Ready to accept connections")) ready.resolve(true);
+      },
+    }),
+  ).catch(() => {}).finally(() => ready.resolve(false));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const listening = await Promise.race([
+    ready.promise,
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), 5_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (!listening || exited) {
+    if (!exited) child.kill("SIGKILL");
+    const s = await status;
+    throw new Error(`redis-server did not start on 127.0.0.1:${port} (exit code ${s.code})\n${log}`);
   }
 
   const end = async (signal: Deno.Signal) => {

@@ -1,7 +1,9 @@
 /**
- * Starts the real server for integration tests: `deno serve --parallel -A main.ts` on a free port of
- * 127.0.0.1, with its own KV file in a temp dir, and waits until `/healthz` answers.
+ * Starts the real server for integration tests: `deno serve --parallel -A main.ts` on port 0 of
+ * 127.0.0.1 (it reports the port it bound), with its own KV file in a temp dir, and waits until `/healthz` answers.
  */
+
+import { listeningPort } from "./ports.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 
@@ -28,24 +30,25 @@ export interface TestServer {
   stop(graceMs?: number): Promise<{ code: number; signal: Deno.Signal | null; ms: number }>;
 }
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
 /**
  * @example
  * const server = await startServer({ env: { RATE_BURST: "5" } });
  * try { ... } finally { await server.stop(); }
  */
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
-  const port = options.port ?? await freePort();
   const dir = options.kvPath ? null : await Deno.makeTempDir({ prefix: "parley-test-" });
   const kvPath = options.kvPath ?? `${dir}/parley.kv`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["serve", "--parallel", "-A", "--host", "127.0.0.1", "--port", String(port), "main.ts"],
+    args: [
+      "serve",
+      "--parallel",
+      "-A",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(options.port ?? 0),
+      "main.ts",
+    ],
     cwd: ROOT.pathname,
     env: {
       LOG_LEVEL: "warn",
@@ -60,14 +63,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   }).spawn();
   let output = "";
   const decoder = new TextDecoder();
+  const bound = Promise.withResolvers<number>();
   const drain = (stream: ReadableStream<Uint8Array>) =>
-    stream.pipeTo(new WritableStream({ write: (chunk) => void (output += decoder.decode(chunk)) })).catch(
-      () => {},
-    );
+    stream.pipeTo(
+      new WritableStream({
+        write: (chunk) => {
+          output += decoder.decode(chunk);
+          const port = listeningPort(output);
+          if (port !== undefined) bound.resolve(port);
+        },
+      }),
+    ).catch(() => {});
   const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
   let exited = false;
   const status = child.status.then((s) => (exited = true, s));
-  const url = `http://127.0.0.1:${port}`;
 
   const stop = async (graceMs = 8_000) => {
     const started = performance.now();
@@ -88,23 +97,32 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     return { code: s.code, signal: s.signal, ms: Math.round(performance.now() - started) };
   };
 
-  const deadline = Date.now() + 30_000;
-  while (true) {
-    if (exited) {
-      await stop();
-      throw new Error(`server exited during start-up:\n${output}`);
-    }
-    try {
-      const res = await fetch(`${url}/healthz`);
-      await res.body?.cancel();
-      if (res.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
-      await stop(1_000);
-      throw new Error(`server did not answer /healthz within 30 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  // Waits for the "Listening on" line (or the exit, or 30 s), then for /healthz to answer.
+  let timer: number | undefined;
+  const port = await Promise.race([
+    bound.promise,
+    status.then(() => undefined),
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, 30_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (port === undefined) {
+    await stop(1_000);
+    throw new Error(`server ${exited ? "exited during start-up" : "did not listen within 30 s"}:\n${output}`);
   }
+  const url = `http://127.0.0.1:${port}`;
+  // The isolates load main.ts (and open the store) before they listen, so /healthz answers now.
+  const health = await fetch(`${url}/healthz`).catch((error) => error as Error);
+  if (!(health instanceof Response) || !health.ok) {
+    if (health instanceof Response) await health.body?.cancel();
+    await stop(1_000);
+    throw new Error(
+      `server did not answer /healthz: ${
+        health instanceof Error ? health.message : health.status
+      }\n${output}`,
+    );
+  }
+  await health.body?.cancel();
   return {
     url,
     wsUrl: `ws://127.0.0.1:${port}/ws`,

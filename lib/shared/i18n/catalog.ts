@@ -3,14 +3,37 @@
  * prefixed `area.`) and list it here once.
  */
 import * as common from "./common.ts";
+import * as errors from "./errors.ts";
+import * as lobby from "./lobby.ts";
+import * as chat from "./chat.ts";
+import * as rooms from "./rooms.ts";
+import * as support from "./support.ts";
+import * as programs from "./programs.ts";
+import * as consoleArea from "./console.ts";
+import * as auth from "./auth.ts";
+import * as limits from "./limits.ts";
 import * as consoleTools from "./console_tools.ts";
 
-const areas = [common, consoleTools] as const;
+const areas = [
+  common,
+  errors,
+  lobby,
+  chat,
+  rooms,
+  support,
+  programs,
+  consoleArea,
+  auth,
+  limits,
+  consoleTools,
+] as const;
 
 type Area = (typeof areas)[number];
-type Keys<A> = A extends { en: infer E } ? keyof E : never;
-export type MessageKey = Keys<Area> | `${string}.one` | `${string}.other`;
-export type Catalog = Partial<Record<MessageKey, string>> & Record<Keys<Area>, string>;
+/** Every area's keys (distributed over the areas: `keyof` of a union would keep only shared keys). */
+type KeysOf<A> = A extends { en: infer E } ? keyof E & string : never;
+type AreaKey = KeysOf<Area>;
+export type MessageKey = AreaKey | `${string}.one` | `${string}.other`;
+export type Catalog = Partial<Record<MessageKey, string>> & Record<AreaKey, string>;
 
 function join(pick: (area: Area) => Record<string, string>): Catalog {
   return Object.assign({}, ...areas.map(pick)) as Catalog;

@@ -1,4 +1,4 @@
-/** Strings every page shares: the shell, navigation, generic actions. */
+/** Strings every page shares: the shell, navigation, generic actions, the error page. */
 export const en = {
   "common.brand": "Parley",
   "common.skipToContent": "Skip to content",
@@ -7,6 +7,23 @@ export const en = {
   "common.send": "Send",
   "common.cancel": "Cancel",
   "common.retry": "Retry",
+  "common.mainNav": "Main",
+  "common.talkToCounselor": "Talk to a counselor",
+  "common.support": "Support",
+  "common.console": "Console",
+  "common.logIn": "Log in",
+  "common.logOut": "Log out",
+  "common.signUp": "Sign up",
+  "common.guestName": "{name} (guest)",
+  "common.backToLobby": "Back to the lobby",
+  "common.counselor": "Counselor",
+  "common.loading": "Loading…",
+  "common.copy": "Copy",
+  "common.copied": "Copied",
+  "common.error.title": "Error",
+  "common.error.notFoundTitle": "Not found",
+  "common.error.heading": "Error {status}",
+  "common.error.nothingHere": "There is nothing at this address. It may have moved.",
 } as const;
 
 export const ko: Record<keyof typeof en, string> = {
@@ -17,4 +34,21 @@ export const ko: Record<keyof typeof en, string> = {
   "common.send": "보내기",
   "common.cancel": "취소",
   "common.retry": "다시 시도",
+  "common.mainNav": "주 메뉴",
+  "common.talkToCounselor": "상담사와 대화하기",
+  "common.support": "상담",
+  "common.console": "상담 콘솔",
+  "common.logIn": "로그인",
+  "common.logOut": "로그아웃",
+  "common.signUp": "회원가입",
+  "common.guestName": "{name} (게스트)",
+  "common.backToLobby": "로비로 돌아가기",
+  "common.counselor": "상담사",
+  "common.loading": "불러오는 중…",
+  "common.copy": "복사",
+  "common.copied": "복사했어요",
+  "common.error.title": "오류",
+  "common.error.notFoundTitle": "찾을 수 없음",
+  "common.error.heading": "오류 {status}",
+  "common.error.nothingHere": "이 주소에는 아무것도 없어요. 다른 곳으로 옮겨졌을 수 있어요.",
 };

@@ -97,9 +97,57 @@ export function translator(locale: Locale): Translator {
     number: (n) => numbers.format(n),
     price(amount, currency) {
       if (amount === 0) return messages["common.free"];
-      return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount);
+      try {
+        return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount);
+      } catch {
+        return `${numbers.format(amount)} ${currency}`; // not an ISO 4217 code
+      }
     },
   };
   cache.set(locale, made);
   return made;
+}
+
+type Matcher = { key: MessageKey; names: string[]; pattern: RegExp };
+let matchers: Matcher[] | undefined;
+
+/** The English `errors.*` templates as patterns, longest first, so "{x} bytes" never beats a literal. */
+function errorMatchers(): Matcher[] {
+  if (matchers) return matchers;
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  matchers = Object.entries(catalogs.en)
+    .filter(([key]) => key.startsWith("errors.") && !key.startsWith("errors.code."))
+    .map(([key, text]) => {
+      const names: string[] = [];
+      const source = String(text).split(/\{(\w+)\}/).map((part, i) => {
+        if (i % 2 === 0) return escape(part);
+        names.push(part);
+        return "(.+?)";
+      }).join("");
+      return { key: key as MessageKey, names, pattern: new RegExp(`^${source}$`) };
+    })
+    .sort((a, b) => b.pattern.source.length - a.pattern.source.length);
+  return matchers;
+}
+
+/**
+ * An error's message in the reader's language. The server speaks English internally; this finds the
+ * `errors.*` template the English text matches (keeping its parameters), else the generic line for
+ * `code`, else the text as it came. Used for HTTP errors, error pages and WebSocket `error` frames.
+ *
+ * @example
+ * localizeError("ko", "bad_name", "Room names are at most 64 characters"); // "방 이름은 64자까지 쓸 수 있어요"
+ */
+export function localizeError(locale: Locale, code: string, message: string): string {
+  const { t } = translator(locale);
+  if (message in catalogs.en) return t(message as MessageKey);
+  for (const m of errorMatchers()) {
+    const found = m.pattern.exec(message);
+    if (!found) continue;
+    if (locale === "en") return message;
+    return t(m.key, Object.fromEntries(m.names.map((name, i) => [name, found[i + 1]])));
+  }
+  const generic = `errors.code.${code}` as MessageKey;
+  if (locale === "en" || !(generic in catalogs.en)) return message;
+  return t(generic);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { pickLocale, translator } from "./mod.ts";
+import { localizeError, pickLocale, translator } from "./mod.ts";
 import { catalogs } from "./catalog.ts";
 
 Deno.test("[i18n] catalogs - Korean and English have the same keys, none empty", () => {
@@ -36,4 +36,21 @@ Deno.test("[i18n] translator - parameters, prices and relative times in each lan
   const now = new Date("2026-12-01T00:00:00Z");
   assert.equal(en.relative("2026-12-01T00:03:00Z", now), "in 3 minutes");
   assert.equal(ko.relative("2026-11-30T21:00:00Z", now), "3시간 전");
+});
+
+Deno.test("[i18n] localizeError - English templates answer in Korean with their parameters, else by code", () => {
+  assert.equal(
+    localizeError("ko", "bad_name", "Room names are at most 64 characters"),
+    "방 이름은 64자까지 쓸 수 있어요",
+  );
+  assert.equal(
+    localizeError("en", "bad_name", "Room names are at most 64 characters"),
+    "Room names are at most 64 characters",
+  );
+  assert.equal(localizeError("ko", "bad_request", "Enter a message"), "메시지를 입력해 주세요");
+  assert.equal(
+    localizeError("ko", "rate_limited", "some new English text"),
+    "시도가 너무 많아요. 잠시 후 다시 시도해 주세요",
+  );
+  assert.equal(localizeError("ko", "made_up", "Kept as it came"), "Kept as it came");
 });

@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { ulid } from "ulid";
-import { HttpError } from "@/lib/web/errors.ts";
+import { StoreError } from "@/lib/store/errors.ts";
 import type { UserRef } from "@/lib/shared/protocol.ts";
 import type { NewMessage, Program, Room, Store, SupportConversation, User } from "../types.ts";
 
@@ -80,11 +80,14 @@ export async function createPublic(store: Store, name = `Room ${randomId()}`) {
   return await store.createRoom({ name, visibility: "public", ownerId: randomId("u") });
 }
 
-/** Rejects with an HttpError of this status and code. */
-export async function assertHttpError(promise: Promise<unknown>, status: number, code: string) {
+/** Rejects with a store error of this class and code (stores never throw HTTP errors). */
+export async function assertStoreError(
+  promise: Promise<unknown>,
+  type: new (...args: never[]) => StoreError,
+  code: string,
+) {
   await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof HttpError, `expected HttpError, got ${error}`);
-    assert.equal(error.status, status);
+    assert.ok(error instanceof type, `expected ${type.name}, got ${error}`);
     assert.equal(error.code, code);
     return true;
   });

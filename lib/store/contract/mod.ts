@@ -2,10 +2,11 @@
  * The contract every Store implementation is held to. `kv_test.ts` and `mongo_test.ts` register it
  * against their store; a behaviour belongs here when the app relies on it.
  */
+import { StoreConflictError } from "@/lib/store/errors.ts";
 import assert from "node:assert/strict";
 import type { Store } from "../types.ts";
 import {
-  assertHttpError,
+  assertStoreError,
   type ContractOptions,
   type ContractTest,
   createPublic,
@@ -55,23 +56,42 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     assert.equal(await store.getRoom("nope"), null);
   });
 
-  test("createRoom - names are unique without regard to case (room_exists)", async (store) => {
+  test("createRoom - public names are unique without regard to case; private ones block nothing", async (store) => {
     await createPublic(store, "Coffee Talk");
-    await assertHttpError(
-      store.createRoom({ name: "coffee TALK", visibility: "private", ownerId: "x" }),
-      409,
+    await assertStoreError(
+      store.createRoom({ name: "coffee TALK", visibility: "public", ownerId: "x" }),
+      StoreConflictError,
       "room_exists",
     );
+    // A private room may share a public name, and its own name never blocks a public room.
+    await store.createRoom({
+      name: "coffee talk",
+      visibility: "private",
+      ownerId: "x",
+      inviteCode: randomId(),
+    });
+    await store.createRoom({ name: "Tea Room", visibility: "private", ownerId: "x", inviteCode: randomId() });
+    await store.createRoom({ name: "Tea Room", visibility: "private", ownerId: "y", inviteCode: randomId() });
+    await createPublic(store, "tea room");
     // Support rooms are named after their user and never block or clash.
     const make = randomSupport({ id: "u1", name: "Coffee Talk", role: "user" })().room;
     await store.createRoom({ name: make.name, visibility: "support", ownerId: "u1" });
     await store.createRoom({ name: make.name, visibility: "support", ownerId: "u2" });
   });
 
-  test("getRoomByName - finds public and private rooms case-insensitively", async (store) => {
+  test("getRoomByName - finds public rooms case-insensitively, never private ones", async (store) => {
     const room = await createPublic(store, "Night Owls 서울");
     assert.deepEqual(await store.getRoomByName("night owls 서울"), room);
+    // The same name typed decomposed (NFD) is the same name.
+    assert.deepEqual(await store.getRoomByName("night owls 서울".normalize("NFD")), room);
     assert.equal(await store.getRoomByName("night owls"), null);
+    await store.createRoom({
+      name: "Hidden Den",
+      visibility: "private",
+      ownerId: "u",
+      inviteCode: randomId(),
+    });
+    assert.equal(await store.getRoomByName("hidden den"), null);
   });
 
   test("getRoomByInvite - looks up and rotates invite codes", async (store) => {
@@ -95,9 +115,24 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     const b = await createPublic(store);
     await store.createRoom({ name: "Hidden", visibility: "private", ownerId: "u", inviteCode: randomId() });
     await store.appendMessage(randomMessage(b.id));
-    const rooms = await store.listPublicRooms();
+    const rooms = await store.listPublicRooms({ limit: 10 });
     assert.deepEqual(rooms.map((r) => r.id), [a.id, b.id]);
     assert.deepEqual(rooms.map((r) => r.lastSeq), [0, 1]);
+  });
+
+  test("listPublicRooms - pages by id, oldest first, each page bounded", async (store) => {
+    const made = [];
+    for (let i = 0; i < 7; i++) made.push((await createPublic(store)).id);
+    const seen: string[] = [];
+    let after: string | undefined;
+    while (true) {
+      const page = await store.listPublicRooms({ limit: 3, after });
+      assert.ok(page.length <= 3);
+      seen.push(...page.map((r) => r.id));
+      if (page.length < 3) break;
+      after = page.at(-1)!.id;
+    }
+    assert.deepEqual(seen, made);
   });
 
   test("addMember - records memberships, idempotently", async (store) => {
@@ -173,7 +208,11 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     assert.deepEqual(await store.getUserByUsername("alice_kim"), user);
     assert.deepEqual(await store.getUserByUsername("ALICE_KIM"), user);
     assert.equal(await store.getUserByUsername("alice"), null);
-    await assertHttpError(store.createUser(randomUser({ username: "ALICE_kim" })), 409, "username_taken");
+    await assertStoreError(
+      store.createUser(randomUser({ username: "ALICE_kim" })),
+      StoreConflictError,
+      "username_taken",
+    );
     await store.setUserRole(user.id, "counselor");
     await store.setUserPassword(user.id, "new-hash");
     assert.deepEqual(await store.getUser(user.id), { ...user, role: "counselor", passwordHash: "new-hash" });

@@ -2,10 +2,11 @@
  * The support part of the store contract: `updateSupport` with a precondition is a compare-and-set,
  * so two counselors claiming one conversation at the same instant never both win.
  */
+import { StoreConflictError } from "@/lib/store/errors.ts";
 import assert from "node:assert/strict";
 import type { Store, SupportConversation } from "../types.ts";
 import {
-  assertHttpError,
+  assertStoreError,
   type ContractOptions,
   type ContractTest,
   randomSupport,
@@ -31,7 +32,9 @@ async function assertOneWinner(stores: Store[], seen: SupportConversation): Prom
   const won = settled.flatMap((s, i) => (s.status === "fulfilled" ? [claims[i].counselor] : []));
   assert.equal(won.length, 1, `expected one winner, got ${won.length}`);
   for (const s of settled) {
-    if (s.status === "rejected") await assertHttpError(Promise.reject(s.reason), 409, "support_changed");
+    if (s.status === "rejected") {
+      await assertStoreError(Promise.reject(s.reason), StoreConflictError, "support_changed");
+    }
   }
   const stored = await stores[0].getSupport(seen.room);
   assert.equal(stored?.state, "active");
@@ -49,16 +52,16 @@ export function registerSupportContract(test: ContractTest, options: ContractOpt
       counselorId: null,
     });
     assert.deepEqual(claimed?.counselor, mina);
-    await assertHttpError(
+    await assertStoreError(
       store.updateSupport(conv.room, { state: "active", counselor: randomUserRef("counselor") }, {
         counselorId: null,
       }),
-      409,
+      StoreConflictError,
       "support_changed",
     );
-    await assertHttpError(
+    await assertStoreError(
       store.updateSupport(conv.room, { state: "closed" }, { state: "waiting" }),
-      409,
+      StoreConflictError,
       "support_changed",
     );
     assert.deepEqual(await store.getSupport(conv.room), claimed);

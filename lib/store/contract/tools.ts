@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { listVisibleMessages } from "../visible.ts";
 import {
-  assertHttpError,
+  assertStoreError,
   type ContractTest,
   randomId,
   randomMessage,
@@ -14,6 +14,7 @@ import {
   randomUserRef,
 } from "./data.ts";
 import type { Store } from "../types.ts";
+import { StoreConflictError } from "../errors.ts";
 import type { UserRef } from "@/lib/shared/protocol.ts";
 
 async function conversationOf(store: Store, user: UserRef = randomUserRef()) {
@@ -80,7 +81,7 @@ export function registerToolsContract(test: ContractTest): void {
     };
     assert.equal(await store.getRating(conv.room), null);
     await store.createRating(rating);
-    await assertHttpError(store.createRating({ ...rating, score: 1 }), 409, "already_rated");
+    await assertStoreError(store.createRating({ ...rating, score: 1 }), StoreConflictError, "already_rated");
     assert.deepEqual(await store.getRating(conv.room), rating);
     const old = { ...rating, room: (await conversationOf(store)).room, at: "2029-01-01T00:00:00.000Z" };
     await store.createRating(old);

@@ -12,7 +12,8 @@
 import { monotonicFactory } from "ulid";
 import type { Message } from "@/lib/shared/protocol.ts";
 import type { AppendResult, NewMessage } from "../types.ts";
-import { retryAtomic, withoutUndefined } from "../shared.ts";
+import { retryAtomic } from "./retry.ts";
+import { withoutUndefined } from "../records.ts";
 
 const ulid = monotonicFactory();
 

@@ -4,7 +4,8 @@
  * a counter some time after `expireIn`; until then reads see its `expiresAt` and count it as 0.
  */
 import type { Store } from "../types.ts";
-import { assertStrings, retryAtomic } from "../shared.ts";
+import { assertStrings } from "../records.ts";
+import { retryAtomic } from "./retry.ts";
 
 interface StoredCounter {
   n: number;

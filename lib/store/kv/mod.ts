@@ -4,7 +4,8 @@
  *
  * Keys:
  *   ["room", id] → Room (without lastSeq)      ["roomSeq", id] → number, the last seq
- *   ["roomByName", nameLower] → id             ["roomByInvite", code] → id
+ *   ["roomByName", nameLower] → id (public rooms only)   ["roomByInvite", code] → id
+ *   ["publicRoom", id] → 1 (the lobby's index, so a page never reads every room)
  *   ["member", roomId, userId] → 1             ["roomOf", userId, roomId] → 1
  *   ["msg", room, seq] → Message               ["msgByClient", authorId, clientId] → {room, seq}
  *   ["session", id] ["user", id] ["userByName", usernameLower] → id
@@ -13,16 +14,10 @@
  *   ["counter", id] → {n, expiresAt} (throttle counts; KV drops them after expiresAt)
  */
 import type { Message } from "@/lib/shared/protocol.ts";
-import { conflict } from "@/lib/web/errors.ts";
+import { StoreConflictError } from "../errors.ts";
 import type { AppendResult, NewMessage, NewRoom, Room, Session, Store, User } from "../types.ts";
-import {
-  assertStrings,
-  newRoomRecord,
-  retryAtomic,
-  retryWhileLocked,
-  withoutUndefined,
-  wrapMethods,
-} from "../shared.ts";
+import { assertStrings, newRoomRecord, withoutUndefined, wrapMethods } from "../records.ts";
+import { retryAtomic, retryWhileLocked } from "./retry.ts";
 import { kvProgramsAndSupport } from "./programs.ts";
 import { importKvMessages, kvAppender } from "./append.ts";
 import { kvCounters } from "./counters.ts";
@@ -40,6 +35,7 @@ export async function openKvStore(path?: string): Promise<Store> {
   // Isolates opening one file at the same moment can find it locked.
   const kv = await retryWhileLocked(() => Deno.openKv(path));
   const appender = kvAppender(kv);
+  const indexed = indexPublicRooms(kv);
 
   async function withSeq(room: StoredRoom | null): Promise<Room | null> {
     if (!room) return null;
@@ -75,13 +71,17 @@ export async function openKvStore(path?: string): Promise<Store> {
         ["room", room.id],
         room,
       );
-      if (room.visibility !== "support") {
-        const nameKey = ["roomByName", room.name.toLowerCase()];
-        op.check({ key: nameKey, versionstamp: null }).set(nameKey, room.id);
+      // Only public names are unique: a private room's name tells a stranger nothing, not even
+      // that it is taken.
+      if (room.visibility === "public") {
+        const nameKey = ["roomByName", room.name.normalize("NFC").toLowerCase()];
+        op.check({ key: nameKey, versionstamp: null }).set(nameKey, room.id).set(["publicRoom", room.id], 1);
       }
       if (room.inviteCode) op.set(["roomByInvite", room.inviteCode], room.id);
       const result = await op.commit();
-      if (!result.ok) throw conflict(`A room named "${room.name}" already exists`, "room_exists");
+      if (!result.ok) {
+        throw new StoreConflictError("room_exists", `A public room named "${room.name}" already exists`);
+      }
       return { ...room, lastSeq: 0 };
     },
 
@@ -94,7 +94,9 @@ export async function openKvStore(path?: string): Promise<Store> {
 
     async getRoomByName(name) {
       assertStrings({ name });
-      return await roomIdAt(["roomByName", name.toLowerCase()]);
+      // Rooms made before names were public-only may still be indexed: private ones are not answered.
+      const room = await roomIdAt(["roomByName", name.normalize("NFC").toLowerCase()]);
+      return room?.visibility === "public" ? room : null;
     },
 
     async getRoomByInvite(code) {
@@ -102,13 +104,15 @@ export async function openKvStore(path?: string): Promise<Store> {
       return await roomIdAt(["roomByInvite", code]);
     },
 
-    async listPublicRooms() {
-      const rooms: Room[] = [];
-      for await (const entry of kv.list<StoredRoom>({ prefix: ["room"] })) {
-        if (entry.value.visibility === "public") rooms.push((await withSeq(entry.value))!);
-      }
-      // ULIDs sort by creation time.
-      return rooms.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    async listPublicRooms({ limit, after }) {
+      await indexed;
+      // ULIDs sort by creation time, so the index's key order is the lobby's order.
+      const selector = after
+        ? { start: ["publicRoom", `${after}\u0000`], end: ["publicRoom", "\uffff"] }
+        : { prefix: ["publicRoom"] };
+      const ids: string[] = [];
+      for await (const entry of kv.list(selector, { limit })) ids.push(entry.key[1] as string);
+      return roomsByIds(ids);
     },
 
     async setInviteCode(roomId, code) {
@@ -189,7 +193,9 @@ export async function openKvStore(path?: string): Promise<Store> {
       const result = await kv.atomic()
         .check({ key: nameKey, versionstamp: null }, { key: ["user", user.id], versionstamp: null })
         .set(nameKey, user.id).set(["user", user.id], withoutUndefined(user)).commit();
-      if (!result.ok) throw conflict(`The username "${user.username}" is taken`, "username_taken");
+      if (!result.ok) {
+        throw new StoreConflictError("username_taken", `The username "${user.username}" is taken`);
+      }
     },
 
     async getUser(id) {
@@ -261,4 +267,16 @@ export async function openKvStore(path?: string): Promise<Store> {
   // Plain reads and writes can meet "database is locked" too when isolates share the file; every
   // method is safe to run again (a refused write wrote nothing).
   return wrapMethods(store, retryWhileLocked);
+}
+
+/**
+ * Builds the lobby's index once for a file made before it existed (one scan, then never again: a
+ * marker key says it is done). Idempotent, so isolates that race here write the same keys.
+ */
+async function indexPublicRooms(kv: Deno.Kv): Promise<void> {
+  if ((await kv.get(["publicRoomIndexed"])).value) return;
+  for await (const entry of kv.list<StoredRoom>({ prefix: ["room"] })) {
+    if (entry.value.visibility === "public") await kv.set(["publicRoom", entry.value.id], 1);
+  }
+  await kv.set(["publicRoomIndexed"], 1);
 }

@@ -4,22 +4,25 @@
  * from the search text at all.
  */
 import type { SupportState } from "@/lib/shared/protocol.ts";
-import type { Program, ProgramPage, ProgramQuery, SupportConversation } from "../types.ts";
+import type {
+  Program,
+  ProgramPage,
+  ProgramQuery,
+  ProgramsAndSupport,
+  SupportConversation,
+} from "../types.ts";
+import { assertStrings, withoutUndefined } from "../records.ts";
 import {
-  assertStrings,
   decodeCursor,
   encodeCursor,
   matchesStatus,
-  meetsSupportExpect,
   pageLimit,
   programChanged,
   programOrder,
-  type ProgramsAndSupport,
-  retryAtomic,
-  supportChanged,
   timeMs,
-  withoutUndefined,
-} from "../shared.ts";
+} from "../programs_query.ts";
+import { meetsSupportExpect, supportChanged } from "../support_expect.ts";
+import { retryAtomic } from "./retry.ts";
 
 /** The program and support methods of a KV store over `kv`. */
 export function kvProgramsAndSupport(kv: Deno.Kv): ProgramsAndSupport {

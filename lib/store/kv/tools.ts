@@ -5,8 +5,9 @@
  */
 import type { User } from "../types.ts";
 import type { Rating, SavedReply, SearchFilter, ToolsStore } from "../tools.ts";
-import { assertStrings, retryAtomic, withoutUndefined } from "../shared.ts";
-import { conflict } from "@/lib/web/errors.ts";
+import { assertStrings, withoutUndefined } from "../records.ts";
+import { StoreConflictError } from "../errors.ts";
+import { retryAtomic } from "./retry.ts";
 
 /** The tools methods of a KV store over `kv`. */
 export function kvTools(kv: Deno.Kv): ToolsStore {
@@ -35,7 +36,7 @@ export function kvTools(kv: Deno.Kv): ToolsStore {
       const key = ["rating", rating.room];
       const result = await kv.atomic().check({ key, versionstamp: null }).set(key, withoutUndefined(rating))
         .commit();
-      if (!result.ok) throw conflict("This conversation was rated already", "already_rated");
+      if (!result.ok) throw new StoreConflictError("already_rated", "console.err.alreadyRated");
     },
 
     async getRating(room) {

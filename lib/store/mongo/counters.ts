@@ -14,7 +14,7 @@
  */
 import { type Collection, type Db, MongoServerError } from "mongodb";
 import type { Store } from "../types.ts";
-import { assertStrings } from "../shared.ts";
+import { assertStrings } from "../records.ts";
 import { isDuplicateKey } from "./docs.ts";
 
 /** A head (`h:<id>`, with `n`) or a claim (`c:<n>:<id>`); the prefixes keep any two ids apart. */

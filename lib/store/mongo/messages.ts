@@ -14,9 +14,9 @@
  */
 import { monotonicFactory } from "ulid";
 import type { Message } from "@/lib/shared/protocol.ts";
-import { StoreUnavailableError } from "@/lib/web/errors.ts";
+import { StoreUnavailableError } from "../errors.ts";
 import type { AppendResult, NewMessage, Store } from "../types.ts";
-import { assertStrings, withoutUndefined } from "../shared.ts";
+import { assertStrings, withoutUndefined } from "../records.ts";
 import {
   clientIdKey,
   type Collections,

@@ -2,9 +2,11 @@
  * The store on MongoDB (or a compatible server such as FerretDB), with the official driver.
  */
 import { MongoClient } from "mongodb";
-import { ConfigError, conflict, StoreUnavailableError } from "@/lib/web/errors.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
+import { StoreConflictError, StoreUnavailableError } from "../errors.ts";
 import type { Room, Store } from "../types.ts";
-import { assertStrings, newRoomRecord, withDeadline, withoutUndefined, wrapMethods } from "../shared.ts";
+import { assertStrings, newRoomRecord, withoutUndefined, wrapMethods } from "../records.ts";
+import { withDeadline } from "@/lib/ops/deadline.ts";
 import {
   collections,
   createIndexes,
@@ -107,7 +109,7 @@ export async function openMongoStore(
         await c.rooms.insertOne(roomDoc(room));
       } catch (error) {
         if (isDuplicateKey(error)) {
-          throw conflict(`A room named "${room.name}" already exists`, "room_exists");
+          throw new StoreConflictError("room_exists", `A public room named "${room.name}" already exists`);
         }
         throw error;
       }
@@ -122,7 +124,7 @@ export async function openMongoStore(
     async getRoomByName(name) {
       assertStrings({ name });
       return await withSeq(
-        await c.rooms.findOne({ nameLower: name.toLowerCase(), visibility: { $ne: "support" } }),
+        await c.rooms.findOne({ nameLower: name.normalize("NFC").toLowerCase(), visibility: "public" }),
       );
     },
 
@@ -131,8 +133,13 @@ export async function openMongoStore(
       return await withSeq(await c.rooms.findOne({ inviteCode: code }));
     },
 
-    async listPublicRooms() {
-      const docs = await c.rooms.find({ visibility: "public" }).sort({ _id: 1 }).toArray();
+    async listPublicRooms({ limit, after }) {
+      if (after !== undefined) assertStrings({ after });
+      const filter = after === undefined
+        ? { visibility: "public" }
+        : { visibility: "public", _id: { $gt: after } };
+      const docs = await c.rooms.find(filter as { visibility: "public" }).sort({ _id: 1 }).limit(limit)
+        .toArray();
       return await Promise.all(docs.map(async (doc) => fromRoomDoc(doc, await lastSeqOf(doc))));
     },
 
@@ -195,7 +202,7 @@ export async function openMongoStore(
         await c.users.insertOne({ _id: id, ...rest, usernameLower: user.username.toLowerCase() });
       } catch (error) {
         if (isDuplicateKey(error)) {
-          throw conflict(`The username "${user.username}" is taken`, "username_taken");
+          throw new StoreConflictError("username_taken", `The username "${user.username}" is taken`);
         }
         throw error;
       }

@@ -3,7 +3,9 @@
  * FerretDB started for this file. Every test gets its own database, dropped afterwards.
  */
 import { sharedFerretDB, startFerretDB } from "@/tests/support/ferretdb.ts";
-import { ConfigError, StoreUnavailableError } from "@/lib/web/errors.ts";
+import { ConfigError } from "@/lib/ops/config_error.ts";
+import { StoreUnavailableError } from "@/lib/store/errors.ts";
+import { freePort } from "@/tests/support/ports.ts";
 import assert from "node:assert/strict";
 import { randomMessage, storeContract } from "../contract/mod.ts";
 import { type MongoStore, openMongoStore } from "./mod.ts";
@@ -45,9 +47,7 @@ storeContract("mongo", openFresh, {
 });
 
 Deno.test("[store:mongo] openMongoStore - an unreachable server fails fast with one clear line", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
+  const port = freePort();
   const started = Date.now();
   await assert.rejects(openMongoStore(`mongodb://127.0.0.1:${port}/parley`), (error: unknown) => {
     assert.ok(error instanceof StoreUnavailableError);
@@ -80,5 +80,3 @@ Deno.test("[store:mongo] operations - a lost server surfaces as StoreUnavailable
     await own.stop();
   }
 });
-
-Deno.test("[store:mongo] zz - stop the shared FerretDB", () => server.stop());

@@ -4,17 +4,9 @@
  */
 import type { Filter } from "mongodb";
 import type { SupportState } from "@/lib/shared/protocol.ts";
-import { escapeRegExp, type ProgramQuery } from "../types.ts";
-import {
-  assertStrings,
-  decodeCursor,
-  encodeCursor,
-  pageLimit,
-  programChanged,
-  programOrder,
-  type ProgramsAndSupport,
-  withoutUndefined,
-} from "../shared.ts";
+import { escapeRegExp, type ProgramQuery, type ProgramsAndSupport } from "../types.ts";
+import { assertStrings, withoutUndefined } from "../records.ts";
+import { decodeCursor, encodeCursor, pageLimit, programChanged, programOrder } from "../programs_query.ts";
 import {
   type Collections,
   fromProgramDoc,

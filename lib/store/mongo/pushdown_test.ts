@@ -109,5 +109,3 @@ Deno.test("[store:mongo] pushdown - a resend whose marker is missing is still fo
     await client.close();
   }
 });
-
-Deno.test("[store:mongo] pushdown zz - stop the shared FerretDB", () => server.stop());

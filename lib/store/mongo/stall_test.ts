@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { MongoClient } from "mongodb";
 import { sharedFerretDB, startFerretDB } from "@/tests/support/ferretdb.ts";
-import { StoreUnavailableError } from "@/lib/web/errors.ts";
+import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import { openMongoStore } from "./mod.ts";
 import { mongoMessages } from "./messages.ts";
 import type { Collections, MessageDoc } from "./docs.ts";
@@ -123,5 +123,3 @@ Deno.test("[store:mongo] lastSeq - one read finds the end however far the room's
     await store.close();
   }
 });
-
-Deno.test("[store:mongo] stall zz - stop the shared FerretDB", () => server.stop());

@@ -8,7 +8,8 @@
  * write never landed (its process died in between) is rolled forward by the next writer after a grace.
  */
 import type { Store } from "../types.ts";
-import { assertStrings, meetsSupportExpect, supportChanged, withoutUndefined } from "../shared.ts";
+import { assertStrings, withoutUndefined } from "../records.ts";
+import { meetsSupportExpect, supportChanged } from "../support_expect.ts";
 import { type Collections, fromSupportDoc, isDuplicateKey, type SupportDoc } from "./docs.ts";
 
 /** How long a claimed revision may wait for its write before another writer applies it. */

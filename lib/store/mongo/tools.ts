@@ -4,8 +4,8 @@
  */
 import type { Db } from "mongodb";
 import type { Rating, SavedReply, SearchFilter, ToolsStore } from "../tools.ts";
-import { assertStrings, withoutUndefined } from "../shared.ts";
-import { conflict } from "@/lib/web/errors.ts";
+import { assertStrings, withoutUndefined } from "../records.ts";
+import { StoreConflictError } from "../errors.ts";
 import { type Collections, isDuplicateKey } from "./docs.ts";
 
 type ReplyDoc = Omit<SavedReply, "id"> & { _id: string };
@@ -47,7 +47,7 @@ export function mongoTools(db: Db, c: Collections): ToolsStore {
       try {
         await ratings.insertOne({ _id: room, ...rest });
       } catch (error) {
-        if (isDuplicateKey(error)) throw conflict("This conversation was rated already", "already_rated");
+        if (isDuplicateKey(error)) throw new StoreConflictError("already_rated", "console.err.alreadyRated");
         throw error;
       }
     },

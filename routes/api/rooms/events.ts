@@ -1,66 +1,70 @@
 /**
- * `GET /api/rooms/events`: Server-Sent Events for the lobby. One `{rooms: {id: count}}` snapshot at
- * once, then another whenever public rooms' live counts change (at most every 250 ms), and a
- * comment line every 25 s so proxies keep the stream open. Stops when the client goes away.
+ * `GET /api/rooms/events`: Server-Sent Events for the lobby, with Hono's `streamSSE`. First
+ * `{full: true, rooms: {id: count}}`, then only what changed, `{rooms: {id: count}}` (0: the room
+ * emptied), coalesced: at most one event per 250 ms, and none while the previous one is still being
+ * written to a slow reader. A comment line every 25 s keeps proxies from closing a quiet stream.
  */
+import { streamSSE } from "hono/streaming";
 import type { AppContext } from "@/lib/web/app_env.ts";
 
-const DEBOUNCE_MS = 250;
+const COALESCE_MS = 250;
 const KEEPALIVE_MS = 25_000;
+
+/** What changed from `before` to `now`; rooms gone from `now` are reported as 0. */
+function changes(before: Record<string, number>, now: Record<string, number>): Record<string, number> {
+  const changed: Record<string, number> = {};
+  for (const [id, count] of Object.entries(now)) if (before[id] !== count) changed[id] = count;
+  for (const id of Object.keys(before)) if (!(id in now)) changed[id] = 0;
+  return changed;
+}
 
 export const handler = {
   GET(c: AppContext) {
     const { hub } = c.var.services;
-    const encoder = new TextEncoder();
-    let off = () => {};
-    let debounce: ReturnType<typeof setTimeout> | undefined;
-    let keepalive: ReturnType<typeof setInterval> | undefined;
-    let last = "";
-    let done = false;
-    const stop = () => {
-      if (done) return;
-      done = true;
-      off();
-      clearTimeout(debounce);
-      clearInterval(keepalive);
-    };
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        const write = (text: string) => {
-          if (done) return;
-          try {
-            controller.enqueue(encoder.encode(text));
-          } catch {
-            stop();
+    c.header("X-Accel-Buffering", "no");
+    const response = streamSSE(c, async (stream) => {
+      let wake = () => {};
+      let dirty = false;
+      const off = hub.onCounts(() => {
+        dirty = true;
+        wake();
+      });
+      stream.onAbort(() => {
+        off();
+        wake();
+      });
+      try {
+        let sent = hub.counts();
+        await stream.writeSSE({ data: JSON.stringify({ full: true, rooms: sent }) });
+        while (!stream.aborted) {
+          if (!dirty) {
+            const timer = await new Promise<ReturnType<typeof setTimeout>>((resolve) => {
+              const t = setTimeout(() => resolve(t), KEEPALIVE_MS);
+              wake = () => resolve(t);
+            });
+            clearTimeout(timer);
+            wake = () => {};
           }
-        };
-        const snapshot = () => {
-          debounce = undefined;
-          const data = JSON.stringify({ rooms: hub.counts() });
-          if (data !== last) write(`data: ${(last = data)}\n\n`);
-        };
-        snapshot();
-        off = hub.onCounts(() => {
-          debounce ??= setTimeout(snapshot, DEBOUNCE_MS);
-        });
-        keepalive = setInterval(() => write(": keepalive\n\n"), KEEPALIVE_MS);
-        c.req.raw.signal.addEventListener("abort", () => {
-          stop();
-          try {
-            controller.close();
-          } catch {
-            // Already closed or cancelled.
+          if (stream.aborted) break;
+          if (!dirty) {
+            await stream.write(": keepalive\n\n");
+            continue;
           }
-        }, { once: true });
-      },
-      cancel: stop,
+          await stream.sleep(COALESCE_MS);
+          dirty = false;
+          const now = hub.counts();
+          const changed = changes(sent, now);
+          sent = now;
+          if (Object.keys(changed).length > 0) {
+            await stream.writeSSE({ data: JSON.stringify({ rooms: changed }) });
+          }
+        }
+      } finally {
+        off();
+      }
     });
-    return new Response(body, {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        "x-accel-buffering": "no",
-      },
-    });
+    // A lobby stream is live state: never cached (streamSSE says no-cache, which allows storing).
+    response.headers.set("Cache-Control", "no-store");
+    return response;
   },
 };

@@ -1,7 +1,7 @@
 import type { AppContext } from "@/lib/web/app_env.ts";
 import { badRequest } from "@/lib/web/errors.ts";
 import { roomForSession } from "@/lib/rooms/rooms.ts";
-import { listVisibleMessages } from "@/lib/store/visible.ts";
+import { historyPage } from "@/lib/rooms/history.ts";
 
 const MAX_LIMIT = 100;
 
@@ -24,13 +24,6 @@ export const handler = {
     const before = intParam(c, "before", undefined, 1, Number.MAX_SAFE_INTEGER);
     const limit = intParam(c, "limit", 50, 1, MAX_LIMIT)!;
     // Private notes only ever reach counselors.
-    const page = await listVisibleMessages(
-      store,
-      room.id,
-      { before, limit: limit + 1 },
-      session?.role ?? "guest",
-    );
-    const hasMore = page.length > limit;
-    return c.json({ messages: hasMore ? page.slice(1) : page, hasMore });
+    return c.json(await historyPage(store, room.id, { before, limit, viewer: session?.role }));
   },
 };

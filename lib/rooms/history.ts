@@ -1,0 +1,35 @@
+/** Paging a room's history, the one way every page, API and `joined` frame does it. */
+import type { Message } from "@/lib/shared/protocol.ts";
+import type { Role } from "@/lib/shared/protocol.ts";
+import type { Store } from "@/lib/store/types.ts";
+import { listVisibleMessages } from "@/lib/store/visible.ts";
+
+/** One page of history, oldest first, and whether anything older is left. */
+export interface HistoryPage {
+  messages: Message[];
+  hasMore: boolean;
+}
+
+/**
+ * The `limit` latest messages (before seq `before`, when given) that `viewer` may read: private notes
+ * only for counselors (no viewer: none). It reads one more than it returns: `hasMore` is true exactly
+ * when that extra, older message exists.
+ *
+ * @example
+ * const { messages, hasMore } = await historyPage(store, room.id, { limit: 50 });
+ */
+export async function historyPage(
+  store: Pick<Store, "listMessages">,
+  room: string,
+  options: { before?: number; limit: number; viewer?: Role },
+): Promise<HistoryPage> {
+  const { before, limit } = options;
+  const page = await listVisibleMessages(
+    store,
+    room,
+    before === undefined ? { limit: limit + 1 } : { before, limit: limit + 1 },
+    options.viewer ?? "guest",
+  );
+  const hasMore = page.length > options.limit;
+  return { messages: hasMore ? page.slice(1) : page, hasMore };
+}

@@ -1,0 +1,65 @@
+/**
+ * How much one client address can raise the server's resident memory by sending huge WebSocket
+ * frames (SPEC.md: at most 256 MiB). Starts the real server (`deno serve --parallel`, 2 isolates),
+ * opens `--sockets` sockets with one guest cookie from one address, sends a `--mb` MB text frame on
+ * each at once, and samples the server's RSS (`/proc/PID/status`) every 20 ms until every socket is
+ * closed or answered. Prints the baseline, the peak and the rise.
+ *
+ *   deno run -A scripts/frame_memory.ts [--sockets 10] [--mb 60] [--env MAX_SOCKETS_PER_ADDRESS=10]
+ */
+import { parseArgs } from "node:util";
+import { startServer } from "@/tests/support/server.ts";
+import { guest } from "@/tests/support/client.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    sockets: { type: "string", default: "10" },
+    mb: { type: "string", default: "60" },
+    env: { type: "string", multiple: true, default: [] },
+  },
+});
+const sockets = Number(values.sockets);
+const bytes = Number(values.mb) * 1_000_000;
+const env = Object.fromEntries(values.env.map((kv) => kv.split("=", 2) as [string, string]));
+
+function rssMiB(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0) / 1024;
+}
+
+const server = await startServer({ env });
+try {
+  const { cookie } = await guest(server.url, "memory");
+  const baseline = rssMiB(server.pid);
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.pid))), 20);
+  const frame = "x".repeat(bytes);
+  const outcomes = await Promise.all(Array.from({ length: sockets }, () =>
+    new Promise<string>((resolve) => {
+      // deno-lint-ignore no-explicit-any -- Deno's WebSocket takes headers as a second argument
+      const ws = new (WebSocket as any)(server.wsUrl, { headers: { cookie } }) as WebSocket;
+      const timer = setTimeout(() => (ws.close(), resolve("no answer in 30 s")), 30_000);
+      ws.onopen = () => ws.send(frame);
+      ws.onmessage = (e) => {
+        const frame = JSON.parse(String(e.data).split("\n")[0]);
+        if (frame.type === "error") (clearTimeout(timer), ws.close(), resolve(`error ${frame.code}`));
+      };
+      ws.onclose = (e) => (clearTimeout(timer), resolve(`closed ${e.code}`));
+    })));
+  // Let the sampler see the tail of the work (frees and late copies) after the last answer.
+  const until = Date.now() + 1_000;
+  while (Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  clearInterval(sampler);
+  const counts = new Map<string, number>();
+  for (const o of outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
+  console.log(`${sockets} sockets × ${values.mb} MB from one address`);
+  console.log(`outcomes: ${[...counts].map(([o, n]) => `${n}× ${o}`).join(", ")}`);
+  console.log(
+    `RSS baseline ${baseline.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB, rise ${
+      (peak - baseline).toFixed(0)
+    } MiB (bound: 256 MiB)`,
+  );
+} finally {
+  await server.stop();
+}

@@ -1,0 +1,30 @@
+/**
+ * Ports for test servers. `deno serve` is started on port 0 and reports the port it bound
+ * ({@link listeningPort}), so nothing can take it in between. Redis (`--port 0` turns TCP off) and
+ * FerretDB cannot report a port-0 bind, so for them {@link freePort} probes one; their start-up
+ * fails loudly if another process took it meanwhile.
+ */
+
+/**
+ * A port nobody listens on right now (the kernel's pick for port 0, released at once).
+ *
+ * @example
+ * const port = freePort(); // then `redis-server --port ${port}`
+ */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/**
+ * The port in `deno serve`'s "Listening on http://host:port/" line, once `output` has it.
+ *
+ * @example
+ * listeningPort("deno serve: Listening on http://127.0.0.1:41234/ with 2 threads"); // 41234
+ */
+export function listeningPort(output: string): number | undefined {
+  const match = output.match(/Listening on https?:\/\/[^\s/]+:(\d+)\//);
+  return match ? Number(match[1]) : undefined;
+}
