@@ -5,15 +5,17 @@ import { useT } from "@/lib/shared/i18n/context.ts";
 /** A program sent into a chat: a card linking to the program's page, where the user applies. */
 export default function ProgramCard({ program }: { program: ProgramSnapshot }) {
   const { t, locale, price } = useT();
+  // A card for a program that has ended never invites to apply.
+  const ended = Date.parse(program.endsAt) <= Date.now();
   return (
-    <a class="program-card" href={`/programs/${encodeURIComponent(program.id)}`}>
+    <a class={`program-card${ended ? " ended" : ""}`} href={`/programs/${encodeURIComponent(program.id)}`}>
       <span class="program-card-kicker">{t("chat.program")}</span>
       <strong class="program-card-title">{program.title}</strong>
       <span class="program-card-meta">
         <span>{formatDateRange(program.startsAt, program.endsAt, locale)}</span>
         <span class="program-card-price">{price(program.price, program.currency)}</span>
       </span>
-      <span class="program-card-cta">{t("chat.viewAndApply")}</span>
+      <span class="program-card-cta">{ended ? t("programs.ended") : t("chat.viewAndApply")}</span>
     </a>
   );
 }

@@ -26,11 +26,11 @@ export interface RoomInfo {
  * @example
  * const me = await api<UserRef>("/api/session", { nickname: "mina" });
  */
-export async function api<T>(path: string, body?: unknown): Promise<T> {
+export async function api<T>(path: string, body?: unknown, method?: "PUT" | "DELETE"): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
-      method: body === undefined ? "GET" : "POST",
+      method: method ?? (body === undefined ? "GET" : "POST"),
       headers: body === undefined ? { accept: "application/json" } : {
         accept: "application/json",
         "content-type": "application/json",

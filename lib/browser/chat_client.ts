@@ -6,7 +6,7 @@
  */
 import { CloseCode, type ServerFrame } from "@/lib/shared/protocol.ts";
 import { browserClock, type ConnectionStatus, retryDelay, sameStatus } from "@/lib/browser/status.ts";
-import { Outbox } from "@/lib/browser/outbox.ts";
+import { Outbox, type SendBody } from "@/lib/browser/outbox.ts";
 import type { ChatConnectionOptions, RoomHandlers, SocketLike } from "@/lib/browser/types.ts";
 
 export * from "@/lib/shared/chat_view.ts";
@@ -107,7 +107,7 @@ export class ChatConnection {
   }
 
   /** Queues a message; returns its clientId. It is (re)sent until acknowledged or refused. */
-  send(room: string, body: { text: string } | { program: string }): string {
+  send(room: string, body: SendBody): string {
     const frame = this.#outbox.add(room, body, crypto.randomUUID());
     // Before the room is joined the server would refuse it; `joined` sends the outbox.
     const state = this.#rooms.get(room);
