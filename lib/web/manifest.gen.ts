@@ -28,25 +28,28 @@ import * as $25 from "../../routes/api/support/ratings.ts";
 import * as $26 from "../../routes/api/support/search.ts";
 import * as $27 from "../../routes/api/support/settings.ts";
 import * as $28 from "../../routes/console.tsx";
-import * as $29 from "../../routes/healthz.ts";
-import * as $30 from "../../routes/index.tsx";
-import * as $31 from "../../routes/lang/[locale].ts";
-import * as $32 from "../../routes/login.tsx";
-import * as $33 from "../../routes/logout.ts";
-import * as $34 from "../../routes/metrics.ts";
-import * as $35 from "../../routes/programs/[id].tsx";
-import * as $36 from "../../routes/rooms/[id].tsx";
-import * as $37 from "../../routes/signup.tsx";
-import * as $38 from "../../routes/support.tsx";
-import * as $39 from "../../routes/ws.ts";
+import * as $29 from "../../routes/console/programs.tsx";
+import * as $30 from "../../routes/healthz.ts";
+import * as $31 from "../../routes/index.tsx";
+import * as $32 from "../../routes/lang/[locale].ts";
+import * as $33 from "../../routes/login.tsx";
+import * as $34 from "../../routes/logout.ts";
+import * as $35 from "../../routes/metrics.ts";
+import * as $36 from "../../routes/programs/[id].tsx";
+import * as $37 from "../../routes/rooms/[id].tsx";
+import * as $38 from "../../routes/signup.tsx";
+import * as $39 from "../../routes/support.tsx";
+import * as $40 from "../../routes/ws.ts";
 import * as $$0 from "../../islands/AcceptInvite.tsx";
 import * as $$1 from "../../islands/ChatPane.tsx";
 import * as $$2 from "../../islands/Console.tsx";
 import * as $$3 from "../../islands/CreateRoom.tsx";
 import * as $$4 from "../../islands/JoinRoom.tsx";
 import * as $$5 from "../../islands/ProgramWhen.tsx";
-import * as $$6 from "../../islands/RoomList.tsx";
-import * as $$7 from "../../islands/SupportStatus.tsx";
+import * as $$6 from "../../islands/ProgramsAdmin.tsx";
+import * as $$7 from "../../islands/RoomList.tsx";
+import * as $$8 from "../../islands/SupportRating.tsx";
+import * as $$9 from "../../islands/SupportStatus.tsx";
 import type { RouteModule } from "./app_env.ts";
 
 export const manifest = {
@@ -80,17 +83,18 @@ export const manifest = {
     "api/support/search.ts": $26 as RouteModule,
     "api/support/settings.ts": $27 as RouteModule,
     "console.tsx": $28 as RouteModule,
-    "healthz.ts": $29 as RouteModule,
-    "index.tsx": $30 as RouteModule,
-    "lang/[locale].ts": $31 as RouteModule,
-    "login.tsx": $32 as RouteModule,
-    "logout.ts": $33 as RouteModule,
-    "metrics.ts": $34 as RouteModule,
-    "programs/[id].tsx": $35 as RouteModule,
-    "rooms/[id].tsx": $36 as RouteModule,
-    "signup.tsx": $37 as RouteModule,
-    "support.tsx": $38 as RouteModule,
-    "ws.ts": $39 as RouteModule,
+    "console/programs.tsx": $29 as RouteModule,
+    "healthz.ts": $30 as RouteModule,
+    "index.tsx": $31 as RouteModule,
+    "lang/[locale].ts": $32 as RouteModule,
+    "login.tsx": $33 as RouteModule,
+    "logout.ts": $34 as RouteModule,
+    "metrics.ts": $35 as RouteModule,
+    "programs/[id].tsx": $36 as RouteModule,
+    "rooms/[id].tsx": $37 as RouteModule,
+    "signup.tsx": $38 as RouteModule,
+    "support.tsx": $39 as RouteModule,
+    "ws.ts": $40 as RouteModule,
   },
   islands: {
     AcceptInvite: $$0,
@@ -99,7 +103,9 @@ export const manifest = {
     CreateRoom: $$3,
     JoinRoom: $$4,
     ProgramWhen: $$5,
-    RoomList: $$6,
-    SupportStatus: $$7,
+    ProgramsAdmin: $$6,
+    RoomList: $$7,
+    SupportRating: $$8,
+    SupportStatus: $$9,
   },
 };
