@@ -33,19 +33,18 @@ export default function MessageItem({ message, own, first, state, onRetry }: Mes
       <div class="msg-body">
         {first && (
           <div class="msg-meta">
-            <span class="msg-author">{own ? t("chat.you") : message.author.name}</span>
+            <bdi class="msg-author">{own ? t("chat.you") : message.author.name}</bdi>
             {message.author.role === "counselor" && <span class="badge">{t("common.counselor")}</span>}
             <time class="msg-time" dateTime={message.at}>{time}</time>
           </div>
         )}
-        {message.kind === "program" && message.program
-          ? <ProgramCard program={message.program} />
-          : (
-            <p class="bubble" title={time}>
-              {message.private && <span class="note-label">{t("console.note.label")}</span>}
-              <RichText text={message.text ?? ""} />
-            </p>
-          )}
+        {message.kind === "program" && message.program ? <ProgramCard program={message.program} /> : (
+          // dir="auto": text that keeps bidi controls is isolated and cannot reorder the page around it.
+          <p class="bubble" dir="auto" title={time}>
+            {message.private && <span class="note-label">{t("console.note.label")}</span>}
+            <RichText text={message.text ?? ""} />
+          </p>
+        )}
         {state === "sending" && <span class="msg-state">{t("chat.sending")}</span>}
         {failed && (
           <span class="msg-state msg-failed">

@@ -115,6 +115,27 @@ export class ChatConnection {
     return frame.clientId;
   }
 
+  /** Changes one of the user's messages; the room's `update` shows it (an `error` when refused). */
+  edit(room: string, id: string, text: string): void {
+    this.#raw({ type: "edit", room, id, text });
+  }
+
+  /** Deletes a message (the user's own; a room's owner or a counselor in support: any). */
+  remove(room: string, id: string): void {
+    this.#raw({ type: "delete", room, id });
+  }
+
+  /** Toggles the user's reaction on a message. */
+  react(room: string, id: string, emoji: string): void {
+    this.#raw({ type: "react", room, id, emoji });
+  }
+
+  /** Says the user has read the room up to `seq` (the server never moves it back). */
+  read(room: string, seq: number): void {
+    const state = this.#rooms.get(room);
+    if (state?.joined) this.#raw({ type: "read", room, seq });
+  }
+
   /** Tells the room this user is typing, at most once every 2.5 s. */
   typing(room: string): void {
     const state = this.#rooms.get(room);
@@ -213,6 +234,16 @@ export class ChatConnection {
         state.handlers.message?.(frame.message);
         return;
       }
+      case "update": {
+        const state = this.#rooms.get(frame.room);
+        if (!state || frame.seq <= state.lastSeq) return;
+        state.lastSeq = frame.seq;
+        state.handlers.update?.(frame.message, frame.seq);
+        return;
+      }
+      case "read":
+        this.#rooms.get(frame.room)?.handlers.read?.(frame.user, frame.seq);
+        return;
       case "ack": {
         const sent = this.#outbox.settle(frame.clientId);
         if (!sent) return;
@@ -325,6 +356,18 @@ export class ChatConnection {
 }
 
 let shared: ChatConnection | null = null;
+let sharedSetup: { query?: string; protocols?: string[] } = {};
+
+/**
+ * Settles how the tab's one connection opens, before its first use: `query` is added to `/ws` (the
+ * console says `console`), `protocols` are offered (the widget frame's token, which has no cookie).
+ *
+ * @example
+ * configureSharedConnection({ query: "console" });
+ */
+export function configureSharedConnection(setup: { query?: string; protocols?: string[] }): void {
+  sharedSetup = setup;
+}
 
 /**
  * The tab's one connection, made on first use, to this site's `/ws`.
@@ -335,7 +378,11 @@ let shared: ChatConnection | null = null;
 export function sharedConnection(): ChatConnection {
   if (!shared) {
     const { protocol, host } = globalThis.location;
-    const conn = new ChatConnection({ url: `${protocol === "https:" ? "wss:" : "ws:"}//${host}/ws` });
+    const { query, protocols } = sharedSetup;
+    const conn = new ChatConnection({
+      url: `${protocol === "https:" ? "wss:" : "ws:"}//${host}/ws${query ? `?${query}` : ""}`,
+      ...(protocols ? { createSocket: (url: string) => new WebSocket(url, protocols) } : {}),
+    });
     // Back online: no reason to sit out the rest of a backoff.
     globalThis.addEventListener?.("online", () => conn.retryNow());
     shared = conn;

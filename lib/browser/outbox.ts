@@ -10,12 +10,17 @@ export type SendFrame = {
   clientId: string;
   text?: string;
   program?: string;
+  /** An uploaded attachment's id. */
+  file?: string;
   /** A counselors-only note. */
   private?: boolean;
 };
 
-/** What a send carries: text (a note when `private`), or a program card. */
-export type SendBody = { text: string; private?: boolean } | { program: string };
+/** What a send carries: text (a note when `private`), a program card, or an attachment with an optional caption. */
+export type SendBody =
+  | { text: string; private?: boolean }
+  | { program: string }
+  | { file: string; text?: string };
 
 /**
  * @example

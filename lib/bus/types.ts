@@ -36,7 +36,30 @@ export type BusEvent =
   /** A program was added, edited or ended: open consoles refresh their program search. */
   | { t: "catalog"; id: string }
   /** A session ended (logout): every node closes its sockets. */
-  | { t: "session-ended"; session: string };
+  | { t: "session-ended"; session: string }
+  /**
+   * A node's WebSockets per client address (hashed), for the other isolates of its `process`
+   * (`lib/hub/address_sockets.ts`); `full` replaces what the node said before, `ask` asks for tables.
+   */
+  | {
+    t: "address-sockets";
+    node: string;
+    process: string;
+    counts: Record<string, number>;
+    full?: boolean;
+    ask?: boolean;
+  }
+  /** The counselors with a console tab open on one node (the whole list; replaces the last). */
+  | { t: "counselors"; node: string; counselors: ConsoleCounselor[] }
+  /** A counselor set themselves away (or back). */
+  | { t: "counselor-away"; id: string; away: boolean };
+
+/** A counselor with at least one console tab open on a node. */
+export interface ConsoleCounselor {
+  id: string;
+  name: string;
+  away: boolean;
+}
 
 export type BusListener = (event: BusEvent) => void;
 

@@ -8,11 +8,14 @@ import type { ErrorCode, Message } from "@/lib/shared/protocol.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
 import { type LiveRooms, PAGE } from "@/lib/hub/live_rooms.ts";
 import type { HubPresence } from "@/lib/hub/presence.ts";
+import type { HubPlugin } from "@/lib/hub/plugins.ts";
 import { log } from "@/lib/ops/log.ts";
 import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import { withDeadline } from "@/lib/ops/deadline.ts";
 import { toFrameError } from "@/lib/web/errors.ts";
 import { historyPage } from "@/lib/rooms/history.ts";
+import { listVisibleMessages } from "@/lib/store/visible.ts";
+import { admitJoin } from "@/lib/hub/join_limit.ts";
 
 /** Who may join a room; `true` or the error to send. */
 export type JoinPolicy = (
@@ -29,6 +32,8 @@ export interface JoinDeps {
   /** The longest one store call may take before the socket is told `unavailable`. */
   storeMs: number;
   leave(conn: Connection, room: string): void;
+  /** The plugins that watch a room's messages (asked once per live room). */
+  watchersOf(room: Room): HubPlugin[];
 }
 
 /** Messages a first join brings. */
@@ -46,6 +51,7 @@ export async function joinRoom(
   roomId: string,
   since?: number,
 ): Promise<void> {
+  if (!admitJoin(conn, roomId)) return;
   let room: Room | null;
   try {
     room = await withDeadline(d.store.getRoom(roomId), d.storeMs, "getRoom");
@@ -57,6 +63,7 @@ export async function joinRoom(
   }
   d.presence.learnVisibility(room);
   const live = d.rooms.open(roomId);
+  live.watchers ??= d.watchersOf(room);
   const roomLastSeq = room.lastSeq;
   await d.rooms.run(live, async (signal) => {
     if (conn.closing) return;
@@ -71,13 +78,13 @@ export async function joinRoom(
       // A catch-up is everything after `since`; a first join, the latest page (the pager's hasMore rule).
       if (replay) {
         messages = await withDeadline(
-          d.store.listMessages(roomId, { after: since, limit: PAGE }),
+          listVisibleMessages(d.store, roomId, { after: since, limit: PAGE }, conn.session.role),
           d.storeMs,
           "listMessages",
         );
       } else {
         ({ messages, hasMore } = await withDeadline(
-          historyPage(d.store, roomId, { limit: LATEST }),
+          historyPage(d.store, roomId, { limit: LATEST, role: conn.session.role }),
           d.storeMs,
           "listMessages",
         ));

@@ -7,6 +7,7 @@
 import type { Message } from "@/lib/shared/protocol.ts";
 import type { Store } from "@/lib/store/types.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
+import type { HubPlugin } from "@/lib/hub/plugins.ts";
 import { log } from "@/lib/ops/log.ts";
 import { clearImmediate, setImmediate } from "node:timers";
 
@@ -43,6 +44,8 @@ export interface LiveRoom {
   flushImmediate?: ReturnType<typeof setImmediate>;
   flushTimer?: ReturnType<typeof setTimeout>;
   flushedAt: number;
+  /** The plugins that watch this room's messages, set by the first join (usually none). */
+  watchers?: HubPlugin[];
 }
 
 /**
@@ -127,7 +130,14 @@ export class LiveRooms {
   /** Queues a stored message for this node's sockets in the room (if any). */
   deliver(message: Message): void {
     const room = this.#rooms.get(message.room);
-    if (room) this.run(room, () => this.#inOrder(room, message));
+    if (!room) return;
+    // The usual case, at once: nothing queued and the next seq. A task per message cost a timer,
+    // an AbortController and three promises for every message on every node.
+    if (room.pending === 0) {
+      if (room.last < 0 || message.seq <= room.last) return;
+      if (message.seq === room.last + 1) return this.#fanout(room, message);
+    }
+    this.run(room, () => this.#inOrder(room, message));
   }
 
   /** Reads from the store and delivers every message after `room.last` up to `upTo`. */

@@ -32,7 +32,7 @@ export interface ToolsStore {
   /** False when there was none. */
   deleteReply(id: string): Promise<boolean>;
 
-  /** Throws `HttpError(409, "already_rated")` when the conversation has a rating already. */
+  /** Throws `StoreConflictError("already_rated")` when the conversation has a rating already. */
   createRating(rating: Rating): Promise<void>;
   getRating(room: string): Promise<Rating | null>;
   /** Ratings given at or after `since` (ISO 8601). */

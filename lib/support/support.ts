@@ -178,7 +178,7 @@ export async function closeSupport(
 }
 
 /**
- * The hub calls this after it stored a message from a socket. In a support room: the user's message
+ * The hub calls this (through `supportQueue`, `plugin.ts`) after it stored a message from a socket. In a support room: the user's message
  * reopens a closed conversation as waiting; a counselor's reply to an unclaimed one claims it; either
  * way the queue line is pushed to counselors (a new conversation, a new message, an unread badge).
  *
@@ -258,6 +258,7 @@ export async function summarize(
     updatedAt: last && last.at > conversation.updatedAt ? last.at : conversation.updatedAt,
   };
   if (conversation.counselor) summary.counselor = conversation.counselor;
+  if (conversation.offline) summary.offline = true;
   if (last) summary.lastMessage = last;
   const rating = conversation.state === "closed" ? await store.getRating(conversation.room) : null;
   if (rating) {
@@ -311,33 +312,4 @@ export async function markRead(store: Store, session: Session, room: string, seq
 export async function resolveProgram(store: Store, id: string): Promise<ProgramSnapshot | null> {
   const program = await store.getProgram(id);
   return program ? toSnapshot(program) : null;
-}
-
-/** The hub hooks support plugs into (the real `Hub` has them). */
-export interface SupportHooks extends SupportHub {
-  resolveProgram?: (id: string, session: Session) => Promise<ProgramSnapshot | null>;
-  onMessageStored?: (message: Message) => unknown;
-}
-
-/**
- * Plugs programs and support into a hub: program sends store a snapshot, and messages stored in
- * support rooms drive the queue. Rooms never change visibility, so which ones are not support rooms
- * is remembered (bounded) to spare a lookup per chat message.
- *
- * @example
- * attachSupport(services.hub, services.store);
- */
-export function attachSupport(hub: SupportHooks, store: Store): void {
-  const notSupport = new Set<string>();
-  hub.resolveProgram = (id) => resolveProgram(store, id);
-  hub.onMessageStored = async (message) => {
-    if (notSupport.has(message.room)) return;
-    const room = await store.getRoom(message.room);
-    if (room?.visibility !== "support") {
-      if (notSupport.size > 10_000) notSupport.clear();
-      notSupport.add(message.room);
-      return;
-    }
-    await onSupportMessage({ store, hub }, message);
-  };
 }

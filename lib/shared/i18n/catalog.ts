@@ -13,6 +13,8 @@ import * as consoleArea from "./console.ts";
 import * as auth from "./auth.ts";
 import * as limits from "./limits.ts";
 import * as consoleTools from "./console_tools.ts";
+import * as widget from "./widget.ts";
+import * as messages from "./messages.ts";
 
 const areas = [
   common,
@@ -26,6 +28,8 @@ const areas = [
   auth,
   limits,
   consoleTools,
+  widget,
+  messages,
 ] as const;
 
 type Area = (typeof areas)[number];

@@ -1,9 +1,10 @@
 /**
  * The counselors' tools part of the store contract: private notes, saved replies, ratings (once per
- * conversation), settings, the counselor list and the literal, case-insensitive conversation search.
+ * conversation), settings, the counselor list and the conversations' search filters.
  */
 import assert from "node:assert/strict";
 import { listVisibleMessages } from "../visible.ts";
+import { StoreConflictError } from "../errors.ts";
 import {
   assertStoreError,
   type ContractTest,
@@ -14,7 +15,6 @@ import {
   randomUserRef,
 } from "./data.ts";
 import type { Store } from "../types.ts";
-import { StoreConflictError } from "../errors.ts";
 import type { UserRef } from "@/lib/shared/protocol.ts";
 
 async function conversationOf(store: Store, user: UserRef = randomUserRef()) {

@@ -34,10 +34,20 @@ export interface RoomDoc extends Omit<Room, "id" | "lastSeq"> {
 export interface MessageDoc extends Message {
   _id: string;
   clientId: string;
+  /** A change's record (see `changes.ts`): the seq of the message it touched. Not a message. */
+  change?: { target: number };
+  /** Counts the message's changes (missing: 0), the precondition of the next one. */
+  v?: number;
+}
+
+/** `_id` = `<room>:<message id>` → the message's seq: how `edit`/`delete`/`react` find it. */
+export interface MessageIdDoc {
+  _id: string;
+  seq: number;
 }
 
 /**
- * A lookup aid only, `_id` = {@link clientIdKey}`(authorId, clientId)`: written after its message's
+ * A lookup aid only, `_id` = {@link clientIdKey}`(room, authorId, clientId)`: written after its message's
  * insert succeeded, so it may be missing (a crash in between) but never names an unstored message.
  */
 export interface ClientIdDoc {
@@ -54,9 +64,22 @@ export function messageKey(room: string, seq: number): string {
   return `${room}:${String(seq).padStart(SEQ_WIDTH, "0")}`;
 }
 
-/** A {@link ClientIdDoc}'s `_id`; the author id is encoded so that it holds no `:`. */
-export function clientIdKey(authorId: string, clientId: string): string {
-  return `${encodeURIComponent(authorId)}:${clientId}`;
+/**
+ * A {@link ClientIdDoc}'s `_id`: a clientId is unique per room and author. Room and author ids are
+ * encoded so that they hold no `:`.
+ */
+export function clientIdKey(room: string, authorId: string, clientId: string): string {
+  return `${encodeURIComponent(room)}:${encodeURIComponent(authorId)}:${clientId}`;
+}
+
+/**
+ * The claim of a message's next version, `_id` = `<room>:<seq>:<v>`, holding the new document: the
+ * unique `_id` lets one writer have each version, and whoever finds a claim not yet applied applies
+ * it (the writer may have died). Emptied once applied, so no old text outlives an edit or a delete.
+ */
+export interface MessageRevDoc {
+  _id: string;
+  next?: MessageDoc;
 }
 
 export interface MemberDoc {
@@ -88,6 +111,8 @@ export interface Collections {
   rooms: Collection<RoomDoc>;
   messages: Collection<MessageDoc>;
   clientIds: Collection<ClientIdDoc>;
+  messageIds: Collection<MessageIdDoc>;
+  messageRevs: Collection<MessageRevDoc>;
   members: Collection<MemberDoc>;
   sessions: Collection<SessionDoc>;
   users: Collection<UserDoc>;
@@ -102,6 +127,8 @@ export function collections(db: Db): Collections {
     rooms: db.collection("rooms"),
     messages: db.collection("messages"),
     clientIds: db.collection("clientIds"),
+    messageIds: db.collection("messageIds"),
+    messageRevs: db.collection("messageRevs"),
     members: db.collection("members"),
     sessions: db.collection("sessions"),
     users: db.collection("users"),
@@ -121,7 +148,7 @@ export function collections(db: Db): Collections {
 export async function createIndexes(c: Collections): Promise<void> {
   const specs: [keyof Collections, IndexSpecification, CreateIndexesOptions][] = [
     ["messages", { room: 1, seq: 1 }, { name: "room_seq", unique: true }],
-    ["messages", { "author.id": 1, clientId: 1 }, { name: "author_clientId", unique: true }],
+    ["messages", { room: 1, "author.id": 1, clientId: 1 }, { name: "room_author_clientId", unique: true }],
     ["rooms", { nameLower: 1 }, { name: "nameLower", unique: true }],
     ["rooms", { inviteCode: 1 }, { name: "inviteCode" }],
     ["rooms", { visibility: 1 }, { name: "visibility" }],
@@ -135,6 +162,9 @@ export async function createIndexes(c: Collections): Promise<void> {
     ["readMarks", { room: 1, reader: 1 }, { name: "room_reader", unique: true }],
   ];
   for (const [name, key, options] of specs) await c[name].createIndex(key, options);
+  // Until 2026-12 a clientId was unique per author across rooms: that index refused the same
+  // clientId in another room, so it goes (absent on a new database: nothing to drop).
+  await c.messages.dropIndex("author_clientId").catch(() => {});
 }
 
 export function roomDoc(room: Room): RoomDoc {
@@ -167,8 +197,12 @@ export function fromMessageDoc(doc: MessageDoc): Message {
     author: userRef(doc.author),
     text: doc.text,
     program: doc.program,
+    file: doc.file,
     private: doc.private || undefined,
     at: doc.at,
+    editedAt: doc.editedAt,
+    deleted: doc.deleted,
+    reactions: doc.reactions,
   });
 }
 

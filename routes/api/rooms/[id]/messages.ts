@@ -24,6 +24,6 @@ export const handler = {
     const before = intParam(c, "before", undefined, 1, Number.MAX_SAFE_INTEGER);
     const limit = intParam(c, "limit", 50, 1, MAX_LIMIT)!;
     // Private notes only ever reach counselors.
-    return c.json(await historyPage(store, room.id, { before, limit, viewer: session?.role }));
+    return c.json(await historyPage(store, room.id, { before, limit, role: session?.role ?? "guest" }));
   },
 };
