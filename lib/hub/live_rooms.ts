@@ -4,6 +4,7 @@
  * The bus may drop or reorder nothing but loss, so a message that skips ahead is preceded by the
  * missing ones, read from the store; a message at or below the last delivered seq is a duplicate.
  */
+import { seesNotes } from "@/lib/store/visible.ts";
 import type { Message } from "@/lib/shared/protocol.ts";
 import type { Store } from "@/lib/store/types.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
@@ -46,6 +47,8 @@ export interface LiveRoom {
   flushedAt: number;
   /** The plugins that watch this room's messages, set by the first join (usually none). */
   watchers?: HubPlugin[];
+  /** A support room (where counselors may write private notes); set by the first join. */
+  support?: boolean;
 }
 
 /**
@@ -179,6 +182,7 @@ export class LiveRooms {
   #fanout(room: LiveRoom, message: Message): void {
     room.last = message.seq;
     if (room.conns.size === 0) return;
+    if (message.private) return this.#toCounselors(room, message);
     const raw = JSON.stringify({ type: "message", room: room.id, message });
     // Big messages go one to a frame: coalescing them would only swell each socket's buffer.
     if (room.out.length > 0 && room.outChars + raw.length > COALESCE_MAX_CHARS) this.#flush(room);
@@ -194,6 +198,15 @@ export class LiveRooms {
       if (wait <= 0 && room.conns.size <= IMMEDIATE_MAX_READERS) {
         room.flushImmediate = setImmediate(() => this.#flush(room));
       } else room.flushTimer = setTimeout(() => this.#flush(room), Math.max(0, wait));
+    }
+  }
+
+  /** A private note goes to the room's counselors alone, in its place in the order, never batched. */
+  #toCounselors(room: LiveRoom, message: Message): void {
+    this.#flush(room);
+    const raw = JSON.stringify({ type: "message", room: room.id, message });
+    for (const conn of room.conns) {
+      if (seesNotes(conn.session.role)) conn.sendMessage(room.id, message.seq, raw);
     }
   }
 
