@@ -63,14 +63,21 @@ export async function searchSupport(
   const order = all.filter((c) => cursor === undefined || c.room < cursor)
     .sort((a, b) => (a.room < b.room ? 1 : a.room > b.room ? -1 : 0));
   const hits: { conversation: SupportConversation; nameMatch: boolean; matches: Message[] }[] = [];
-  for (const conversation of order) {
-    const nameMatch = conversation.user.name.normalize("NFC").toLowerCase().includes(needle);
-    const filter = filterOf.get(conversation.room);
-    // No filter yet (nothing indexed): read it to be sure.
-    const maybe = !filter || mayContain(decodeBits(filter), needle);
-    const matches = maybe ? await matchesIn(store, conversation.room, needle) : [];
-    if (!nameMatch && matches.length === 0) continue;
-    if (hits.push({ conversation, nameMatch, matches }) > limit) break;
+  // In page order, as many conversations at once as the page still lacks: their reads overlap.
+  for (let at = 0; at < order.length && hits.length <= limit;) {
+    const batch = order.slice(at, at + limit + 1 - hits.length);
+    at += batch.length;
+    const found = await Promise.all(batch.map(async (conversation) => {
+      const nameMatch = conversation.user.name.normalize("NFC").toLowerCase().includes(needle);
+      const filter = filterOf.get(conversation.room);
+      // No filter yet (nothing indexed): read it to be sure.
+      const maybe = !filter || mayContain(decodeBits(filter), needle);
+      const matches = maybe ? await matchesIn(store, conversation.room, needle) : [];
+      return { conversation, nameMatch, matches };
+    }));
+    for (const hit of found) {
+      if ((hit.nameMatch || hit.matches.length > 0) && hits.push(hit) > limit) break;
+    }
   }
   const more = hits.length > limit;
   const page = hits.slice(0, limit);
