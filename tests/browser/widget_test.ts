@@ -140,6 +140,11 @@ Deno.test({
             const counselor = await browser.newContext();
             const c = await logIn(counselor, server.url);
             await availability(frame, true);
+            // "I'm away" on the console says so in the frame at once; "I'm back" undoes it.
+            await c.getByRole("button", { name: "I'm away" }).click();
+            await availability(frame, false);
+            await c.getByRole("button", { name: "I'm back" }).click();
+            await availability(frame, true);
             const item = c.locator(".queue-item", { hasText: "Visitor" });
             await item.waitFor({ timeout: 10_000 });
             assert.match(await item.innerText(), /Left while away/);
