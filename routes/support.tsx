@@ -34,7 +34,10 @@ export const handler = {
     if (!session) return c.var.render({ ask: true } satisfies Data);
     const { store, hub } = c.var.services;
     const conversation = await openSupport(c.var.services, session);
-    const { messages, hasMore } = await historyPage(store, conversation.room, { limit: HISTORY });
+    const { messages, hasMore } = await historyPage(store, conversation.room, {
+      limit: HISTORY,
+      role: session.role,
+    });
     return c.var.render(
       {
         room: conversation.room,

@@ -6,7 +6,7 @@
  */
 import { CloseCode, type ServerFrame } from "@/lib/shared/protocol.ts";
 import { browserClock, type ConnectionStatus, retryDelay, sameStatus } from "@/lib/browser/status.ts";
-import { Outbox } from "@/lib/browser/outbox.ts";
+import { Outbox, type SendBody } from "@/lib/browser/outbox.ts";
 import type { ChatConnectionOptions, RoomHandlers, SocketLike } from "@/lib/browser/types.ts";
 
 export * from "@/lib/shared/chat_view.ts";
@@ -107,12 +107,33 @@ export class ChatConnection {
   }
 
   /** Queues a message; returns its clientId. It is (re)sent until acknowledged or refused. */
-  send(room: string, body: { text: string } | { program: string }): string {
+  send(room: string, body: SendBody): string {
     const frame = this.#outbox.add(room, body, crypto.randomUUID());
     // Before the room is joined the server would refuse it; `joined` sends the outbox.
     const state = this.#rooms.get(room);
     if (!state || state.joined) this.#raw(frame);
     return frame.clientId;
+  }
+
+  /** Changes one of the user's messages; the room's `update` shows it (an `error` when refused). */
+  edit(room: string, id: string, text: string): void {
+    this.#raw({ type: "edit", room, id, text });
+  }
+
+  /** Deletes a message (the user's own; a room's owner or a counselor in support: any). */
+  remove(room: string, id: string): void {
+    this.#raw({ type: "delete", room, id });
+  }
+
+  /** Toggles the user's reaction on a message. */
+  react(room: string, id: string, emoji: string): void {
+    this.#raw({ type: "react", room, id, emoji });
+  }
+
+  /** Says the user has read the room up to `seq` (the server never moves it back). */
+  read(room: string, seq: number): void {
+    const state = this.#rooms.get(room);
+    if (state?.joined) this.#raw({ type: "read", room, seq });
   }
 
   /** Tells the room this user is typing, at most once every 2.5 s. */
@@ -213,6 +234,16 @@ export class ChatConnection {
         state.handlers.message?.(frame.message);
         return;
       }
+      case "update": {
+        const state = this.#rooms.get(frame.room);
+        if (!state || frame.seq <= state.lastSeq) return;
+        state.lastSeq = frame.seq;
+        state.handlers.update?.(frame.message, frame.seq);
+        return;
+      }
+      case "read":
+        this.#rooms.get(frame.room)?.handlers.read?.(frame.user, frame.seq);
+        return;
       case "ack": {
         const sent = this.#outbox.settle(frame.clientId);
         if (!sent) return;

@@ -95,6 +95,7 @@ export const sampleEvents: { [K in BusEvent["t"]]: Extract<BusEvent, { t: K }> }
   },
   sockets: { t: "sockets", node: "n_1", counts: { "k-1": 3, "k-2": 0 }, full: true },
   "metrics-ask": { t: "metrics-ask", id: "q_1", process: "host:42" },
+  catalog: { t: "catalog", id: "p_1" },
   counselors: { t: "counselors", node: "n_1", counselors: [{ id: "u_c", name: "mina", away: false }] },
   "counselor-away": { t: "counselor-away", id: "u_c", away: true },
   "metrics-reply": {

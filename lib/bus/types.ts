@@ -33,6 +33,8 @@ export type BusEvent =
   /** A scrape of `/metrics` asks every node of one process (`process`) for its figures. */
   | { t: "metrics-ask"; id: string; process: string }
   | { t: "metrics-reply"; id: string; process: string; metrics: NodeMetrics }
+  /** A program was added, edited or ended: open consoles refresh their program search. */
+  | { t: "catalog"; id: string }
   /** A session ended (logout): every node closes its sockets. */
   | { t: "session-ended"; session: string }
   /**

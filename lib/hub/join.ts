@@ -14,6 +14,7 @@ import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import { withDeadline } from "@/lib/ops/deadline.ts";
 import { toFrameError } from "@/lib/web/errors.ts";
 import { historyPage } from "@/lib/rooms/history.ts";
+import { listVisibleMessages } from "@/lib/store/visible.ts";
 import { admitJoin } from "@/lib/hub/join_limit.ts";
 
 /** Who may join a room; `true` or the error to send. */
@@ -77,13 +78,13 @@ export async function joinRoom(
       // A catch-up is everything after `since`; a first join, the latest page (the pager's hasMore rule).
       if (replay) {
         messages = await withDeadline(
-          d.store.listMessages(roomId, { after: since, limit: PAGE }),
+          listVisibleMessages(d.store, roomId, { after: since, limit: PAGE }, conn.session.role),
           d.storeMs,
           "listMessages",
         );
       } else {
         ({ messages, hasMore } = await withDeadline(
-          historyPage(d.store, roomId, { limit: LATEST }),
+          historyPage(d.store, roomId, { limit: LATEST, role: conn.session.role }),
           d.storeMs,
           "listMessages",
         ));

@@ -32,9 +32,10 @@ export function trackBusLag(bus: Bus, now: () => number = Date.now): BusLag {
   trackers.set(bus, tracked);
   bus.subscribe((event: BusEvent) => {
     // A busy node publishes what it stored in one tick as one `messages` event: count each message,
-    // and date the lag by the newest, or the figure goes stale exactly under load.
+    // and date the lag by the newest, or the figure goes stale exactly under load. Changes (edits,
+    // reactions) carry the changed message's own time, not theirs: not a lag sample.
     const newest = event.t === "message"
-      ? event.message
+      ? ("update" in event.message ? undefined : event.message)
       : event.t === "messages"
       ? event.messages.at(-1)
       : undefined;

@@ -21,6 +21,8 @@ import { registerBatchContract } from "./batch.ts";
 import { registerProgramContract } from "./programs.ts";
 import { registerSupportContract } from "./support.ts";
 import { registerCounterContract } from "./counters.ts";
+import { registerToolsContract } from "./tools.ts";
+import { registerChangeContract } from "./changes.ts";
 
 export * from "./data.ts";
 export { assertGapFreeAppends } from "./messages.ts";
@@ -306,6 +308,8 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
   });
 
   registerCounterContract(test, options);
+  registerToolsContract(test);
+  registerChangeContract(test, options);
 
   test("ping - succeeds on a reachable store", async (store) => {
     await store.ping();

@@ -10,7 +10,7 @@
  *   ["msg", room, seq] → Message               ["msgByClient", room, authorId, clientId] → {seq}
  *   ["session", id] ["user", id] ["userByName", usernameLower] → id
  *   ["program", id] ["support", room] ["supportByUser", userId] → room
- *   ["readMark", room, readerId] → number
+ *   ["readMark", room, readerId] → number      ["msgId", room, id] → seq; ["change", room, seq]: changes.ts
  *   ["counter", id] → {n, expiresAt} (throttle counts; KV drops them after expiresAt)
  */
 import type { Message } from "@/lib/shared/protocol.ts";
@@ -21,6 +21,8 @@ import { retryAtomic, retryWhileLocked } from "./retry.ts";
 import { kvProgramsAndSupport } from "./programs.ts";
 import { importKvMessages, kvAppender } from "./append.ts";
 import { kvCounters } from "./counters.ts";
+import { kvTools } from "./tools.ts";
+import { kvChanges } from "./changes.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
@@ -251,14 +253,15 @@ export async function openKvStore(path?: string): Promise<Store> {
     },
 
     ...kvCounters(kv),
+    ...kvTools(kv),
+    ...kvChanges(kv),
 
     async ping() {
       await kv.get(["ping"]);
     },
 
-    close() {
+    async close() {
       kv.close();
-      return Promise.resolve();
     },
   };
 

@@ -19,7 +19,9 @@ import {
   roomDoc,
 } from "./docs.ts";
 import { mongoProgramsAndSupport } from "./programs.ts";
+import { mongoChanges } from "./changes.ts";
 import { mongoMessages } from "./messages.ts";
+import { mongoTools } from "./tools.ts";
 import { createCounterIndexes, mongoCounters } from "./counters.ts";
 
 /** A Store on MongoDB, plus `drop()` (deletes the whole database; for tests). */
@@ -240,6 +242,8 @@ export async function openMongoStore(
     },
 
     ...mongoProgramsAndSupport(c),
+    ...mongoTools(db, c),
+    ...mongoChanges(c, messages),
     bumpCounter: counters.bumpCounter,
     readCounter: counters.readCounter,
     clearCounter: counters.clearCounter,
