@@ -166,14 +166,19 @@ Deno.test({
 
             // Next visit: the badge says there is a reply; opening shows it in the same conversation.
             const back = await visitor.context.newPage();
+            const sockets: string[] = [];
+            back.on("websocket", (ws) => sockets.push(ws.url()));
             await back.goto(site);
             const badge = back.locator("[data-parley-widget] .launcher-badge");
             await badge.waitFor({ state: "visible", timeout: 15_000 });
             assert.equal(await badge.innerText(), "1");
+            // The badge came over HTTP: an unopened bubble holds no socket on every page view.
+            assert.deepEqual(sockets, []);
             frame = await openWidget(back);
             await frame.locator(".bubble", { hasText: "Yes, on Saturdays." }).waitFor();
             await frame.locator(".bubble", { hasText: "Do you have weekend classes?" }).waitFor();
             await badge.waitFor({ state: "hidden" });
+            assert.equal(sockets.length, 1, "opened, the chat has its one socket");
 
             // Live while both are there: the visitor writes, the counselor answers, the frame shows it.
             await frame.locator("textarea").fill("Great, and the price?");
