@@ -212,9 +212,18 @@ Deno.test({
             await frame.locator(".bubble", { hasText: "Great, and the price?" }).waitFor();
             assert.equal(await frame.locator(".msg.own").count(), 2);
 
-            // The console closing makes the counselor away again.
+            // Parley's own /support page says the same, live.
+            const own = await visitor.context.newPage();
+            await own.goto(`${server.url}/support`);
+            await own.locator('input[name="nickname"]').fill("민지");
+            await own.locator('form.nickname-form button[type="submit"]').click();
+            await own.locator('.availability[data-available="true"]').waitFor({ timeout: 15_000 });
+
+            // The console closing makes the counselor away again, in the frame and on /support.
             await c.close();
             await availability(frame, false);
+            await own.locator('.availability[data-available="false"]').waitFor({ timeout: 15_000 });
+            await own.close();
 
             // A site that is not listed is refused, and no conversation is made for it.
             const queueBefore = await counselor.request.get(`${server.url}/api/support`);
