@@ -4,7 +4,18 @@
  */
 
 /** A `send` frame as it goes on the wire. */
-export type SendFrame = { type: "send"; room: string; clientId: string; text?: string; program?: string };
+export type SendFrame = {
+  type: "send";
+  room: string;
+  clientId: string;
+  text?: string;
+  program?: string;
+  /** An uploaded attachment's id. */
+  file?: string;
+};
+
+/** What a send carries: text, a program card, or an attachment with an optional caption. */
+export type SendBody = { text: string } | { program: string } | { file: string; text?: string };
 
 /**
  * @example
@@ -16,7 +27,7 @@ export class Outbox {
   #frames = new Map<string, SendFrame>();
 
   /** Queues a new send. */
-  add(room: string, body: { text: string } | { program: string }, clientId: string): SendFrame {
+  add(room: string, body: SendBody, clientId: string): SendFrame {
     const frame: SendFrame = { type: "send", room, clientId, ...body };
     this.#frames.set(clientId, frame);
     return frame;

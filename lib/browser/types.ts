@@ -28,10 +28,20 @@ export interface ChatConnectionOptions {
 export interface RoomHandlers {
   /** The join answer; `rejoin` when it follows a reconnect (its messages are only the missed ones). */
   joined?(
-    frame: { seq: number; messages: Message[]; presence: Presence; hasMore: boolean },
+    frame: {
+      seq: number;
+      messages: Message[];
+      presence: Presence;
+      hasMore: boolean;
+      reads?: Record<string, number>;
+    },
     rejoin: boolean,
   ): void;
   message?(message: Message): void;
+  /** A message changed (edited, deleted, reacted to): `message` is how it is now; `seq` the change's. */
+  update?(message: Message, seq: number): void;
+  /** How far a member has read the room. */
+  read?(user: UserRef, seq: number): void;
   presence?(presence: Presence): void;
   typing?(user: UserRef): void;
   ack?(clientId: string, id: string, seq: number): void;

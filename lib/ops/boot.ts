@@ -8,6 +8,7 @@ import type { Store } from "@/lib/store/types.ts";
 import { supportQueue } from "@/lib/support/plugin.ts";
 import { programCards } from "@/lib/programs/plugin.ts";
 import { type WidgetParts, widgetParts, widgetQueue } from "@/lib/support/widget.ts";
+import { openFileStore } from "@/lib/files/mod.ts";
 import { nodeMetrics, trackBusLag } from "@/lib/ops/metrics.ts";
 import { metricsGatherer } from "@/lib/ops/metrics_gather.ts";
 
@@ -31,10 +32,12 @@ export function hubPlugins(store: Store, extras?: { widget: WidgetParts; config:
  */
 export async function openServices(config: Config): Promise<Services> {
   const store = await openStore(config);
-  let bus;
+  let bus, files;
   try {
+    files = await openFileStore(config);
     bus = await openBus(config);
   } catch (err) {
+    await files?.close();
     await store.close();
     throw err;
   }
@@ -45,7 +48,7 @@ export async function openServices(config: Config): Promise<Services> {
   trackBusLag(bus);
   // From start-up too: an isolate answers other isolates' scrapes only once it listens.
   metricsGatherer(bus, () => nodeMetrics(hub.stats(), bus));
-  return { config, store, bus, hub, widget };
+  return { config, store, bus, hub, widget, files };
 }
 
 /** Closes everything in order: sockets first (1012, so clients reconnect elsewhere), then bus and store. */
@@ -53,4 +56,5 @@ export async function closeServices(s: Services): Promise<void> {
   await s.hub.shutdown();
   await s.bus.close();
   await s.store.close();
+  await s.files.close();
 }

@@ -16,6 +16,14 @@ export interface Config {
   maxSocketsPerSession: number;
   maxBodyBytes: number;
   guestSessionsPerMinute: number;
+  /** Attachments: a folder, or an S3-compatible bucket (wins when set). */
+  filesPath: string;
+  s3Url?: string;
+  maxUploadBytes: number;
+  /** Uploads one user may make per minute, across every isolate and process. */
+  uploadsPerMinute: number;
+  /** How long after sending the author may still edit a message (ms). */
+  editWindowMs: number;
   /** Proxies whose `X-Forwarded-For` / `-Host` / `-Proto` are believed (TRUSTED_PROXIES). */
   trustedProxies: string[];
   /** Rooms one user, and one address, may create per hour. */
@@ -115,6 +123,11 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     maxSocketsPerSession: int(env, "MAX_SOCKETS_PER_SESSION", 20, 1),
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 64 * 1024, 256),
     guestSessionsPerMinute: int(env, "GUEST_SESSIONS_PER_MINUTE", 30, 1),
+    filesPath: env.FILES_PATH || "./data/files",
+    s3Url: url(env, "S3_URL", ["http:", "https:"]),
+    maxUploadBytes: int(env, "MAX_UPLOAD_BYTES", 10 * 1024 * 1024, 1),
+    uploadsPerMinute: int(env, "UPLOADS_PER_MINUTE", 20, 1),
+    editWindowMs: int(env, "EDIT_WINDOW_SECONDS", 15 * 60, 0) * 1000,
     trustedProxies: addresses(env),
     roomsPerUserPerHour: int(env, "ROOMS_PER_USER_PER_HOUR", 20, 1),
     roomsPerAddressPerHour: int(env, "ROOMS_PER_ADDRESS_PER_HOUR", 60, 1),

@@ -14,13 +14,18 @@ export interface RoomView {
   lastSeq: number;
   inviteCode?: string;
   count?: number;
+  /** The caller's own rooms: messages by others after the caller's read mark (up to 100). */
+  unread?: number;
 }
 
 /**
  * @example
  * toRoomView(room, { withInvite: true, count: 3 });
  */
-export function toRoomView(room: Room, opts: { withInvite?: boolean; count?: number } = {}): RoomView {
+export function toRoomView(
+  room: Room,
+  opts: { withInvite?: boolean; count?: number; unread?: number } = {},
+): RoomView {
   const view: RoomView = {
     id: room.id,
     name: room.name,
@@ -30,6 +35,7 @@ export function toRoomView(room: Room, opts: { withInvite?: boolean; count?: num
   };
   if (opts.withInvite && room.inviteCode) view.inviteCode = room.inviteCode;
   if (opts.count !== undefined) view.count = opts.count;
+  if (opts.unread !== undefined) view.unread = opts.unread;
   return view;
 }
 

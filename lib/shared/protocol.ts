@@ -79,7 +79,16 @@ export type ClientFrame = z.infer<typeof clientFrameSchema>;
 export type ClientFrameType = ClientFrame["type"];
 
 export type ServerFrame =
-  | { type: "joined"; room: string; seq: number; messages: Message[]; presence: Presence; hasMore: boolean }
+  | {
+    type: "joined";
+    room: string;
+    seq: number;
+    messages: Message[];
+    presence: Presence;
+    hasMore: boolean;
+    /** How far each member has read (user id → seq), for read receipts. */
+    reads?: Record<string, number>;
+  }
   | { type: "message"; room: string; message: Message }
   /** A message changed (edit, delete, reaction); `seq` is the change's own place in the room's order. */
   | { type: "update"; room: string; seq: number; message: Message }
@@ -124,7 +133,11 @@ export type ErrorCode =
   | "too_many_rooms"
   | "too_large"
   | "unavailable"
-  | "internal";
+  | "internal"
+  /** An edit, delete or reaction of a deleted message. */
+  | "message_deleted"
+  /** An edit after the edit window closed. */
+  | "edit_window_passed";
 
 /** WebSocket close codes Parley uses. */
 export const CloseCode = {

@@ -37,6 +37,14 @@ export class StoreUnavailableError extends StoreError {
 export class StoreConflictError extends StoreError {}
 
 /**
+ * A change the caller may not make: someone else's message, or past the edit window (403).
+ *
+ * @example
+ * throw new StoreForbiddenError("forbidden", "Only the author may edit a message");
+ */
+export class StoreForbiddenError extends StoreError {}
+
+/**
  * The record asked for is not there (404).
  *
  * @example

@@ -53,7 +53,15 @@ export function createApp(s: Services): Hono<AppEnv> {
       },
     }),
   );
-  app.use(sameOrigin(), session(), bodyLimit({ maxBytes: s.config.maxBodyBytes }));
+  app.use(
+    sameOrigin(),
+    session(),
+    bodyLimit({
+      maxBytes: s.config.maxBodyBytes,
+      // An upload's multipart framing (boundaries, part headers) comes on top of the file itself.
+      larger: [{ path: /^\/api\/rooms\/[^/]+\/files$/, maxBytes: s.config.maxUploadBytes + 16 * 1024 }],
+    }),
+  );
   mountRoutes(app, manifest.routes, App);
 
   const errorResponse = (c: Parameters<Parameters<typeof app.onError>[0]>[1], err: HttpError) => {

@@ -4,6 +4,7 @@
  */
 import {
   StoreConflictError,
+  StoreForbiddenError,
   StoreInvalidError,
   StoreNotFoundError,
   StoreUnavailableError,
@@ -49,6 +50,7 @@ export function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof StoreUnavailableError) return unavailable();
   if (err instanceof StoreConflictError) return new HttpError(409, err.code, err.message);
   if (err instanceof StoreNotFoundError) return new HttpError(404, err.code, err.message);
+  if (err instanceof StoreForbiddenError) return new HttpError(403, err.code, err.message);
   if (err instanceof StoreInvalidError) return new HttpError(400, err.code, err.message);
   return undefined;
 }

@@ -76,7 +76,16 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
   });
   const widgetOrigins = options.widgetOrigins ?? [];
   return async function securityHeadersMiddleware(c, next) {
-    await headers(c, next);
+    // A route that set its own CSP (attachments: a sandbox) keeps it; secureHeaders would replace it.
+    let own: string | null = null;
+    await headers(c, async () => {
+      await next();
+      own = c.res.headers.get("Content-Security-Policy");
+    });
+    if (own) {
+      c.res.headers.set("Content-Security-Policy", own);
+      return;
+    }
     const ancestors = frameAncestors(c, widgetOrigins);
     if (ancestors === "'none'") return;
     const csp = c.res.headers.get("Content-Security-Policy") ?? "";
@@ -112,18 +121,24 @@ export function builtOnly(): MiddlewareHandler<AppEnv> {
 
 export interface BodyLimitOptions {
   maxBytes: number;
+  /** Larger limits for some paths (uploads): the first whose pattern matches the path applies. */
+  larger?: { path: RegExp; maxBytes: number }[];
 }
 
 /** Refuses request bodies over `maxBytes` with 413, counting as they stream (no Content-Length trust). */
-export function bodyLimit({ maxBytes }: BodyLimitOptions): MiddlewareHandler<AppEnv> {
-  const limit = honoBodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new HttpError(413, "too_large", `Request body over ${maxBytes} bytes`);
-    },
-  });
+export function bodyLimit({ maxBytes, larger = [] }: BodyLimitOptions): MiddlewareHandler<AppEnv> {
+  const make = (max: number) =>
+    honoBodyLimit({
+      maxSize: max,
+      onError: () => {
+        throw new HttpError(413, "too_large", `Request body over ${max} bytes`);
+      },
+    });
+  const limit = make(maxBytes);
+  const others = larger.map((l) => ({ path: l.path, limit: make(l.maxBytes) }));
   return function bodyLimitMiddleware(c, next) {
-    return limit(c, next);
+    const path = c.req.path;
+    return (others.find((o) => o.path.test(path))?.limit ?? limit)(c, next);
   };
 }
 

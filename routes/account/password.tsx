@@ -3,14 +3,14 @@ import { readForm } from "@/lib/web/http.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 import { changePassword } from "@/lib/accounts/password_change.ts";
 import { useT } from "@/lib/shared/i18n/context.ts";
-import { localizeError } from "@/lib/shared/i18n/mod.ts";
+import { localizeError, translator } from "@/lib/shared/i18n/mod.ts";
 
 interface Data {
   done?: boolean;
   error?: string;
 }
 
-export const title = "Change password";
+export const title = (props: PageProps<Data>) => translator(props.locale).t("limits.password.title");
 
 export const handler = {
   GET(c: AppContext) {

@@ -16,6 +16,7 @@ import { Hub } from "@/lib/hub/hub.ts";
 import { widgetParts } from "@/lib/support/widget.ts";
 import { hubPlugins } from "@/lib/ops/boot.ts";
 import { sharedFerretDB } from "@/tests/support/ferretdb.ts";
+import { openFolderStore } from "@/lib/files/folder.ts";
 
 export interface TestAppOptions {
   /** A MongoDB base URI (e.g. FerretDB's); the app gets its own database there, dropped on close. */
@@ -77,7 +78,9 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const widget = widgetParts(config, store, bus);
   const hub = new Hub({ store, bus, config, plugins: hubPlugins(store, { widget, config }) });
   hub.start();
-  const services: Services = { config, store, bus, hub, widget };
+  const filesDir = await Deno.makeTempDir({ prefix: "parley_test_files_" });
+  const files = await openFolderStore(filesDir);
+  const services: Services = { config, store, bus, hub, widget, files };
   const app = createApp(services);
 
   function client(address = `10.0.${(++addressCounter >> 8) & 255}.${addressCounter & 255}`): TestClient {
@@ -143,6 +146,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
         await drop();
       } finally {
         await store.close();
+        await Deno.remove(filesDir, { recursive: true }).catch(() => {});
       }
     },
   };

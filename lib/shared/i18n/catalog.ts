@@ -14,6 +14,7 @@ import * as auth from "./auth.ts";
 import * as limits from "./limits.ts";
 import * as consoleTools from "./console_tools.ts";
 import * as widget from "./widget.ts";
+import * as messages from "./messages.ts";
 
 const areas = [
   common,
@@ -28,6 +29,7 @@ const areas = [
   limits,
   consoleTools,
   widget,
+  messages,
 ] as const;
 
 type Area = (typeof areas)[number];

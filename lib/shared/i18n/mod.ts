@@ -143,6 +143,8 @@ function errorMatchers(): Matcher[] {
 export function localizeError(locale: Locale, code: string, message: string): string {
   const { t } = translator(locale);
   if (message in catalogs.en) return t(message as MessageKey);
+  // Already written in Korean (a route that translated it itself): keep its detail.
+  if (locale === "ko" && /[\uAC00-\uD7A3]/.test(message)) return message;
   for (const m of errorMatchers()) {
     const found = m.pattern.exec(message);
     if (!found) continue;

@@ -22,6 +22,7 @@ import { registerProgramContract } from "./programs.ts";
 import { registerSupportContract } from "./support.ts";
 import { registerCounterContract } from "./counters.ts";
 import { registerToolsContract } from "./tools.ts";
+import { registerChangeContract } from "./changes.ts";
 
 export * from "./data.ts";
 export { assertGapFreeAppends } from "./messages.ts";
@@ -308,6 +309,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
 
   registerCounterContract(test, options);
   registerToolsContract(test);
+  registerChangeContract(test, options);
 
   test("ping - succeeds on a reachable store", async (store) => {
     await store.ping();

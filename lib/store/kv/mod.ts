@@ -10,7 +10,7 @@
  *   ["msg", room, seq] → Message               ["msgByClient", room, authorId, clientId] → {seq}
  *   ["session", id] ["user", id] ["userByName", usernameLower] → id
  *   ["program", id] ["support", room] ["supportByUser", userId] → room
- *   ["readMark", room, readerId] → number
+ *   ["readMark", room, readerId] → number      ["msgId", room, id] → seq; ["change", room, seq]: changes.ts
  *   ["counter", id] → {n, expiresAt} (throttle counts; KV drops them after expiresAt)
  */
 import type { Message } from "@/lib/shared/protocol.ts";
@@ -22,6 +22,7 @@ import { kvProgramsAndSupport } from "./programs.ts";
 import { importKvMessages, kvAppender } from "./append.ts";
 import { kvCounters } from "./counters.ts";
 import { kvTools } from "./tools.ts";
+import { kvChanges } from "./changes.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
@@ -253,6 +254,7 @@ export async function openKvStore(path?: string): Promise<Store> {
 
     ...kvCounters(kv),
     ...kvTools(kv),
+    ...kvChanges(kv),
 
     async ping() {
       await kv.get(["ping"]);

@@ -34,6 +34,16 @@ export interface RoomDoc extends Omit<Room, "id" | "lastSeq"> {
 export interface MessageDoc extends Message {
   _id: string;
   clientId: string;
+  /** A change's record (see `changes.ts`): the seq of the message it touched. Not a message. */
+  change?: { target: number };
+  /** Counts the message's changes (missing: 0), the precondition of the next one. */
+  v?: number;
+}
+
+/** `_id` = `<room>:<message id>` → the message's seq: how `edit`/`delete`/`react` find it. */
+export interface MessageIdDoc {
+  _id: string;
+  seq: number;
 }
 
 /**
@@ -60,6 +70,16 @@ export function messageKey(room: string, seq: number): string {
  */
 export function clientIdKey(room: string, authorId: string, clientId: string): string {
   return `${encodeURIComponent(room)}:${encodeURIComponent(authorId)}:${clientId}`;
+}
+
+/**
+ * The claim of a message's next version, `_id` = `<room>:<seq>:<v>`, holding the new document: the
+ * unique `_id` lets one writer have each version, and whoever finds a claim not yet applied applies
+ * it (the writer may have died). Emptied once applied, so no old text outlives an edit or a delete.
+ */
+export interface MessageRevDoc {
+  _id: string;
+  next?: MessageDoc;
 }
 
 export interface MemberDoc {
@@ -91,6 +111,8 @@ export interface Collections {
   rooms: Collection<RoomDoc>;
   messages: Collection<MessageDoc>;
   clientIds: Collection<ClientIdDoc>;
+  messageIds: Collection<MessageIdDoc>;
+  messageRevs: Collection<MessageRevDoc>;
   members: Collection<MemberDoc>;
   sessions: Collection<SessionDoc>;
   users: Collection<UserDoc>;
@@ -105,6 +127,8 @@ export function collections(db: Db): Collections {
     rooms: db.collection("rooms"),
     messages: db.collection("messages"),
     clientIds: db.collection("clientIds"),
+    messageIds: db.collection("messageIds"),
+    messageRevs: db.collection("messageRevs"),
     members: db.collection("members"),
     sessions: db.collection("sessions"),
     users: db.collection("users"),
@@ -173,8 +197,12 @@ export function fromMessageDoc(doc: MessageDoc): Message {
     author: userRef(doc.author),
     text: doc.text,
     program: doc.program,
+    file: doc.file,
     private: doc.private || undefined,
     at: doc.at,
+    editedAt: doc.editedAt,
+    deleted: doc.deleted,
+    reactions: doc.reactions,
   });
 }
 

@@ -54,6 +54,7 @@ function messageDoc(input: NewMessage, seq: number, at: string): MessageDoc {
     author: userRef(input.author),
     text: input.text,
     program: input.program,
+    file: input.file,
     private: input.private || undefined,
     at,
     clientId: input.clientId,
@@ -123,7 +124,11 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
       room: d.room,
       seq: d.seq,
     }));
-    await c.clientIds.insertMany(markers, { ordered: false }).catch(() => {});
+    const ids = docs.map((d) => ({ _id: `${d.room}:${d.id}`, seq: d.seq }));
+    await Promise.all([
+      c.clientIds.insertMany(markers, { ordered: false }).catch(() => {}),
+      c.messageIds.insertMany(ids, { ordered: false }).catch(() => {}),
+    ]);
   }
 
   async function seqHint(room: string): Promise<number> {
@@ -188,14 +193,14 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
     return stored;
   }
 
-  /** The messages `from`…`to` of a room, in seq order; at most 64 lookups in flight. */
+  /** The messages `from`…`to` of a room, in seq order (changes left out); at most 64 lookups in flight. */
   async function range(room: string, from: number, to: number): Promise<Message[]> {
     const docs: (MessageDoc | null)[] = [];
     for (let start = from; start <= to; start += 64) {
       const seqs = Array.from({ length: Math.min(64, to - start + 1) }, (_, i) => start + i);
       docs.push(...await Promise.all(seqs.map((seq) => messageAt(room, seq))));
     }
-    return docs.filter((doc) => doc !== null).map(fromMessageDoc);
+    return docs.filter((doc) => doc !== null && !doc.change).map((doc) => fromMessageDoc(doc!));
   }
 
   const batcher = mongoBatcher({
@@ -238,6 +243,7 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
             text: input.text,
             program: input.program,
             private: input.private || undefined,
+            file: input.file,
             at,
             clientId: input.clientId,
           });
@@ -260,7 +266,16 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
         ? Math.max(1, to - Math.floor(Number(limit)) + 1)
         : Math.max(1, Math.floor(Number(after)) + 1);
       // With `after`: the oldest `limit` after it; without: the newest `limit` before `before`.
-      return await range(room, from, Math.min(to, from + Math.floor(Number(limit)) - 1));
+      const want = Math.floor(Number(limit));
+      if (after !== undefined) return await range(room, from, Math.min(to, from + want - 1));
+      // Changes hold seqs too: reach further back until the page has `limit` messages.
+      let page = await range(room, from, to);
+      for (let low = from; page.length < want && low > 1;) {
+        const high = low - 1;
+        low = Math.max(1, high - (want - page.length) + 1);
+        page = [...await range(room, low, high), ...page];
+      }
+      return page;
     },
   };
 }

@@ -19,6 +19,7 @@ import {
   roomDoc,
 } from "./docs.ts";
 import { mongoProgramsAndSupport } from "./programs.ts";
+import { mongoChanges } from "./changes.ts";
 import { mongoMessages } from "./messages.ts";
 import { mongoTools } from "./tools.ts";
 import { createCounterIndexes, mongoCounters } from "./counters.ts";
@@ -242,6 +243,7 @@ export async function openMongoStore(
 
     ...mongoProgramsAndSupport(c),
     ...mongoTools(db, c),
+    ...mongoChanges(c, messages),
     bumpCounter: counters.bumpCounter,
     readCounter: counters.readCounter,
     clearCounter: counters.clearCounter,

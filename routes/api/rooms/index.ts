@@ -5,6 +5,7 @@ import { readJson } from "@/lib/web/http.ts";
 import { createRoom, lobbyPage, toRoomView } from "@/lib/rooms/rooms.ts";
 import { limitRoomCreation } from "@/lib/rooms/creation_limit.ts";
 import { requireName } from "@/lib/web/names.ts";
+import { unreadCount } from "@/lib/rooms/unread.ts";
 
 const createBody = z.object({
   name: z.string().max(16_384),
@@ -20,10 +21,16 @@ export const handler = {
     const { store, hub } = c.var.services;
     const { rooms, nextCursor } = await lobbyPage(c, c.req.query("cursor"));
     const session = c.get("session");
-    const mine = session
+    const own = session
       ? (await store.listRoomsOf(session.userId)).filter((r) => r.visibility !== "support")
-        .map((r) => toRoomView(r, { withInvite: true, count: hub.presence(r.id).count }))
       : [];
+    const mine = await Promise.all(own.map(async (r) =>
+      toRoomView(r, {
+        withInvite: true,
+        count: hub.presence(r.id).count,
+        unread: await unreadCount(store, r.id, session!.userId),
+      })
+    ));
     return c.json({ rooms, nextCursor, mine });
   },
   async POST(c: AppContext) {
