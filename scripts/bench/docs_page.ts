@@ -38,7 +38,12 @@ Scenarios:
   frame.
 
 Every disconnect a client sees is counted by its close code (1006: dropped without a close frame) and
-shown beside the step it happened in.
+shown beside the step it happened in, with every \`error\` frame Parley answered a send with (\`error:<code>\`):
+a refused send never comes back, so it would otherwise only show as a lower rate.
+
+Parley's per-connection and per-address abuse limits (send rate, sockets per session and per address,
+rooms per hour, joins per second) are raised for the bench, since every connection comes from 127.0.0.1
+on a handful of guest sessions; everything else runs as configured by default.
 
 Flags: \`--only=parley,centrifugo,socketio,fastapi,ws\`, \`--scenario=smallrooms,oneroom,fanout,rooms,idle,history,pages\`,
 \`--quick\` (small sizes, short steps: proves the harness, not the figures), \`--clients=N\` (client
@@ -119,6 +124,12 @@ export function benchmarksPage(results: Results, jsonPath: string): string {
       .concat(s.fanout?.steps.map((x) => x.closes) ?? []);
     return `${s.kind}: ${closesText(sumCloses(...all))}`;
   });
-  out.push("", `Disconnects over the whole run, by close code — ${closes.join("; ")}.`, "");
+  out.push(
+    "",
+    `Disconnects (by close code) and refused sends (\`error:<code>\`) over the whole run — ${
+      closes.join("; ")
+    }.`,
+    "",
+  );
   return out.join("\n");
 }
