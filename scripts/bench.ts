@@ -58,6 +58,8 @@ function machine() {
     memory: `${Math.round(mem / 2 ** 20)} GiB`,
     os: `Linux ${Deno.osRelease()}`,
     deno: Deno.version.deno,
+    // Parley's KV file lives under it: on tmpfs (TMPDIR=/dev/shm) its commits skip the disk's fsync.
+    storeDir: Deno.env.get("TMPDIR") ?? "/tmp",
     loadBefore: loadavg(),
     cpuPressureBefore: cpuPressure(),
   };
