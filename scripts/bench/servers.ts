@@ -157,6 +157,7 @@ function parley(kvPath: string, extraEnv: Record<string, string>): Launch | stri
       ROOMS_PER_ADDRESS_PER_HOUR: big,
       JOIN_BURST: big,
       JOINS_PER_SECOND: big,
+      MAX_ROOMS_PER_SOCKET: big,
       // The widget's frame answers only for a listed site: the page-weight table weighs it as one would.
       WIDGET_ORIGINS: WIDGET_HOST,
       ...extraEnv,
