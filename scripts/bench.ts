@@ -21,10 +21,10 @@ import { renderTable, type Results, type ServerResult, tables } from "./bench/re
 import { historyTable, targets } from "./bench/summary.ts";
 import { benchmarksPage } from "./bench/docs_page.ts";
 import { renderDocs } from "./bench/render.ts";
-import { parseOptions } from "./bench/options.ts";
+import { parseOptions, SCENARIOS } from "./bench/options.ts";
 import { type PageWeights, pageWeights } from "./bench/pageweight.ts";
 import { createRooms } from "./bench/parley.ts";
-import type { ServerKind } from "./bench/protocols.ts";
+import { SERVER_KINDS, type ServerKind } from "./bench/protocols.ts";
 
 const opts = (() => {
   try {
@@ -168,7 +168,9 @@ results.machine.loadAfter = loadavg();
 results.machine.cpuPressureAfter = cpuPressure();
 results.seconds = Math.round((performance.now() - began) / 1000);
 
-const stampName = `${results.date}${opts.quick ? "-quick" : ""}`;
+// A narrowed run never overwrites the day's full run, which the docs page is meant to show.
+const narrowed = opts.only.length < SERVER_KINDS.length || opts.scenarios.length < SCENARIOS.length;
+const stampName = `${results.date}${opts.quick ? "-quick" : ""}${narrowed ? "-partial" : ""}`;
 const jsonPath = opts.save ? `docs/bench/${stampName}.json` : opts.json ?? "scripts/bench/last-run.json";
 const absolute = (p: string) => (p.startsWith("/") ? p : `${ROOT}${p}`);
 await Deno.mkdir(absolute(jsonPath).replace(/\/[^/]+$/, ""), { recursive: true });
