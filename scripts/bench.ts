@@ -20,7 +20,7 @@ import {
 import { renderTable, type Results, type ServerResult, tables } from "./bench/report.ts";
 import { historyTable, targets } from "./bench/summary.ts";
 import { benchmarksPage } from "./bench/docs_page.ts";
-import { renderDocs } from "./bench/render.ts";
+import { newestRun, renderDocs } from "./bench/render.ts";
 import { parseOptions, SCENARIOS } from "./bench/options.ts";
 import { type PageWeights, pageWeights } from "./bench/pageweight.ts";
 import { createRooms } from "./bench/parley.ts";
@@ -177,7 +177,8 @@ await Deno.mkdir(absolute(jsonPath).replace(/\/[^/]+$/, ""), { recursive: true }
 await Deno.writeTextFile(absolute(jsonPath), JSON.stringify(results, null, 2) + "\n");
 let mdPath = opts.md ?? "scripts/bench/last-run.md";
 if (opts.save) {
-  mdPath = renderDocs(jsonPath).replace(ROOT, "");
+  // The page shows the newest run by name: the day's full run sorts after its quick and partial ones.
+  mdPath = renderDocs(newestRun() ?? jsonPath).replace(ROOT, "");
 } else {
   await Deno.writeTextFile(absolute(mdPath), benchmarksPage(results, jsonPath));
 }
