@@ -23,6 +23,8 @@ export interface BusLine {
   /** When the store accepted it (bus lag). */
   at: string;
   line: string;
+  /** A counselors-only note: every node hands it to counselors alone. */
+  private?: true;
 }
 
 export type BusEvent =

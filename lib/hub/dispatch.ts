@@ -23,7 +23,7 @@ export class BusOutbox {
 
   /** `line`: the message's frame line, serialized once for every reader of every node. */
   push(message: Message, line: string): void {
-    const item = {
+    const item: BusLine = {
       room: message.room,
       seq: message.seq,
       author: message.author.id,
@@ -31,6 +31,7 @@ export class BusOutbox {
       at: message.at,
       line,
     };
+    if (message.private) item.private = true;
     if (this.#outgoing.push(item) === 1) setImmediate(() => this.#publish());
   }
 

@@ -4,6 +4,7 @@
  * The bus may drop or reorder nothing but loss, so a message that skips ahead is preceded by the
  * missing ones, read from the store; a message at or below the last delivered seq is a duplicate.
  */
+import { seesNotes } from "@/lib/store/visible.ts";
 import type { Message } from "@/lib/shared/protocol.ts";
 import type { Store } from "@/lib/store/types.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
@@ -46,6 +47,8 @@ export interface LiveRoom {
   flushedAt: number;
   /** The plugins that watch this room's messages, set by the first join (usually none). */
   watchers?: HubPlugin[];
+  /** A support room (where counselors may write private notes); set by the first join. */
+  support?: boolean;
 }
 
 /**
@@ -134,7 +137,7 @@ export class LiveRooms {
    * Queues a stored message for this node's sockets in the room (if any). `line`: its frame line,
    * when the caller has it already (then only `room` and `seq` of `message` are read).
    */
-  deliver(message: Pick<Message, "room" | "seq">, line?: string): void {
+  deliver(message: Pick<Message, "room" | "seq" | "private">, line?: string): void {
     const room = this.#rooms.get(message.room);
     if (!room) return;
     // The usual case, at once: nothing queued and the next seq. A task per message cost a timer,
@@ -162,7 +165,11 @@ export class LiveRooms {
     }
   }
 
-  async #inOrder(room: LiveRoom, message: Pick<Message, "room" | "seq">, line?: string): Promise<void> {
+  async #inOrder(
+    room: LiveRoom,
+    message: Pick<Message, "room" | "seq" | "private">,
+    line?: string,
+  ): Promise<void> {
     // No join has read the store yet: the join that will sees this message itself.
     if (room.last < 0 || message.seq <= room.last) return;
     if (message.seq > room.last + 1) {
@@ -182,10 +189,11 @@ export class LiveRooms {
   }
 
   /** One JSON.stringify per message and one frame per flush, whatever the number of readers. */
-  #fanout(room: LiveRoom, message: Pick<Message, "room" | "seq">, line?: string): void {
+  #fanout(room: LiveRoom, message: Pick<Message, "room" | "seq" | "private">, line?: string): void {
     room.last = message.seq;
     if (room.conns.size === 0) return;
     const raw = line ?? JSON.stringify({ type: "message", room: room.id, message });
+    if (message.private) return this.#toCounselors(room, message.seq, raw);
     // Big messages go one to a frame: coalescing them would only swell each socket's buffer.
     if (room.out.length > 0 && room.outChars + raw.length > COALESCE_MAX_CHARS) this.#flush(room);
     room.out.push(raw);
@@ -211,6 +219,14 @@ export class LiveRooms {
     this.#soon = [];
     // A room flushed meanwhile (its frame was full) is no longer `soon` and has nothing to send.
     for (const room of rooms) if (room.soon) this.#flush(room);
+  }
+
+  /** A private note goes to the room's counselors alone, in its place in the order, never batched. */
+  #toCounselors(room: LiveRoom, seq: number, raw: string): void {
+    this.#flush(room);
+    for (const conn of room.conns) {
+      if (seesNotes(conn.session.role)) conn.sendMessage(room.id, seq, raw);
+    }
   }
 
   #flush(room: LiveRoom): void {
