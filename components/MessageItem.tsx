@@ -6,7 +6,7 @@ import RichText from "@/components/RichText.tsx";
 import { useT } from "@/lib/shared/i18n/context.ts";
 
 export interface MessageItemProps {
-  message: Pick<Message, "kind" | "author" | "text" | "program" | "at">;
+  message: Pick<Message, "kind" | "author" | "text" | "program" | "at" | "private">;
   own: boolean;
   /** First of a run by the same author: shows the name and avatar. */
   first: boolean;
@@ -26,7 +26,7 @@ export default function MessageItem({ message, own, first, state, onRetry }: Mes
     <li
       class={`msg${own ? " own" : ""}${first ? " first" : ""}${state ? " pending" : ""}${
         failed ? " failed" : ""
-      }`}
+      }${message.private ? " note" : ""}`}
     >
       {!own &&
         (first ? <Avatar id={message.author.id} name={message.author.name} /> : <span class="avatar-gap" />)}
@@ -41,6 +41,7 @@ export default function MessageItem({ message, own, first, state, onRetry }: Mes
         {message.kind === "program" && message.program ? <ProgramCard program={message.program} /> : (
           // dir="auto": text that keeps bidi controls is isolated and cannot reorder the page around it.
           <p class="bubble" dir="auto" title={time}>
+            {message.private && <span class="note-label">{t("console.note.label")}</span>}
             <RichText text={message.text ?? ""} />
           </p>
         )}

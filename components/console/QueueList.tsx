@@ -59,8 +59,8 @@ export default function QueueList(props: QueueListProps) {
           >
             {t(`console.tab.${key}`)} <span class="queue-count">{tr.number(props.counts[key])}</span>
             {props.unread[key] > 0 && (
-              <span class="unread-dot">
-                <span aria-hidden="true">{props.unread[key]}</span>
+              // One number per tab (its conversations); unread ones only mark the tab with a dot.
+              <span class="unread-dot" title={t("console.unread", { count: props.unread[key] })}>
                 <span class="sr-only">{t("console.unread", { count: props.unread[key] })}</span>
               </span>
             )}
@@ -94,6 +94,14 @@ export default function QueueList(props: QueueListProps) {
                 </span>
                 <span class="queue-item-bottom">
                   <span class="queue-preview">{preview(line, tr)}</span>
+                  {line.rating && (
+                    <span
+                      class="queue-rating"
+                      title={t("console.rating.stars", { score: line.rating.score })}
+                    >
+                      ★{line.rating.score}
+                    </span>
+                  )}
                   {line.unread > 0 && (
                     <span class="unread-badge">
                       <span aria-hidden="true">{line.unread >= 100 ? "99+" : line.unread}</span>

@@ -156,20 +156,27 @@ export function useChatRoom(
     typers,
     status,
     error,
-    send(text: string) {
-      const clientId = sharedConnection().send(room, { text });
+    /** Sends a message; with `note`, a counselors-only private note. */
+    send(text: string, note = false) {
+      const clientId = sharedConnection().send(room, note ? { text, private: true } : { text });
       const at = new Date().toISOString();
-      setPending((old) => [...old, { clientId, text, at, afterSeq: lastSeq.current }]);
+      const line = { clientId, text, at, afterSeq: lastSeq.current, ...(note ? { private: true } : {}) };
+      setPending((old) => [...old, line]);
     },
     /** Sends a failed message again as a new send (the failed one was never stored). */
     retry(clientId: string) {
       const failed = pending.find((p) => p.clientId === clientId);
       if (!failed) return;
-      const again = sharedConnection().send(room, { text: failed.text });
+      const again = sharedConnection().send(
+        room,
+        failed.private ? { text: failed.text, private: true } : {
+          text: failed.text,
+        },
+      );
       const at = new Date().toISOString();
       setPending((old) => [
         ...old.filter((p) => p.clientId !== clientId),
-        { clientId: again, text: failed.text, at, afterSeq: lastSeq.current },
+        { ...failed, clientId: again, at, afterSeq: lastSeq.current, error: undefined },
       ]);
     },
     typing: () => sharedConnection().typing(room),

@@ -14,7 +14,7 @@ import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import { withDeadline } from "@/lib/ops/deadline.ts";
 import { toFrameError } from "@/lib/web/errors.ts";
 import { historyPage } from "@/lib/rooms/history.ts";
-import { listVisibleMessages } from "@/lib/store/visible.ts";
+import { listVisibleMessages, seesNotes } from "@/lib/store/visible.ts";
 import { admitJoin } from "@/lib/hub/join_limit.ts";
 
 /** Who may join a room; `true` or the error to send. */
@@ -64,6 +64,17 @@ export async function joinRoom(
   d.presence.learnVisibility(room);
   const live = d.rooms.open(roomId);
   live.watchers ??= d.watchersOf(room);
+  live.support = room.visibility === "support";
+  // A counselor who only opens a support conversation is not among its members until it is theirs.
+  let listed = true;
+  if (live.support && conn.session.role === "counselor") {
+    try {
+      const conversation = await withDeadline(d.store.getSupport(roomId), d.storeMs, "getSupport");
+      listed = conversation?.counselor?.id === conn.user.id && conversation.state === "active";
+    } catch (err) {
+      return answerFailure(conn, err, { room: roomId });
+    }
+  }
   const roomLastSeq = room.lastSeq;
   await d.rooms.run(live, async (signal) => {
     if (conn.closing) return;
@@ -105,7 +116,7 @@ export async function joinRoom(
     );
     conn.rooms.set(roomId, seq);
     live.conns.add(conn);
-    if (!rejoin) d.presence.addLocal(roomId, conn.user);
+    if (!rejoin && listed) d.presence.addLocal(roomId, conn.user);
     conn.frame({
       type: "joined",
       room: roomId,
@@ -126,6 +137,8 @@ export async function joinRoom(
         );
         if (signal.aborted) throw new StoreUnavailableError("join timed out");
         for (const m of page) {
+          // Private notes reach counselors only.
+          if (m.private && !seesNotes(conn.session.role)) continue;
           conn.sendMessage(roomId, m.seq, JSON.stringify({ type: "message", room: roomId, message: m }));
         }
       }

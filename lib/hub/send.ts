@@ -37,6 +37,7 @@ export function checkText(text: string, max: number): string | null {
  */
 export async function sendFrame(hub: HubContext, conn: Connection, f: FrameOf<"send">): Promise<void> {
   const { room, clientId, text, program } = f;
+  const note = f.private === true;
   const refuse = (code: ErrorCode, message: string) => conn.error(code, message, { clientId, room });
   if (!conn.rooms.has(room)) return refuse("not_joined", "Join the room first");
   if ((text === undefined) === (program === undefined)) {
@@ -48,12 +49,18 @@ export async function sendFrame(hub: HubContext, conn: Connection, f: FrameOf<"s
   } else if (conn.session.role !== "counselor") {
     return refuse("forbidden", "Only counselors send programs");
   }
+  if (note) {
+    if (conn.session.role !== "counselor") return refuse("forbidden", "console.err.notesCounselors");
+    if (text === undefined || !hub.rooms.get(room)?.support) {
+      return refuse("bad_request", "console.err.notesSupport");
+    }
+  }
   // Only valid sends spend tokens: a typo should not eat the user's burst.
   const decision = hub.sendLimit.take(conn.user.id);
   // Closed only once every send already on its way has been answered: a stored message is acked.
   if (decision === "abuse") return conn.closeAfterPending(CloseCode.rateLimited, "Too many messages");
   if (decision === "limited") return refuse("rate_limited", "Slow down: too many messages");
-  await hub.sender.send(conn, room, clientId, { text, program });
+  await hub.sender.send(conn, room, clientId, note ? { text, private: true } : { text, program });
 }
 
 /**
@@ -73,7 +80,12 @@ export class SendPipeline {
     this.#deadlines.stop();
   }
 
-  async send(conn: Connection, room: string, clientId: string, content: { text?: string; program?: string }) {
+  async send(
+    conn: Connection,
+    room: string,
+    clientId: string,
+    content: { text?: string; program?: string; private?: boolean },
+  ) {
     this.counters.messagesIn++;
     const where = { clientId, room };
     let program: ProgramSnapshot | undefined;
@@ -102,6 +114,7 @@ export class SendPipeline {
       author: conn.user,
       clientId,
       ...(program ? { program } : { text: content.text }),
+      ...(content.private ? { private: true } : {}),
     }).then(({ message, duplicate }) => {
       done();
       // Delivered even when past the deadline or a duplicate: a resend of an append that timed out

@@ -3,7 +3,7 @@ import { readForm } from "@/lib/web/http.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 import { changePassword } from "@/lib/accounts/password_change.ts";
 import { useT } from "@/lib/shared/i18n/context.ts";
-import { translator } from "@/lib/shared/i18n/mod.ts";
+import { localizeError, translator } from "@/lib/shared/i18n/mod.ts";
 
 interface Data {
   done?: boolean;
@@ -29,7 +29,8 @@ export const handler = {
     } catch (err) {
       if (!(err instanceof HttpError) || err.status >= 500) throw err;
       for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return c.var.render({ error: err.message } satisfies Data, { status: err.status });
+      const error = localizeError(c.get("locale"), err.code, err.message);
+      return c.var.render({ error } satisfies Data, { status: err.status });
     }
   },
 };

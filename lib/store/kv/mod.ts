@@ -260,8 +260,9 @@ export async function openKvStore(path?: string): Promise<Store> {
       await kv.get(["ping"]);
     },
 
-    async close() {
+    close() {
       kv.close();
+      return Promise.resolve();
     },
   };
 
