@@ -89,7 +89,7 @@ try {
         await c.page.locator(".queue-item").first().waitFor();
         await shot("console", c.page);
         await c.page.locator(".queue-item").first().click();
-        await c.page.locator(".console-chat .conn-open").first().waitFor();
+        await c.page.locator(".console-chat .console-pane:not([hidden]) textarea").waitFor();
         await shot("console-chat", c.page);
         await c.context.close();
       }

@@ -222,7 +222,7 @@ for (const locale of ["en", "ko"] as const satisfies Locale[]) {
             await assertAccessible(phone.page, `${locale} phone console`);
             await phone.page.locator(".queue-item", { hasText: "asker" }).click();
             assert.deepEqual(await visible(), [".console-chat"]);
-            await phone.page.locator(".console-chat .conn-open").first().waitFor();
+            await phone.page.locator(".console-chat .console-pane:not([hidden]) textarea").waitFor();
             await assertFits(phone.page, `${locale} phone conversation`);
             await phone.page.click(`.console-switch button:has-text("${text(locale, "console.programs")}")`);
             assert.deepEqual(await visible(), [".console-programs"]);
