@@ -53,7 +53,7 @@ export default function MessageItem({ message, own, first, state, onRetry }: Mes
       <div class="msg-body">
         {first && (
           <div class="msg-meta">
-            <span class="msg-author">{own ? t("chat.you") : message.author.name}</span>
+            <bdi class="msg-author">{own ? t("chat.you") : message.author.name}</bdi>
             {message.author.role === "counselor" && <span class="badge">{t("common.counselor")}</span>}
             <time class="msg-time" dateTime={message.at}>{time}</time>
           </div>
@@ -68,7 +68,8 @@ export default function MessageItem({ message, own, first, state, onRetry }: Mes
             <>
               {message.file && <Attachment file={message.file} />}
               {(message.text || !message.file) && (
-                <p class="bubble" title={time}>
+                // dir="auto": text that keeps bidi controls is isolated and cannot reorder the page around it.
+                <p class="bubble" dir="auto" title={time}>
                   <RichText text={message.text ?? ""} />
                   {message.editedAt && <span class="edited">({t("messages.edited")})</span>}
                 </p>

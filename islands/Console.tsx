@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Message, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import type { Program } from "@/lib/shared/programs.ts";
-import { sharedConnection } from "@/lib/browser/chat_client.ts";
+import { configureSharedConnection, sharedConnection } from "@/lib/browser/chat_client.ts";
 import { api, ApiError, errorText } from "@/lib/browser/api_client.ts";
 import { linesOf, type QueueTab, tabOf } from "@/lib/shared/support_view.ts";
 import QueueList from "@/components/console/QueueList.tsx";
@@ -36,6 +36,8 @@ type Pane = (typeof PANES)[number];
  * draft across switches) and the program search, all over the tab's one socket.
  */
 export default function Console({ me, queue }: ConsoleProps) {
+  // Before the socket opens: a console tab is what makes its counselor available to visitors.
+  configureSharedConnection({ query: "console" });
   const tr = useT();
   const { t } = tr;
   const alerter = useMemo(() => new Alerter(tr), []);

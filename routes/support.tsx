@@ -4,11 +4,13 @@ import { newGuestId, startSession } from "@/lib/accounts/auth.ts";
 import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 import { checkName } from "@/lib/shared/names.ts";
+import { readForm } from "@/lib/web/http.ts";
 import { openSupport } from "@/lib/support/support.ts";
 import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { historyPage } from "@/lib/rooms/history.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
 import SupportStatus from "@/islands/SupportStatus.tsx";
+import AvailabilityLine from "@/islands/AvailabilityLine.tsx";
 import { localizeError, translator } from "@/lib/shared/i18n/mod.ts";
 
 type Data =
@@ -32,7 +34,10 @@ export const handler = {
     if (!session) return c.var.render({ ask: true } satisfies Data);
     const { store, hub } = c.var.services;
     const conversation = await openSupport(c.var.services, session);
-    const { messages, hasMore } = await historyPage(store, conversation.room, { limit: HISTORY });
+    const { messages, hasMore } = await historyPage(store, conversation.room, {
+      limit: HISTORY,
+      role: session.role,
+    });
     return c.var.render(
       {
         room: conversation.room,
@@ -46,7 +51,7 @@ export const handler = {
   },
   /** The no-JavaScript way in: a nickname form that starts a guest session, then back to GET. */
   async POST(c: AppContext) {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const typed = String(form.nickname ?? "").slice(0, 1024);
     const check = checkName("nickname", typed);
     if (!check.ok) {
@@ -105,6 +110,7 @@ export default function SupportPage({ data, locale }: PageProps<Data>) {
     <div class="support-page">
       <link rel="stylesheet" href="/static/console.css" />
       <SupportStatus room={data.room} state={data.state} counselor={data.counselor} />
+      <AvailabilityLine />
       <ChatPane
         room={{ id: data.room, name: t("support.title"), visibility: "support" }}
         me={data.me}

@@ -9,13 +9,24 @@ import { log } from "@/lib/ops/log.ts";
 import { socketBudget } from "@/lib/hub/socket_budget.ts";
 import type { Session } from "@/lib/store/types.ts";
 import type { Locale } from "@/lib/shared/i18n/mod.ts";
-import { factsOf, originAllowed } from "@/lib/web/origin.ts";
+import { clientAddress, factsOf, originAllowed } from "@/lib/web/origin.ts";
+import { addressSockets } from "@/lib/hub/address_sockets.ts";
+import { widgetOf } from "@/lib/support/widget.ts";
 
 const budget = socketBudget();
 
+/**
+ * A browser fails a socket whose answer names none of the subprotocols it offered; the widget frame
+ * offers "parley" beside its token (auth.ts), so that is the one named back.
+ */
+function upgradeOptions(req: Request): Deno.UpgradeWebSocketOptions {
+  const offered = req.headers.get("sec-websocket-protocol")?.split(",").map((p) => p.trim()) ?? [];
+  return offered.includes("parley") ? { protocol: "parley" } : {};
+}
+
 /** Upgrades only to close at once: the close code is the one answer a browser script can see. */
 function refuse(c: AppContext, code: number, reason: string): Response {
-  const { socket, response } = Deno.upgradeWebSocket(c.req.raw);
+  const { socket, response } = Deno.upgradeWebSocket(c.req.raw, upgradeOptions(c.req.raw));
   socket.onopen = () => socket.close(code, reason);
   return response;
 }
@@ -49,16 +60,30 @@ export const handler = {
     }
     const session = c.get("session");
     if (!session) return refuse(c, CloseCode.unauthorized, "Start a session first");
+    const address = clientAddress(c);
+    const perAddress = addressSockets(c.var.services.bus);
+    if (perAddress.count(address) >= config.maxSocketsPerAddress) {
+      log.warn("ws.refused", { reason: "sockets_per_address", user: session.userId });
+      return refuse(c, CloseCode.tooManySockets, c.var.i18n.t("limits.sockets_per_address"));
+    }
     if (hub.socketCount(session.id) >= config.maxSocketsPerSession) {
       log.warn("ws.refused", { reason: "too_many_sockets", user: session.userId });
       return refuse(c, CloseCode.tooManySockets, "Too many open sockets for this session");
     }
     // idleTimeout: Deno pings a quiet socket and drops it when no pong comes back in time, so a
     // peer that vanished without a close frame is noticed (and leaves presence) within ~30 s.
-    const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: 30 });
+    const { socket, response } = Deno.upgradeWebSocket(req, {
+      idleTimeout: config.wsIdleTimeout,
+      ...upgradeOptions(req),
+    });
+    socket.addEventListener("close", perAddress.add(address), { once: true });
     // The socket's error frames speak the language of the page that opened it.
     const withLocale: Session & { locale: Locale } = { ...session, locale: c.get("locale") };
     hub.attach(socket, withLocale);
+    // A counselor's console tab (`/ws?console`) makes them available to visitors while it is open.
+    if (session.role === "counselor" && new URL(req.url).searchParams.has("console")) {
+      widgetOf(c.var.services).availability.track(socket, session);
+    }
     return response;
   },
 };

@@ -45,6 +45,27 @@ if (!flags["manifest-only"]) {
     stderr: "inherit",
   }).output();
   if (!out.success) Deno.exit(out.code || 1);
+  // widget.js runs on other sites as a classic script: one self-contained IIFE, no imports.
+  const widget = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "bundle",
+      "--quiet",
+      "--config",
+      "static/build/bundle.deno.json",
+      "--platform",
+      "browser",
+      "--format",
+      "iife",
+      "--minify",
+      "-o",
+      "static/build/widget.js",
+      "lib/browser/widget_loader.ts",
+    ],
+    cwd: root,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!widget.success) Deno.exit(widget.code || 1);
   const js = await Deno.readFile(new URL("islands.js", build));
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", js));
   const hash = Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");

@@ -16,6 +16,8 @@ import { parseArgs } from "node:util";
 import { openStore } from "@/lib/store/mod.ts";
 import { validatePassword, validateUsername } from "@/lib/accounts/accounts.ts";
 import { hashPassword } from "@/lib/accounts/password.ts";
+import { setPasswordEverywhere } from "@/lib/accounts/password_change.ts";
+import { openBus } from "@/lib/bus/mod.ts";
 import { fatal } from "@/lib/ops/fatal.ts";
 
 const USAGE = "usage: deno task counselor <username> [--set-password]   (the password is read from stdin)";
@@ -106,7 +108,18 @@ async function main(): Promise<void> {
       return;
     }
     if (setPassword) {
-      await store.setUserPassword(user.id, await hashPassword(await readPassword(user.username)));
+      const hash = await hashPassword(await readPassword(user.username));
+      // Every session of the user ends: its record now, its sockets through the bus. Only Redis
+      // reaches a running server from this process; on BroadcastChannel the sockets close when
+      // they next reconnect or load a page (the session is gone from the store either way).
+      const bus = config.redisUrl ? await openBus(config) : null;
+      const hub = bus && { endSession: (session: string) => bus.publish({ t: "session-ended", session }) };
+      try {
+        const ended = await setPasswordEverywhere(store, hub, user.id, hash);
+        console.log(`password changed; ${ended} session(s) of "${user.username}" ended`);
+      } finally {
+        await bus?.close();
+      }
     }
     await store.setUserRole(user.id, "counselor");
     console.log(

@@ -319,6 +319,11 @@ Deno.test("[accounts] safeNext - only same-site paths", () => {
     const bad of [
       "//evil.example",
       "/\\evil.example",
+      "/.//evil.example",
+      "/./\\evil.example",
+      "/\t/evil.example",
+      "/%2e//evil.example",
+      "/a/..//evil.example",
       "https://evil.example/",
       "javascript:alert(1)",
       "",

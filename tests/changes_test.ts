@@ -25,7 +25,12 @@ async function upload(server: TestServer, cookie: string, room: string, bytes: U
 for (const kind of ["kv", "mongo"] as const) {
   Deno.test(`[changes:${kind}] edit, delete, react, read and files over the protocol`, async (t) => {
     const files = await Deno.makeTempDir({ prefix: "parley_changes_files_" });
-    const env: Record<string, string> = { FILES_PATH: files, RATE_BURST: "200" };
+    const env: Record<string, string> = {
+      FILES_PATH: files,
+      RATE_BURST: "200",
+      MAX_SOCKETS_PER_ADDRESS: "20",
+      MAX_IDLE_SOCKETS_PER_ADDRESS: "20",
+    };
     if (kind === "mongo") {
       env.MONGODB_URI = `${await db.get()}parley_changes_${crypto.randomUUID().slice(0, 8)}`;
     }
@@ -163,11 +168,15 @@ for (const kind of ["kv", "mongo"] as const) {
         const got = await c.next((f) => f.type === "message" && f.message.id === ack.id);
         assert.deepEqual(got.message.file, up.body.file);
         assert.equal(got.message.text, "see attached");
-        assert.equal((await api(server.url, up.body.file.url, { cookie: bo.cookie })).status, 200);
+        const fetched = await fetch(server.url + up.body.file.url, { headers: { cookie: bo.cookie } });
+        assert.equal(await fetched.text(), "notes");
         a.send({ type: "delete", room, id: ack.id });
         const del = await update(c, ack.id);
         assert.equal(del.message.file, undefined);
         assert.equal((await api(server.url, up.body.file.url, { cookie: ann.cookie })).status, 404);
+        // Removed from the folder too, not only from the message.
+        const left = [...Deno.readDirSync(`${files}/${room}`)].map((e) => e.name);
+        assert.deepEqual(left, []);
       });
     } finally {
       for (const s of open) await s.close().catch(() => {});

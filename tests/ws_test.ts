@@ -141,8 +141,10 @@ Deno.test("[ws] protocol - every SPEC line about /ws", async (t) => {
     });
 
     await t.step("past the burst: rate_limited and not stored; sustained abuse closes 4029", async () => {
-      const r = await createRoom(server.url, ann.cookie, "ratelimit");
-      const a = await client(ann.cookie);
+      // The budget is the user's (every socket, every isolate): a user who has not sent yet.
+      const rita = await guest(server.url, "rita");
+      const r = await createRoom(server.url, rita.cookie, "ratelimit");
+      const a = await client(rita.cookie);
       await a.join(r.id);
       for (let i = 0; i < 24; i++) a.send({ type: "send", room: r.id, clientId: `b${i}`, text: `${i}` });
       const limited = await a.next((f) => f.type === "error" && f.code === "rate_limited");
@@ -151,13 +153,13 @@ Deno.test("[ws] protocol - every SPEC line about /ws", async (t) => {
       for (let i = 0; i < 24; i++) {
         if (i !== 20) await a.next((f) => (f.type === "ack" || f.type === "error") && f.clientId === `b${i}`);
       }
-      const stored = await api(server.url, `/api/rooms/${r.id}/messages?limit=100`, { cookie: ann.cookie });
-      const after = await api(server.url, `/api/rooms/${r.id}/messages?limit=100`, { cookie: ann.cookie });
+      const stored = await api(server.url, `/api/rooms/${r.id}/messages?limit=100`, { cookie: rita.cookie });
+      const after = await api(server.url, `/api/rooms/${r.id}/messages?limit=100`, { cookie: rita.cookie });
       assert.equal(after.body.messages.length, 20, `stored ${stored.body.messages.length}`);
       for (let i = 0; i < 60; i++) a.send({ type: "send", room: r.id, clientId: `z${i}`, text: "x" });
       const ev = await a.closed;
       assert.equal(ev.code, 4029, `closed ${ev.code} ${ev.reason} clean=${ev.wasClean}`);
-      const final = await api(server.url, `/api/rooms/${r.id}/messages?limit=100`, { cookie: ann.cookie });
+      const final = await api(server.url, `/api/rooms/${r.id}/messages?limit=100`, { cookie: rita.cookie });
       assert.equal(final.body.messages.length, 20);
     });
 

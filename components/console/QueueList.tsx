@@ -83,6 +83,7 @@ export default function QueueList(props: QueueListProps) {
               <span class="queue-item-top">
                 <strong class="queue-user">{line.user.name}</strong>
                 {line.user.role === "guest" && <span class="queue-guest">{t("console.guest")}</span>}
+                {line.offline && <span class="queue-offline">{t("widget.leftWhileAway")}</span>}
                 {line.lastMessage && (
                   <time class="queue-time" dateTime={line.lastMessage.at}>
                     {formatTime(line.lastMessage.at, undefined, tr.locale)}

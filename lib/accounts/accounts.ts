@@ -21,8 +21,7 @@ import type { Config } from "@/lib/ops/config.ts";
 import type { Services } from "@/lib/ops/services.ts";
 import type { Session } from "@/lib/store/types.ts";
 import { endSession, startSession } from "@/lib/accounts/auth.ts";
-import { badRequest, HttpError, toHttpError } from "@/lib/web/errors.ts";
-import { localizeError } from "@/lib/shared/i18n/mod.ts";
+import { badRequest, HttpError } from "@/lib/web/errors.ts";
 import { clientAddress, enforce, Throttle } from "@/lib/accounts/throttle.ts";
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from "@/lib/accounts/password.ts";
 import { ulid } from "ulid";
@@ -260,49 +259,4 @@ export async function logOut(c: AppContext): Promise<Session | null> {
   return session;
 }
 
-/**
- * A same-site path to go to after a form, or "/": never another origin (no open redirect).
- *
- * @example
- * safeNext("/rooms/01H…"); // "/rooms/01H…"
- * safeNext("//evil.example"); // "/"
- */
-export function safeNext(raw: unknown): string {
-  if (typeof raw !== "string" || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) {
-    return "/";
-  }
-  try {
-    const url = new URL(raw, "http://parley.invalid");
-    if (url.origin !== "http://parley.invalid") return "/";
-    return url.pathname + url.search + url.hash;
-  } catch {
-    return "/";
-  }
-}
-
-/**
- * The POST handler of the `/login` and `/signup` pages (plain HTML forms, no JavaScript needed): on
- * success a 303 to the form's `next`, else the page again with the reason and the error's status.
- *
- * @example
- * export const handler = { POST: accountFormPost(logIn) };
- */
-export function accountFormPost(action: (c: AppContext, input: Credentials) => Promise<Session>) {
-  return async function accountForm(c: AppContext): Promise<Response> {
-    const form = await c.req.parseBody();
-    const next = safeNext(form.next);
-    const username = typeof form.username === "string" ? form.username.slice(0, 64) : "";
-    try {
-      const parsed = credentialsSchema.safeParse({ username: form.username, password: form.password });
-      if (!parsed.success) throw badRequest("Enter a username and a password");
-      await action(c, parsed.data);
-      return c.redirect(next, 303);
-    } catch (err) {
-      const known = toHttpError(err);
-      if (!known || known.status >= 500) throw err;
-      for (const [k, v] of Object.entries(known.headers)) c.header(k, v);
-      const error = localizeError(c.get("locale"), known.code, known.message);
-      return c.var.render({ next, username, error }, { status: known.status });
-    }
-  };
-}
+export { accountFormPost, safeNext } from "@/lib/accounts/account_form.ts";

@@ -42,10 +42,46 @@ async function loadSession(store: Store, id: string): Promise<Session | null> {
   return session;
 }
 
-/** The session of a request, read from its cookie (the session middleware calls this once). */
+/** The WebSocket subprotocol that carries a session token (the widget frame has no cookie). */
+export const TOKEN_PROTOCOL_PREFIX = "parley-token.";
+
+/**
+ * The session token a request carries without a cookie: the embedded widget's frame is on another
+ * site than its page, so browsers that block third-party cookies never send it ours. Its fetches
+ * send `Authorization: Bearer`, and its WebSocket (which cannot set headers) offers the token as a
+ * subprotocol. Neither is ambient, so neither can be forged by another site.
+ */
+export function tokenOf(req: Request): string | undefined {
+  const bearer = req.headers.get("authorization")?.match(/^Bearer ([A-Za-z0-9_-]+)$/)?.[1];
+  if (bearer) return bearer;
+  return req.headers.get("sec-websocket-protocol")?.split(",").map((p) => p.trim())
+    .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
+}
+
+/** The session of a request, from its cookie or its token (the session middleware calls this once). */
 export function readSession(c: AppContext): Promise<Session | null> {
-  const id = getCookie(c, SESSION_COOKIE);
+  const id = getCookie(c, SESSION_COOKIE) ?? tokenOf(c.req.raw);
   return id ? loadSession(c.var.services.store, id) : Promise.resolve(null);
+}
+
+/**
+ * Starts a guest session that travels as a token, not a cookie (the widget hands it to its frame).
+ *
+ * @example
+ * const session = await startTokenSession(store, "Visitor");
+ */
+export async function startTokenSession(store: Store, name: string): Promise<Session> {
+  const now = Date.now();
+  const session: Session = {
+    id: randomToken(),
+    userId: newGuestId(),
+    name,
+    role: "guest",
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + SESSION_DAYS * 86_400_000).toISOString(),
+  };
+  await store.putSession(session);
+  return session;
 }
 
 /**

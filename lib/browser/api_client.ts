@@ -20,6 +20,19 @@ export interface RoomInfo {
   count?: number;
 }
 
+let bearer: string | undefined;
+
+/**
+ * Sends `token` as `Authorization: Bearer` on every call from now on (the widget frame, which has
+ * no cookie of ours on a site that blocks third-party cookies).
+ *
+ * @example
+ * useApiToken(token);
+ */
+export function useApiToken(token: string): void {
+  bearer = token;
+}
+
 /**
  * GETs or POSTs JSON and returns the parsed answer.
  *
@@ -31,9 +44,10 @@ export async function api<T>(path: string, body?: unknown): Promise<T> {
   try {
     res = await fetch(path, {
       method: body === undefined ? "GET" : "POST",
-      headers: body === undefined ? { accept: "application/json" } : {
+      headers: {
         accept: "application/json",
-        "content-type": "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",

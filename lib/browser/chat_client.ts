@@ -356,6 +356,18 @@ export class ChatConnection {
 }
 
 let shared: ChatConnection | null = null;
+let sharedSetup: { query?: string; protocols?: string[] } = {};
+
+/**
+ * Settles how the tab's one connection opens, before its first use: `query` is added to `/ws` (the
+ * console says `console`), `protocols` are offered (the widget frame's token, which has no cookie).
+ *
+ * @example
+ * configureSharedConnection({ query: "console" });
+ */
+export function configureSharedConnection(setup: { query?: string; protocols?: string[] }): void {
+  sharedSetup = setup;
+}
 
 /**
  * The tab's one connection, made on first use, to this site's `/ws`.
@@ -366,7 +378,11 @@ let shared: ChatConnection | null = null;
 export function sharedConnection(): ChatConnection {
   if (!shared) {
     const { protocol, host } = globalThis.location;
-    const conn = new ChatConnection({ url: `${protocol === "https:" ? "wss:" : "ws:"}//${host}/ws` });
+    const { query, protocols } = sharedSetup;
+    const conn = new ChatConnection({
+      url: `${protocol === "https:" ? "wss:" : "ws:"}//${host}/ws${query ? `?${query}` : ""}`,
+      ...(protocols ? { createSocket: (url: string) => new WebSocket(url, protocols) } : {}),
+    });
     // Back online: no reason to sit out the rest of a backoff.
     globalThis.addEventListener?.("online", () => conn.retryNow());
     shared = conn;

@@ -65,6 +65,12 @@ const card: Message = {
     url: "/programs/p_1",
   },
 };
+/** An edit of `message`: the change has its own seq, after the card's. */
+const update = {
+  room: "r_1",
+  seq: 44,
+  update: { ...message, text: "fixed", editedAt: "2024-11-22T10:01:00.000Z" },
+};
 const conversation: SupportSummary = {
   room: "r_support",
   user: alice,
@@ -78,7 +84,8 @@ const conversation: SupportSummary = {
 /** One sample of every kind; the mapped type makes a new kind in `BusEvent` a compile error here. */
 export const sampleEvents: { [K in BusEvent["t"]]: Extract<BusEvent, { t: K }> } = {
   message: { t: "message", message: card },
-  messages: { t: "messages", messages: [message, card] },
+  messages: { t: "messages", messages: [message, card, update] },
+  read: { t: "read", room: "r_1", user: alice, seq: 43 },
   typing: { t: "typing", room: "r_1", user: alice },
   presence: { t: "presence", node: "n_1", room: "r_1", members: [alice, counselor] },
   beat: { t: "beat", node: "n_1", rooms: ["r_1", "r_2"] },
@@ -86,8 +93,18 @@ export const sampleEvents: { [K in BusEvent["t"]]: Extract<BusEvent, { t: K }> }
   bye: { t: "bye", node: "n_1" },
   support: { t: "support", conversation },
   "session-ended": { t: "session-ended", session: "s_1" },
+  "address-sockets": {
+    t: "address-sockets",
+    node: "n_1",
+    process: "host:42",
+    counts: { "9f3a": 2 },
+    full: true,
+  },
   sockets: { t: "sockets", node: "n_1", counts: { "k-1": 3, "k-2": 0 }, full: true },
   "metrics-ask": { t: "metrics-ask", id: "q_1", process: "host:42" },
+  catalog: { t: "catalog", id: "p_1" },
+  counselors: { t: "counselors", node: "n_1", counselors: [{ id: "u_c", name: "mina", away: false }] },
+  "counselor-away": { t: "counselor-away", id: "u_c", away: true },
   "metrics-reply": {
     t: "metrics-reply",
     id: "q_1",
@@ -230,6 +247,18 @@ export function busContract(
     for (const event of all) a.publish(event);
     await waitFor(() => got.length === all.length, 3000, "every kind");
     deepEqual(got, all);
+  });
+
+  test("changes - updates keep their place among the messages of one publisher", async ({ a, b }) => {
+    const got: BusEvent[] = [];
+    b.subscribe((e) => got.push(e));
+    a.publish({ t: "message", message });
+    a.publish({ t: "message", message: update });
+    a.publish(sampleEvents.read);
+    a.publish({ t: "message", message: { ...card, seq: 45 } });
+    await waitFor(() => got.length === 4, 3000, "four events");
+    deepEqual(got.map((e) => e.t === "message" ? e.message.seq : e.t), [42, 44, "read", 45]);
+    deepEqual(got[1], { t: "message", message: update });
   });
 
   test("close - is clean and idempotent; publish after close does not throw", async ({ a, b }) => {

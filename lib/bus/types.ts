@@ -10,11 +10,15 @@
  */
 import type { Message, PresenceMember, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import type { NodeMetrics } from "@/lib/ops/metrics.ts";
+import type { RoomEvent } from "@/lib/store/types.ts";
 
 export type BusEvent =
-  | { t: "message"; message: Message }
+  /** A stored room event: a message, or a change to one (edit, delete, reaction) with its own seq. */
+  | { t: "message"; message: RoomEvent }
   /** Several stored messages at once: a busy node sends what it stored in one tick as one event. */
-  | { t: "messages"; messages: Message[] }
+  | { t: "messages"; messages: RoomEvent[] }
+  /** A member read a room up to `seq` (read receipts; not in the room's order). */
+  | { t: "read"; room: string; user: UserRef; seq: number }
   | { t: "typing"; room: string; user: UserRef }
   /** A node's full local presence for one room; replaces what that node said before. */
   | { t: "presence"; node: string; room: string; members: PresenceMember[] }
@@ -33,8 +37,33 @@ export type BusEvent =
   /** A scrape of `/metrics` asks every node of one process (`process`) for its figures. */
   | { t: "metrics-ask"; id: string; process: string }
   | { t: "metrics-reply"; id: string; process: string; metrics: NodeMetrics }
+  /** A program was added, edited or ended: open consoles refresh their program search. */
+  | { t: "catalog"; id: string }
   /** A session ended (logout): every node closes its sockets. */
-  | { t: "session-ended"; session: string };
+  | { t: "session-ended"; session: string }
+  /**
+   * A node's WebSockets per client address (hashed), for the other isolates of its `process`
+   * (`lib/hub/address_sockets.ts`); `full` replaces what the node said before, `ask` asks for tables.
+   */
+  | {
+    t: "address-sockets";
+    node: string;
+    process: string;
+    counts: Record<string, number>;
+    full?: boolean;
+    ask?: boolean;
+  }
+  /** The counselors with a console tab open on one node (the whole list; replaces the last). */
+  | { t: "counselors"; node: string; counselors: ConsoleCounselor[] }
+  /** A counselor set themselves away (or back). */
+  | { t: "counselor-away"; id: string; away: boolean };
+
+/** A counselor with at least one console tab open on a node. */
+export interface ConsoleCounselor {
+  id: string;
+  name: string;
+  away: boolean;
+}
 
 export type BusListener = (event: BusEvent) => void;
 

@@ -1,51 +1,31 @@
 /**
- * One WebSocket of one session: parses client frames, applies the limits of SPEC.md (frame size,
- * text length, send rate) and hands valid requests to the hub. Outgoing frames go through `send`,
+ * One WebSocket of one session: checks a client frame's size and shape and hands it to the hub's
+ * handler of its type (`frames.ts`), in the order sent within a room. Outgoing frames go through `send`,
  * which closes the socket with 4008 once its outgoing buffer passes the bound.
  */
 import type { Config } from "@/lib/ops/config.ts";
 import type { Session } from "@/lib/store/types.ts";
-import { CloseCode, type ErrorCode, type ServerFrame, type UserRef } from "@/lib/shared/protocol.ts";
+import {
+  type ClientFrame,
+  CloseCode,
+  type ErrorCode,
+  type ServerFrame,
+  type UserRef,
+} from "@/lib/shared/protocol.ts";
 import { parseClientFrame } from "@/lib/shared/protocol_schema.ts";
-import { RateLimiter } from "@/lib/hub/rate.ts";
 import { type Locale, localizeError } from "@/lib/shared/i18n/mod.ts";
 
 /** What a connection needs from its hub. */
 export interface ConnectionHost {
   readonly config: Config;
-  join(conn: Connection, room: string, since?: number): Promise<void>;
-  leave(conn: Connection, room: string): void;
-  send(
-    conn: Connection,
-    room: string,
-    clientId: string,
-    content: { text?: string; program?: string },
-  ): Promise<void>;
-  typing(conn: Connection, room: string): void;
+  /** Runs the handler of a parsed, size-checked frame (`frames.ts`). */
+  dispatch(conn: Connection, frame: ClientFrame): Promise<void> | void;
   /** The connection is gone (closed by either side); idempotent. */
   detach(conn: Connection): void;
   counters: { messagesOut: number; sendErrors: number };
 }
 
-/** Typing notices from one socket for one room are passed on at most this often. */
-const TYPING_INTERVAL_MS = 1_000;
-
 let nextId = 1;
-
-/**
- * Text length is counted in Unicode code points (what a person calls characters; an emoji is one),
- * after the client's text is taken as is. Empty or whitespace-only text is refused.
- *
- * @example
- * checkText("hi", 2000); // null (fine)
- * checkText("  ", 2000); // "Enter a message"
- */
-export function checkText(text: string, max: number): string | null {
-  if (text.trim() === "") return "Enter a message";
-  // UTF-16 length ≥ code points, so only long strings need counting.
-  if (text.length > max && [...text].length > max) return `A message is at most ${max} characters`;
-  return null;
-}
 
 export class Connection {
   readonly id = nextId++;
@@ -54,9 +34,12 @@ export class Connection {
   readonly rooms = new Map<string, number>();
   readonly openedAt = Date.now();
   #closing = false;
+  /** Frames being handled now (a send waits for its store write). */
+  #pending = 0;
+  /** Set by `closeAfterPending`: no more frames are read, and the socket closes once `#pending` is 0. */
+  #closeWhenDone?: { code: number; reason: string };
   /** Made on first use: most sockets of a big room only read, and each idle socket's bytes count. */
-  #rate?: RateLimiter;
-  #lastTyping?: Map<string, number>;
+  #throttled?: Map<string, number>;
   /** Joins not yet answered, by room (made on first use: most sockets never need it). */
   #joining?: Map<string, Promise<void>>;
 
@@ -144,9 +127,31 @@ export class Connection {
     else close();
   }
 
+  /**
+   * Closes the socket once every frame already being handled is answered (a send past the rate
+   * limit must not lose the acks of the sends stored before it); no frame is read meanwhile.
+   */
+  closeAfterPending(code: number, reason: string): void {
+    this.#closeWhenDone ??= { code, reason };
+    if (this.#pending === 0) this.close(code, reason);
+  }
+
+  #closeIfAsked(): void {
+    if (this.#closeWhenDone) this.close(this.#closeWhenDone.code, this.#closeWhenDone.reason);
+  }
+
+  /** True at most once per `ms` for `key` (typing notices per room). */
+  throttle(key: string, ms: number): boolean {
+    const now = Date.now();
+    this.#throttled ??= new Map();
+    if (now - (this.#throttled.get(key) ?? -Infinity) < ms) return false;
+    this.#throttled.set(key, now);
+    return true;
+  }
+
   /** Handles one incoming frame; never throws. */
   async receive(data: unknown): Promise<void> {
-    if (this.#closing) return;
+    if (this.#closing || this.#closeWhenDone) return;
     const max = this.host.config.maxFrameBytes;
     const size = typeof data === "string"
       ? (data.length > max / 3 ? new TextEncoder().encode(data).byteLength : data.length)
@@ -157,62 +162,29 @@ export class Connection {
     const parsed = parseClientFrame(data);
     if (!parsed.ok) return this.error(parsed.code, parsed.message);
     const frame = parsed.frame;
-    switch (frame.type) {
-      case "ping":
-        this.frame({ type: "pong" });
-        return;
-      case "join":
-        return await this.#join(frame.room, frame.since);
-      case "leave":
-        return this.host.leave(this, frame.room);
-      case "typing": {
-        const joining = this.#joining?.get(frame.room);
-        if (joining) await joining;
-        if (!this.rooms.has(frame.room)) {
-          return this.error("not_joined", "Join the room first", { room: frame.room });
-        }
-        const now = Date.now();
-        this.#lastTyping ??= new Map();
-        if (now - (this.#lastTyping.get(frame.room) ?? 0) < TYPING_INTERVAL_MS) return;
-        this.#lastTyping.set(frame.room, now);
-        return this.host.typing(this, frame.room);
-      }
-      case "send":
-        return await this.#send(frame.room, frame.clientId, frame.text, frame.program);
+    this.#pending++;
+    try {
+      if (frame.type === "join") return await this.#join(frame);
+      // Frames of a room wait for its join in progress, as the client sent them; only then: an
+      // await per message would cost a turn of the microtask queue.
+      const joining = "room" in frame && frame.type !== "leave" ? this.#joining?.get(frame.room) : undefined;
+      if (joining) await joining;
+      await this.host.dispatch(this, frame);
+    } catch {
+      this.error("internal", "Something went wrong on our side");
+    } finally {
+      if (--this.#pending === 0) this.#closeIfAsked();
     }
   }
 
-  /** A join in progress; frames for its room that follow it wait for it, as the client sent them. */
-  async #join(room: string, since?: number): Promise<void> {
-    const joining = this.host.join(this, room, since);
-    (this.#joining ??= new Map()).set(room, joining);
+  /** A join in progress; frames for its room that follow it wait for it. */
+  async #join(frame: Extract<ClientFrame, { type: "join" }>): Promise<void> {
+    const joining = Promise.resolve(this.host.dispatch(this, frame));
+    (this.#joining ??= new Map()).set(frame.room, joining);
     try {
       await joining;
     } finally {
-      if (this.#joining.get(room) === joining) this.#joining.delete(room);
+      if (this.#joining.get(frame.room) === joining) this.#joining.delete(frame.room);
     }
-  }
-
-  async #send(room: string, clientId: string, text?: string, program?: string): Promise<void> {
-    const refuse = (code: ErrorCode, message: string) => this.error(code, message, { clientId, room });
-    // Only when a join is in progress: an await per message would cost a turn of the microtask queue.
-    const joining = this.#joining?.get(room);
-    if (joining) await joining;
-    if (!this.rooms.has(room)) return refuse("not_joined", "Join the room first");
-    if ((text === undefined) === (program === undefined)) {
-      return refuse("bad_frame", "Send either text or program");
-    }
-    if (text !== undefined) {
-      const problem = checkText(text, this.host.config.maxTextLength);
-      if (problem) return refuse(problem === "Enter a message" ? "bad_request" : "too_large", problem);
-    } else if (this.session.role !== "counselor") {
-      return refuse("forbidden", "Only counselors send programs");
-    }
-    // Only valid sends spend tokens: a typo should not eat the user's burst.
-    const { rateBurst: burst, ratePerSecond: perSecond } = this.host.config;
-    const decision = (this.#rate ??= new RateLimiter({ burst, perSecond })).take();
-    if (decision === "abuse") return this.close(CloseCode.rateLimited, "Too many messages");
-    if (decision === "limited") return refuse("rate_limited", "Slow down: too many messages");
-    await this.host.send(this, room, clientId, { text, program });
   }
 }

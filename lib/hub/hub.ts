@@ -1,27 +1,34 @@
 /**
- * The realtime core of one node (isolate or process): local sockets, rooms, presence, and the bus
- * that joins this node to the others. Every stored message goes through `deliver`, which sends it
- * to local readers in seq order and publishes it; other nodes refill gaps from the store.
+ * The realtime core of one node (isolate or process), put together from its parts: the sockets
+ * (`registry.ts`), the rooms and their readers (`live_rooms.ts`), the frame handlers (`frames.ts`,
+ * the send path in `send.ts`), the bus (`dispatch.ts`, `catch_up.ts`), presence (`presence.ts`) and
+ * the plugins handed in at boot (`plugins.ts`). Every stored room change goes through `deliver`,
+ * which sends it to local readers in seq order and publishes it; other nodes refill gaps from the store.
  */
 import type { Config } from "@/lib/ops/config.ts";
-import type { Session, Store } from "@/lib/store/types.ts";
-import type { Bus, BusEvent } from "@/lib/bus/types.ts";
-import type { Message, Presence, ProgramSnapshot, SupportSummary } from "@/lib/shared/protocol.ts";
+import type { Room, Session, Store } from "@/lib/store/types.ts";
+import type { Bus } from "@/lib/bus/types.ts";
+import type { ClientFrame, Presence, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
+import { isUpdate, type RoomEvent } from "@/lib/store/types.ts";
 import { CloseCode } from "@/lib/shared/protocol.ts";
 import { Connection, type ConnectionHost } from "@/lib/hub/connection.ts";
 import { LiveRooms } from "@/lib/hub/live_rooms.ts";
-import { answerFailure, defaultCanJoin, type JoinPolicy, joinRoom } from "@/lib/hub/join.ts";
+import { defaultCanJoin, type JoinPolicy, joinRoom } from "@/lib/hub/join.ts";
 import { HubPresence } from "@/lib/hub/presence.ts";
-import { sessionKey, SessionSockets } from "@/lib/hub/session_sockets.ts";
+import { SessionSockets } from "@/lib/hub/session_sockets.ts";
+import { Registry } from "@/lib/hub/registry.ts";
+import { type HubPlugin, Plugins } from "@/lib/hub/plugins.ts";
+import { busDispatch, BusOutbox } from "@/lib/hub/dispatch.ts";
+import { BusCatchUp } from "@/lib/hub/catch_up.ts";
+import { closeSessionLocal, readLocal, supportLocal, typingLocal } from "@/lib/hub/fanout.ts";
+import { type FrameHandlers, frameHandlers, handleFrame } from "@/lib/hub/frames.ts";
+import { SendPipeline } from "@/lib/hub/send.ts";
+import { SendLimit } from "@/lib/hub/send_limit.ts";
+import type { HubContext } from "@/lib/hub/context.ts";
 import { log } from "@/lib/ops/log.ts";
-import { withDeadline } from "@/lib/ops/deadline.ts";
 
 export { defaultCanJoin, type JoinPolicy };
-
-/** Turns a program id into the card to store, or null when there is no such program. */
-export type ProgramResolver = (id: string, session: Session) => Promise<ProgramSnapshot | null>;
-/** Runs after a socket's message was stored and delivered (support keeps its queue with it). */
-export type StoredHook = (message: Message) => unknown;
+export type { HubPlugin };
 
 export interface HubOptions {
   store: Store;
@@ -29,8 +36,10 @@ export interface HubOptions {
   config: Config;
   nodeId?: string;
   canJoin?: JoinPolicy;
-  resolveProgram?: ProgramResolver;
-  onMessageStored?: StoredHook;
+  /** Support, program cards and later features (`lib/ops/boot.ts` hands them in). */
+  plugins?: HubPlugin[];
+  /** The frame handlers; default `frameHandlers`. */
+  handlers?: FrameHandlers;
   /** Presence beat interval; a node silent for 3 beats is dropped. Default 2000 ms. */
   beatMs?: number;
   /**
@@ -54,35 +63,33 @@ export interface HubStats {
 
 /**
  * @example
- * const hub = new Hub({ store, bus, config });
+ * const hub = new Hub({ store, bus, config, plugins: [supportQueue(store)] });
  * hub.start();
  * hub.attach(socket, session);
  * await hub.shutdown();
  */
-export class Hub implements ConnectionHost {
+export class Hub implements ConnectionHost, HubContext {
   readonly nodeId: string;
   readonly store: Store;
   readonly bus: Bus;
   readonly config: Config;
-  /** Replaceable policy hooks (accounts and support plug in here). */
-  canJoin: JoinPolicy;
-  resolveProgram?: ProgramResolver;
-  /** Runs after a socket's message is stored and delivered (support: reopen, unread, queue push). */
-  onMessageStored?: (message: Message) => unknown;
-  readonly counters = { messagesIn: 0, messagesOut: 0, sendErrors: 0 };
-  readonly #conns = new Set<Connection>();
-  readonly #bySession = new Map<string, Set<Connection>>();
-  readonly #rooms: LiveRooms;
+  readonly canJoin: JoinPolicy;
+  readonly plugins: Plugins;
+  readonly rooms: LiveRooms;
+  readonly sendLimit: SendLimit;
+  readonly sender: SendPipeline;
+  readonly counters = { messagesOut: 0, sendErrors: 0 };
+  readonly #handlers: FrameHandlers;
+  readonly #registry: Registry;
   readonly #presence: HubPresence;
-  readonly #sessionSockets: SessionSockets;
+  readonly #outbox: BusOutbox;
+  readonly #catchUp: BusCatchUp;
+  readonly #storeMs: number;
+  get storeMs(): number {
+    return this.#storeMs;
+  }
   #unsubscribe?: () => void;
   #closed = false;
-  /** Stored on this node in the current tick, not yet published on the bus. */
-  #outgoing: Message[] = [];
-  #busWatch?: ReturnType<typeof setInterval>;
-  /** False from a bus outage until this node has caught up on what the bus dropped meanwhile. */
-  #busCaughtUp = true;
-  readonly #storeMs: number;
 
   constructor(options: HubOptions) {
     this.store = options.store;
@@ -90,50 +97,61 @@ export class Hub implements ConnectionHost {
     this.config = options.config;
     this.nodeId = options.nodeId ?? crypto.randomUUID().slice(0, 8);
     this.canJoin = options.canJoin ?? defaultCanJoin(this.store);
-    this.resolveProgram = options.resolveProgram;
-    this.onMessageStored = options.onMessageStored;
-    this.#rooms = new LiveRooms(this.store, { taskMs: options.roomTaskMs });
+    this.#handlers = options.handlers ?? frameHandlers;
+    this.rooms = new LiveRooms(this.store, { taskMs: options.roomTaskMs });
     this.#storeMs = options.storeTimeoutMs ?? 15_000;
+    this.sendLimit = new SendLimit({ burst: this.config.rateBurst, perSecond: this.config.ratePerSecond });
+    this.sender = new SendPipeline(this, this.#storeMs);
+    this.#outbox = new BusOutbox(this.bus);
+    this.#catchUp = new BusCatchUp(this.bus, this.store, this.rooms);
     const beatMs = options.beatMs ?? 2_000;
-    this.#sessionSockets = new SessionSockets({
-      node: this.nodeId,
-      bus: this.bus,
-      ttlMs: beatMs * 3,
-      fullEveryMs: beatMs * 5,
-    });
+    this.#registry = new Registry(
+      new SessionSockets({ node: this.nodeId, bus: this.bus, ttlMs: beatMs * 3, fullEveryMs: beatMs * 5 }),
+    );
     this.#presence = new HubPresence({
       node: this.nodeId,
       bus: this.bus,
       store: this.store,
       beatMs,
       onChange: (room, raw) => {
-        for (const conn of this.#rooms.get(room)?.conns ?? []) conn.send(raw);
+        for (const conn of this.rooms.get(room)?.conns ?? []) conn.send(raw);
       },
     });
+    this.plugins = new Plugins(options.plugins ?? [], this);
   }
 
   /** Subscribes to the bus and starts the presence beat. */
   start(): void {
-    this.#unsubscribe = this.bus.subscribe((event) => this.#onBus(event));
-    // Often enough to see even a short outage (a Redis reconnect takes at least 100 ms); a boolean read.
-    this.#busWatch = setInterval(() => this.#watchBus(), 50);
+    this.#unsubscribe = this.bus.subscribe(busDispatch({
+      message: (message) => {
+        if (!isUpdate(message)) this.sendLimit.charge(message);
+        this.rooms.deliver(message);
+      },
+      read: (room, user, seq) => readLocal(this.rooms, room, user, seq),
+      typing: (room, user) => typingLocal(this.rooms, room, user),
+      support: (conversation) => supportLocal(this.#registry, conversation),
+      sessionEnded: (session) => closeSessionLocal(this.#registry, session),
+      sockets: (event) => this.#registry.sockets.onBus(event),
+      presence: (event) => this.#presence.onBus(event),
+    }));
+    this.#catchUp.start();
     this.#presence.start();
-    this.#sessionSockets.start();
+    this.#registry.sockets.start();
   }
 
   /** Stops accepting, closes every socket with 1012, says goodbye on the bus, stops timers. */
   async shutdown(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const closed = [...this.#conns].map((c) =>
+    const conns = [...this.#registry.all()];
+    const closed = conns.map((c) =>
       new Promise<void>((resolve) => c.socket.addEventListener("close", () => resolve(), { once: true }))
     );
-    for (const conn of [...this.#conns]) {
-      conn.close(CloseCode.restart, "Server restarting", { defer: false });
-    }
-    clearInterval(this.#busWatch);
+    for (const conn of conns) conn.close(CloseCode.restart, "Server restarting", { defer: false });
+    this.#catchUp.stop();
+    this.sender.stop();
     this.#presence.stop();
-    this.#sessionSockets.stop();
+    this.#registry.sockets.stop();
     this.#unsubscribe?.();
     // Give close frames a moment to leave before the process exits; never wait on a dead peer.
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -148,11 +166,7 @@ export class Hub implements ConnectionHost {
       return;
     }
     const conn = new Connection(this, socket, session);
-    this.#conns.add(conn);
-    let sessionConns = this.#bySession.get(session.id);
-    if (!sessionConns) this.#bySession.set(session.id, sessionConns = new Set());
-    sessionConns.add(conn);
-    this.#sessionSockets.setLocal(sessionKey(session.id), sessionConns.size);
+    this.#registry.add(conn);
     // Ids only, built and written at once: nothing is kept per socket for it.
     log.info("ws.open", { conn: conn.id, user: session.userId, node: this.nodeId });
     socket.addEventListener("message", (e) => conn.receive(e.data));
@@ -170,23 +184,18 @@ export class Hub implements ConnectionHost {
 
   /** Sockets a session holds on every node (the route refuses past the limit). */
   socketCount(sessionId: string): number {
-    return this.#sessionSockets.total(sessionKey(sessionId));
+    return this.#registry.total(sessionId);
   }
 
-  /** Call after every store append on this node: local readers in order, then the other nodes. */
-  deliver(message: Message): void {
-    // Published once per tick: one event per message made BroadcastChannel drop events under load
-    // (a lagging receiver's queue holds 256), and a dropped one waited for the room's next message.
-    if (this.#outgoing.push(message) === 1) setTimeout(() => this.#publishOutgoing(), 0);
-    this.#rooms.deliver(message);
+  /** Call after every store write of a room change on this node: local readers in order, then the other nodes. */
+  deliver(message: RoomEvent): void {
+    this.#outbox.push(message);
+    this.rooms.deliver(message);
   }
 
-  #publishOutgoing(): void {
-    const messages = this.#outgoing;
-    this.#outgoing = [];
-    this.bus.publish(
-      messages.length === 1 ? { t: "message", message: messages[0] } : { t: "messages", messages },
-    );
+  readReceipt(room: string, user: UserRef, seq: number): void {
+    this.bus.publish({ t: "read", room, user, seq });
+    readLocal(this.rooms, room, user, seq);
   }
 
   presence(room: string): Presence {
@@ -206,36 +215,42 @@ export class Hub implements ConnectionHost {
   /** Sends a support queue line to every counselor socket on every node. */
   publishSupport(conversation: SupportSummary): void {
     this.bus.publish({ t: "support", conversation });
-    this.#toCounselors(conversation);
+    supportLocal(this.#registry, conversation);
   }
 
   /** Closes a session's sockets on every node (logout). */
   endSession(sessionId: string): void {
     this.bus.publish({ t: "session-ended", session: sessionId });
-    this.#closeSession(sessionId);
+    closeSessionLocal(this.#registry, sessionId);
   }
 
   stats(): HubStats {
     return {
       node: this.nodeId,
-      connections: this.#conns.size,
-      rooms: this.#rooms.size,
+      connections: this.#registry.size,
+      rooms: this.rooms.size,
+      messagesIn: this.sender.counters.messagesIn,
       ...this.counters,
-      gapsRefilled: this.#rooms.gapsRefilled,
+      gapsRefilled: this.rooms.gapsRefilled,
     };
   }
 
-  // ConnectionHost ---------------------------------------------------------------------------
+  // What connections and frame handlers call ---------------------------------------------------
+
+  dispatch(conn: Connection, frame: ClientFrame): Promise<void> | void {
+    return handleFrame(this.#handlers, this, conn, frame);
+  }
 
   join(conn: Connection, roomId: string, since?: number): Promise<void> {
     return joinRoom(
       {
         store: this.store,
-        rooms: this.#rooms,
+        rooms: this.rooms,
         presence: this.#presence,
         canJoin: this.canJoin,
         storeMs: this.#storeMs,
         leave: (c, room) => this.leave(c, room),
+        watchersOf: (room: Room) => this.plugins.watchersOf(room),
       },
       conn,
       roomId,
@@ -245,126 +260,21 @@ export class Hub implements ConnectionHost {
 
   leave(conn: Connection, roomId: string): void {
     if (!conn.rooms.delete(roomId)) return;
-    const live = this.#rooms.get(roomId);
+    const live = this.rooms.get(roomId);
     if (live) {
       live.conns.delete(conn);
-      this.#rooms.forgetIfIdle(live);
+      this.rooms.forgetIfIdle(live);
     }
     this.#presence.removeLocal(roomId, conn.user.id);
   }
 
-  async send(conn: Connection, room: string, clientId: string, content: { text?: string; program?: string }) {
-    this.counters.messagesIn++;
-    try {
-      let program: ProgramSnapshot | undefined;
-      if (content.program !== undefined) {
-        program = (await this.resolveProgram?.(content.program, conn.session)) ?? undefined;
-        if (!program) return conn.error("not_found", "No such program", { clientId, room });
-      }
-      const { message, duplicate } = await withDeadline(
-        this.store.appendMessage({
-          room,
-          kind: program ? "program" : "text",
-          author: conn.user,
-          clientId,
-          ...(program ? { program } : { text: content.text }),
-        }),
-        this.#storeMs,
-        "appendMessage",
-      );
-      if (!duplicate) {
-        this.deliver(message);
-        // Never delays the ack; a failure here must not fail the send.
-        Promise.resolve().then(() => this.onMessageStored?.(message))
-          .catch((err) => log.warn("hub.after_store", { room, error: String(err) }));
-      } else {
-        // A resend of an append that timed out yet was stored: that first try delivered nothing, and
-        // with no later message in the room no gap would show it. Readers drop a seq they already have.
-        this.deliver(message);
-      }
-      conn.frame({ type: "ack", clientId, id: message.id, seq: message.seq });
-    } catch (err) {
-      answerFailure(conn, err, { clientId, room });
-    }
-  }
-
   typing(conn: Connection, room: string): void {
     this.bus.publish({ t: "typing", room, user: conn.user });
-    this.#typingLocal(room, conn.user);
+    typingLocal(this.rooms, room, conn.user);
   }
 
   detach(conn: Connection): void {
-    if (!this.#conns.delete(conn)) return;
-    const sessionConns = this.#bySession.get(conn.session.id);
-    sessionConns?.delete(conn);
-    this.#sessionSockets.setLocal(sessionKey(conn.session.id), sessionConns?.size ?? 0);
-    if (sessionConns?.size === 0) this.#bySession.delete(conn.session.id);
+    if (!this.#registry.remove(conn)) return;
     for (const room of [...conn.rooms.keys()]) this.leave(conn, room);
-  }
-
-  // Internals --------------------------------------------------------------------------------
-
-  /**
-   * Messages published while the bus was down never arrive, and with no later message no gap shows;
-   * so once the bus is back, every room with local readers is brought up to the store's last seq.
-   */
-  #watchBus(): void {
-    if (!this.bus.healthy()) {
-      this.#busCaughtUp = false;
-      return;
-    }
-    if (this.#busCaughtUp) return;
-    this.#busCaughtUp = true;
-    for (const live of this.#rooms.values()) {
-      if (live.last < 0) continue;
-      this.#rooms.run(live, async () => {
-        const room = await this.store.getRoom(live.id);
-        if (room && room.lastSeq > live.last) await this.#rooms.refill(live, room.lastSeq);
-      }).catch((err) => {
-        this.#busCaughtUp = false; // the store is away too: try again on the next tick
-        log.warn("hub.bus_catch_up_failed", { room: live.id, error: String(err) });
-      });
-    }
-  }
-
-  #onBus(event: BusEvent): void {
-    switch (event.t) {
-      case "message":
-        return this.#rooms.deliver(event.message);
-      case "messages":
-        return event.messages.forEach((message) => this.#rooms.deliver(message));
-      case "typing":
-        return this.#typingLocal(event.room, event.user);
-      case "support":
-        return this.#toCounselors(event.conversation);
-      case "session-ended":
-        return this.#closeSession(event.session);
-      case "sockets":
-        return this.#sessionSockets.onBus(event);
-      default:
-        this.#sessionSockets.onBus(event);
-        return this.#presence.onBus(event);
-    }
-  }
-
-  #typingLocal(room: string, user: { id: string; name: string; role: Session["role"] }): void {
-    const live = this.#rooms.get(room);
-    if (!live) return;
-    const raw = JSON.stringify({ type: "typing", room, user });
-    for (const conn of live.conns) if (conn.user.id !== user.id) conn.send(raw);
-  }
-
-  /** Counselors see every queue line; the conversation's own user sees theirs (its state line). */
-  #toCounselors(conversation: SupportSummary): void {
-    const raw = JSON.stringify({ type: "support", conversation });
-    for (const conn of this.#conns) {
-      if (conn.user.role === "counselor" || conn.user.id === conversation.user.id) conn.send(raw);
-    }
-  }
-
-  #closeSession(sessionId: string): void {
-    for (const conn of [...(this.#bySession.get(sessionId) ?? [])]) {
-      conn.close(CloseCode.loggedOut, "Session ended");
-    }
   }
 }

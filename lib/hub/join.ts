@@ -3,16 +3,20 @@
  * deliveries and the join never interleave) the latest page or the replay after `since`, the
  * socket's place among the room's readers, and its presence.
  */
-import type { Room, Session, Store } from "@/lib/store/types.ts";
+import { isUpdate, type Room, type RoomEvent, type Session, type Store } from "@/lib/store/types.ts";
 import type { ErrorCode, Message } from "@/lib/shared/protocol.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
 import { type LiveRooms, PAGE } from "@/lib/hub/live_rooms.ts";
 import type { HubPresence } from "@/lib/hub/presence.ts";
+import type { HubPlugin } from "@/lib/hub/plugins.ts";
 import { log } from "@/lib/ops/log.ts";
 import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import { withDeadline } from "@/lib/ops/deadline.ts";
 import { toFrameError } from "@/lib/web/errors.ts";
 import { historyPage } from "@/lib/rooms/history.ts";
+import { seesNotes } from "@/lib/store/visible.ts";
+import { eventFrame } from "@/lib/hub/live_rooms.ts";
+import { admitJoin } from "@/lib/hub/join_limit.ts";
 
 /** Who may join a room; `true` or the error to send. */
 export type JoinPolicy = (
@@ -29,6 +33,8 @@ export interface JoinDeps {
   /** The longest one store call may take before the socket is told `unavailable`. */
   storeMs: number;
   leave(conn: Connection, room: string): void;
+  /** The plugins that watch a room's messages (asked once per live room). */
+  watchersOf(room: Room): HubPlugin[];
 }
 
 /** Messages a first join brings. */
@@ -46,6 +52,7 @@ export async function joinRoom(
   roomId: string,
   since?: number,
 ): Promise<void> {
+  if (!admitJoin(conn, roomId)) return;
   let room: Room | null;
   try {
     room = await withDeadline(d.store.getRoom(roomId), d.storeMs, "getRoom");
@@ -57,7 +64,15 @@ export async function joinRoom(
   }
   d.presence.learnVisibility(room);
   const live = d.rooms.open(roomId);
+  live.watchers ??= d.watchersOf(room);
   const roomLastSeq = room.lastSeq;
+  // Read receipts: each member's mark, sent with `joined` (at most the 200 furthest, for big rooms).
+  const reads = await withDeadline(d.store.listReadMarks(roomId), d.storeMs, "listReadMarks")
+    .then((marks) => Object.fromEntries(Object.entries(marks).sort((a, b) => b[1] - a[1]).slice(0, 200)))
+    .catch(() => ({}));
+  const notes = seesNotes(conn.session.role);
+  // What this reader may see of a replayed event: private notes (and changes to them) only counselors.
+  const visible = (e: RoomEvent) => notes || !(isUpdate(e) ? e.update.private : e.private);
   await d.rooms.run(live, async (signal) => {
     if (conn.closing) return;
     // Overdue (the room's queue moved on without it): answer now, and join no more, since what the
@@ -66,18 +81,21 @@ export async function joinRoom(
     signal.addEventListener("abort", overdue, { once: true });
     const replay = since !== undefined;
     let messages: Message[];
+    let events: RoomEvent[] = [];
     let hasMore = false;
     try {
       // A catch-up is everything after `since`; a first join, the latest page (the pager's hasMore rule).
       if (replay) {
-        messages = await withDeadline(
-          d.store.listMessages(roomId, { after: since, limit: PAGE }),
+        // Messages and changes: a change's seq is its own, so a catch-up replays it like a message.
+        events = await withDeadline(
+          d.store.listEvents(roomId, { after: since, limit: PAGE }),
           d.storeMs,
-          "listMessages",
+          "listEvents",
         );
+        messages = events.filter((e): e is Message => !isUpdate(e) && visible(e));
       } else {
         ({ messages, hasMore } = await withDeadline(
-          historyPage(d.store, roomId, { limit: LATEST }),
+          historyPage(d.store, roomId, { limit: LATEST, role: conn.session.role }),
           d.storeMs,
           "listMessages",
         ));
@@ -94,7 +112,7 @@ export async function joinRoom(
     const fresh = rejoin ? messages.filter((m) => m.seq > sent) : messages;
     const seq = Math.max(
       sent ?? 0,
-      messages.at(-1)?.seq ?? (replay ? Math.min(since, roomLastSeq) : roomLastSeq),
+      (replay ? events : messages).at(-1)?.seq ?? (replay ? Math.min(since, roomLastSeq) : roomLastSeq),
     );
     conn.rooms.set(roomId, seq);
     live.conns.add(conn);
@@ -106,20 +124,26 @@ export async function joinRoom(
       messages: fresh,
       presence: d.presence.table.presence(roomId),
       hasMore,
+      reads,
     });
+    // The changes of the first page, right after it, in their order (the page's messages are as they are now).
+    for (const e of events) {
+      if (isUpdate(e) && visible(e) && (sent === undefined || e.seq > sent)) conn.send(eventFrame(roomId, e));
+    }
     try {
-      // A long absence: the rest of the replay follows as live messages, page by page, in order.
-      let page = messages;
+      // A long absence: the rest of the replay follows as live messages and changes, page by page, in order.
+      let page = events;
       while (replay && page.length === PAGE && !conn.closing) {
         const after = page[PAGE - 1].seq;
         page = await withDeadline(
-          d.store.listMessages(roomId, { after, limit: PAGE }),
+          d.store.listEvents(roomId, { after, limit: PAGE }),
           d.storeMs,
-          "listMessages",
+          "listEvents",
         );
         if (signal.aborted) throw new StoreUnavailableError("join timed out");
-        for (const m of page) {
-          conn.sendMessage(roomId, m.seq, JSON.stringify({ type: "message", room: roomId, message: m }));
+        for (const e of page) {
+          if (visible(e)) conn.sendMessage(roomId, e.seq, eventFrame(roomId, e));
+          else if ((conn.rooms.get(roomId) ?? Infinity) < e.seq) conn.rooms.set(roomId, e.seq);
         }
       }
     } catch (err) {

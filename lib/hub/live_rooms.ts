@@ -4,11 +4,25 @@
  * The bus may drop or reorder nothing but loss, so a message that skips ahead is preceded by the
  * missing ones, read from the store; a message at or below the last delivered seq is a duplicate.
  */
-import type { Message } from "@/lib/shared/protocol.ts";
+import { isUpdate, type RoomEvent } from "@/lib/store/types.ts";
 import type { Store } from "@/lib/store/types.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
+import type { HubPlugin } from "@/lib/hub/plugins.ts";
 import { log } from "@/lib/ops/log.ts";
 import { clearImmediate, setImmediate } from "node:timers";
+
+/**
+ * A room event as its frame: `{type:"message"}`, or `{type:"update"}` for a change (edit, delete,
+ * reaction), whose `seq` is the change's own place in the room's order.
+ *
+ * @example
+ * conn.send(eventFrame(room, event));
+ */
+export function eventFrame(room: string, event: RoomEvent): string {
+  return isUpdate(event)
+    ? JSON.stringify({ type: "update", room, seq: event.seq, message: event.update })
+    : JSON.stringify({ type: "message", room, message: event });
+}
 
 /** Messages read from the store per page (gap refills and `since` replays). */
 export const PAGE = 200;
@@ -43,6 +57,8 @@ export interface LiveRoom {
   flushImmediate?: ReturnType<typeof setImmediate>;
   flushTimer?: ReturnType<typeof setTimeout>;
   flushedAt: number;
+  /** The plugins that watch this room's messages, set by the first join (usually none). */
+  watchers?: HubPlugin[];
 }
 
 /**
@@ -124,16 +140,23 @@ export class LiveRooms {
     }
   }
 
-  /** Queues a stored message for this node's sockets in the room (if any). */
-  deliver(message: Message): void {
+  /** Queues a stored message or change for this node's sockets in the room (if any). */
+  deliver(message: RoomEvent): void {
     const room = this.#rooms.get(message.room);
-    if (room) this.run(room, () => this.#inOrder(room, message));
+    if (!room) return;
+    // The usual case, at once: nothing queued and the next seq. A task per message cost a timer,
+    // an AbortController and three promises for every message on every node.
+    if (room.pending === 0) {
+      if (room.last < 0 || message.seq <= room.last) return;
+      if (message.seq === room.last + 1) return this.#fanout(room, message);
+    }
+    this.run(room, () => this.#inOrder(room, message));
   }
 
   /** Reads from the store and delivers every message after `room.last` up to `upTo`. */
   async refill(room: LiveRoom, upTo: number): Promise<void> {
     while (room.last < upTo) {
-      const batch = await this.store.listMessages(room.id, {
+      const batch = await this.store.listEvents(room.id, {
         after: room.last,
         limit: Math.min(PAGE, upTo - room.last),
       });
@@ -146,7 +169,7 @@ export class LiveRooms {
     }
   }
 
-  async #inOrder(room: LiveRoom, message: Message): Promise<void> {
+  async #inOrder(room: LiveRoom, message: RoomEvent): Promise<void> {
     // No join has read the store yet: the join that will sees this message itself.
     if (room.last < 0 || message.seq <= room.last) return;
     if (message.seq > room.last + 1) {
@@ -166,10 +189,13 @@ export class LiveRooms {
   }
 
   /** One JSON.stringify per message and one frame per flush, whatever the number of readers. */
-  #fanout(room: LiveRoom, message: Message): void {
+  #fanout(room: LiveRoom, message: RoomEvent): void {
     room.last = message.seq;
     if (room.conns.size === 0) return;
-    const raw = JSON.stringify({ type: "message", room: room.id, message });
+    const raw = eventFrame(room.id, message);
+    if ((isUpdate(message) ? message.update : message).private) {
+      return this.#toCounselors(room, message.seq, raw);
+    }
     // Big messages go one to a frame: coalescing them would only swell each socket's buffer.
     if (room.out.length > 0 && room.outChars + raw.length > COALESCE_MAX_CHARS) this.#flush(room);
     room.out.push(raw);
@@ -184,6 +210,15 @@ export class LiveRooms {
       if (wait <= 0 && room.conns.size <= IMMEDIATE_MAX_READERS) {
         room.flushImmediate = setImmediate(() => this.#flush(room));
       } else room.flushTimer = setTimeout(() => this.#flush(room), Math.max(0, wait));
+    }
+  }
+
+  /** A private note (or a change to one): counselors only; everyone else's position just moves past it. */
+  #toCounselors(room: LiveRoom, seq: number, raw: string): void {
+    this.#flush(room);
+    for (const conn of room.conns) {
+      if (conn.user.role === "counselor") conn.sendMessage(room.id, seq, raw);
+      else if ((conn.rooms.get(room.id) ?? Infinity) < seq) conn.rooms.set(room.id, seq);
     }
   }
 

@@ -1,6 +1,6 @@
 /**
- * Per-connection send limit: a token bucket (a burst, then a steady rate) plus an abuse detector
- * that tells the caller to close a connection which keeps sending past the limit.
+ * A send limit: a token bucket (a burst, then a steady rate) plus an abuse detector
+ * that tells the caller to close a connection which keeps sending past the limit (one per user: `send_limit.ts`).
  */
 
 export interface RateLimiterOptions {
@@ -48,6 +48,21 @@ export class RateLimiter {
   get tokens(): number {
     this.#refill();
     return this.#tokens;
+  }
+
+  /** Full and with no recent rejection: the same as a new limiter. */
+  get idle(): boolean {
+    const newest = this.#rejected.at(-1);
+    return this.tokens >= this.#burst && (newest === undefined || this.#now() - newest > this.#abuseWindowMs);
+  }
+
+  /**
+   * Spends `n` tokens that were used elsewhere (another node), owed if need be, down to minus one
+   * burst: a user who sent on two nodes at once waits for the refill of both.
+   */
+  spend(n: number): void {
+    this.#refill();
+    this.#tokens = Math.max(-this.#burst, this.#tokens - n);
   }
 
   /** Spends one token if there is one. */

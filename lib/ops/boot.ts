@@ -3,10 +3,33 @@ import type { Config } from "@/lib/ops/config.ts";
 import type { Services } from "@/lib/ops/services.ts";
 import { openStore } from "@/lib/store/mod.ts";
 import { openBus } from "@/lib/bus/mod.ts";
-import { Hub } from "@/lib/hub/hub.ts";
-import { openFileStore } from "@/lib/files/mod.ts";
+import { type FileStore, openFileStore } from "@/lib/files/mod.ts";
+import { attachments } from "@/lib/files/plugin.ts";
+import { Hub, type HubPlugin } from "@/lib/hub/hub.ts";
+import type { Store } from "@/lib/store/types.ts";
+import { supportQueue } from "@/lib/support/plugin.ts";
+import { programCards } from "@/lib/programs/plugin.ts";
+import { type WidgetParts, widgetParts, widgetQueue } from "@/lib/support/widget.ts";
 import { nodeMetrics, trackBusLag } from "@/lib/ops/metrics.ts";
 import { metricsGatherer } from "@/lib/ops/metrics_gather.ts";
+
+/**
+ * What plugs into every hub: the support queue (with the widget's availability and mail around it,
+ * when given) and program cards. Tests that build their own hub call this too, so they run the same
+ * wiring as the server.
+ *
+ * @example
+ * new Hub({ store, bus, config, plugins: hubPlugins(store, { widget, config }) });
+ */
+export function hubPlugins(
+  store: Store,
+  extras?: { widget: WidgetParts; config: Config },
+  files?: FileStore,
+): HubPlugin[] {
+  const support = supportQueue(store);
+  const queue = extras ? widgetQueue(support, extras.widget, store, extras.config) : support;
+  return [queue, programCards(store), ...(files ? [attachments(files)] : [])];
+}
 
 /**
  * @example
@@ -23,13 +46,14 @@ export async function openServices(config: Config): Promise<Services> {
     await store.close();
     throw err;
   }
-  const hub = new Hub({ store, bus, config });
+  const widget = widgetParts(config, store, bus);
+  const hub = new Hub({ store, bus, config, plugins: hubPlugins(store, { widget, config }, files) });
   hub.start();
   // Bus lag is measured from start-up, not from the first /metrics scrape.
   trackBusLag(bus);
   // From start-up too: an isolate answers other isolates' scrapes only once it listens.
   metricsGatherer(bus, () => nodeMetrics(hub.stats(), bus));
-  return { config, store, bus, hub, files };
+  return { config, store, bus, hub, widget, files };
 }
 
 /** Closes everything in order: sockets first (1012, so clients reconnect elsewhere), then bus and store. */

@@ -29,14 +29,20 @@ export interface Config {
   /** Rooms one user, and one address, may create per hour. */
   roomsPerUserPerHour: number;
   roomsPerAddressPerHour: number;
-  /** Rooms one socket may be in at once, and joins per socket per second (burst = the same). */
+  /** Rooms one socket may be in at once; joins per socket: a burst (a reconnect rejoins all), then a rate. */
   maxRoomsPerSocket: number;
+  joinBurst: number;
   joinsPerSecond: number;
-  /** WebSockets one client address may hold at once, and of those, how many not yet in a room. */
+  /** WebSockets one client address may hold at once on one server process (the memory bound). */
   maxSocketsPerAddress: number;
-  maxIdleSocketsPerAddress: number;
   /** Public rooms per lobby page (`GET /api/rooms`). */
   lobbyPageSize: number;
+  /** Seconds of silence (no pong) after which a socket counts as gone (WS_IDLE_TIMEOUT). */
+  wsIdleTimeout: number;
+  /** Sites (origins) that may embed the support widget (WIDGET_ORIGINS); none by default. */
+  widgetOrigins: string[];
+  /** Mail server for offline replies (SMTP_URL); unset: no e-mail is offered. */
+  smtpUrl?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -68,14 +74,20 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
-function origins(env: Env): string[] {
-  const raw = env.ALLOWED_ORIGINS ?? "";
+function origins(env: Env, name = "ALLOWED_ORIGINS", strict = false): string[] {
+  const raw = env[name] ?? "";
   return raw.split(",").map((s) => s.trim()).filter(Boolean).map((o) => {
+    let parsed: URL | undefined;
     try {
-      return new URL(o).origin;
-    } catch {
-      throw new ConfigError(`ALLOWED_ORIGINS has an entry that is not an origin: "${o}"`);
+      parsed = new URL(o);
+    } catch { /* reported below */ }
+    // An origin is scheme://host[:port] and nothing more: a path or a typo must not widen or miss.
+    const exact = parsed?.origin === o.replace(/\/$/, "").toLowerCase() &&
+      ["http:", "https:"].includes(parsed.protocol);
+    if (!parsed || (strict && !exact)) {
+      throw new ConfigError(`${name} has an entry that is not an origin (https://host[:port]): "${o}"`);
     }
+    return parsed.origin;
   });
 }
 
@@ -120,9 +132,12 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     roomsPerUserPerHour: int(env, "ROOMS_PER_USER_PER_HOUR", 20, 1),
     roomsPerAddressPerHour: int(env, "ROOMS_PER_ADDRESS_PER_HOUR", 60, 1),
     maxRoomsPerSocket: int(env, "MAX_ROOMS_PER_SOCKET", 50, 1),
+    joinBurst: int(env, "JOIN_BURST", 20, 1),
     joinsPerSecond: int(env, "JOINS_PER_SECOND", 5, 1),
     maxSocketsPerAddress: int(env, "MAX_SOCKETS_PER_ADDRESS", 2, 1),
-    maxIdleSocketsPerAddress: int(env, "MAX_IDLE_SOCKETS_PER_ADDRESS", 1, 1),
     lobbyPageSize: int(env, "LOBBY_PAGE_SIZE", 50, 1),
+    wsIdleTimeout: int(env, "WS_IDLE_TIMEOUT", 30, 1),
+    widgetOrigins: origins(env, "WIDGET_ORIGINS", true),
+    smtpUrl: url(env, "SMTP_URL", ["smtp:", "smtps:"]),
   };
 }

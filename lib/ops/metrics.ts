@@ -5,12 +5,13 @@
  */
 import type { Bus, BusEvent } from "@/lib/bus/types.ts";
 import type { HubStats } from "@/lib/hub/hub.ts";
+import { mailCounters } from "@/lib/mail/counters.ts";
 
 /** What the newest message that arrived over the bus tells about the bus's delay. */
 export interface BusLag {
   /** Seconds between the store accepting the newest bus message and this node receiving it. */
   lastSeconds: number;
-  /** Message events received over the bus. */
+  /** Messages received over the bus (each message of a batched event counts). */
   received: number;
 }
 
@@ -30,10 +31,17 @@ export function trackBusLag(bus: Bus, now: () => number = Date.now): BusLag {
   const tracked: BusLag = { lastSeconds: 0, received: 0 };
   trackers.set(bus, tracked);
   bus.subscribe((event: BusEvent) => {
-    // Changes (edits, reactions) carry the changed message's own time, not theirs: not a lag sample.
-    if (event.t !== "message" || "update" in event.message) return;
-    const at = Date.parse(event.message.at);
-    tracked.received++;
+    // A busy node publishes what it stored in one tick as one `messages` event: count each message,
+    // and date the lag by the newest, or the figure goes stale exactly under load.
+    const newest = event.t === "message"
+      ? event.message
+      : event.t === "messages"
+      ? event.messages.at(-1)
+      : undefined;
+    if (!newest) return;
+    // A change (edit, reaction) is dated by the message it changed: no lag sample, only a count.
+    const at = "update" in newest ? NaN : Date.parse(newest.at);
+    tracked.received += event.t === "messages" ? event.messages.length : 1;
     // Clocks of two machines may disagree by a little; a negative age means "no measurable lag".
     if (Number.isFinite(at)) tracked.lastSeconds = Math.max(0, (now() - at) / 1000);
   });
@@ -47,6 +55,8 @@ export interface NodeMetrics {
   busUp: boolean;
   busDropped: number;
   lag: BusLag;
+  /** Offline-reply mail of this node (absent from nodes that predate it). */
+  mail?: typeof mailCounters;
 }
 
 /**
@@ -62,6 +72,7 @@ export function nodeMetrics(stats: HubStats, bus: Bus & { dropped?: number }): N
     busUp: bus.healthy(),
     busDropped: bus.dropped ?? 0,
     lag: { lastSeconds: lag.lastSeconds, received: lag.received },
+    mail: { ...mailCounters },
   };
 }
 
@@ -146,6 +157,30 @@ export function renderMetrics({ nodes, busKind, storeKind }: MetricsInput): stri
       type: "counter",
       help: "Message events received over the bus.",
       value: (n) => n.lag.received,
+    },
+    {
+      name: "parley_mail_sent_total",
+      type: "counter",
+      help: "Offline-reply mails the SMTP server accepted.",
+      value: (n) => n.mail?.sent ?? 0,
+    },
+    {
+      name: "parley_mail_failures_total",
+      type: "counter",
+      help: "Mail delivery attempts that failed (each is retried until the attempts run out).",
+      value: (n) => n.mail?.failures ?? 0,
+    },
+    {
+      name: "parley_mail_dropped_total",
+      type: "counter",
+      help: "Mails given up after the last retry.",
+      value: (n) => n.mail?.dropped ?? 0,
+    },
+    {
+      name: "parley_mail_queued",
+      type: "gauge",
+      help: "Mails waiting to be sent or retried.",
+      value: (n) => n.mail?.queued ?? 0,
     },
     {
       name: "parley_bus_up",

@@ -98,3 +98,30 @@ Deno.test("[metrics] bus lag - measures the age of the newest bus message when i
     await b.close();
   }
 });
+
+Deno.test("[metrics] bus lag - a batched `messages` event counts each message and dates the lag by the newest", async () => {
+  const name = `parley-test-${crypto.randomUUID()}`;
+  const a = createBroadcastBus(name);
+  const b = createBroadcastBus(name);
+  try {
+    const lag = trackBusLag(b, () => Date.parse("2024-01-01T00:00:03.000Z"));
+    const message = (seq: number, at: string) => ({
+      id: `m${seq}`,
+      seq,
+      room: "r",
+      kind: "text" as const,
+      author: { id: "u", name: "U", role: "guest" as const },
+      text: "hi",
+      at,
+    });
+    a.publish({
+      t: "messages",
+      messages: [message(1, "2024-01-01T00:00:01.000Z"), message(2, "2024-01-01T00:00:02.750Z")],
+    });
+    await waitFor(() => lag.received === 2, 3000, "both messages of the batch on b");
+    equal(lag.lastSeconds, 0.25);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});

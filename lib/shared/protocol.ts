@@ -116,7 +116,11 @@ export interface SupportSummary {
   counselor?: UserRef;
   lastMessage?: Message;
   unread: number;
+  /** The user's rating, once given (closed conversations). */
+  rating?: { score: number; comment?: string };
   updatedAt: string;
+  /** The visitor wrote while every counselor was away (a message left through the widget). */
+  offline?: boolean;
 }
 
 export type ErrorCode =
@@ -126,6 +130,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_joined"
   | "rate_limited"
+  | "too_many_rooms"
   | "too_large"
   | "unavailable"
   | "internal"

@@ -15,6 +15,7 @@ import type {
   UserRef,
 } from "@/lib/shared/protocol.ts";
 import type { Program, ProgramPage, ProgramStatus } from "@/lib/shared/programs.ts";
+import type { ToolsStore } from "./tools.ts";
 export type { Program, ProgramPage, ProgramStatus };
 
 export type Visibility = "public" | "private" | "support";
@@ -48,6 +49,8 @@ export interface NewMessage {
   program?: ProgramSnapshot;
   /** An uploaded attachment (`lib/files/`), already checked to belong to the room and the author. */
   file?: FileRef;
+  /** A counselors-only note (support rooms). */
+  private?: boolean;
 }
 
 export interface AppendResult {
@@ -101,6 +104,18 @@ export interface SupportConversation {
   counselor?: UserRef;
   createdAt: string;
   updatedAt: string;
+  /** The visitor wrote while every counselor was away (the queue flags it). */
+  offline?: boolean;
+  /** Where a reply can reach a visitor who left (the widget's optional e-mail and page). */
+  contact?: SupportContact;
+}
+
+/** A visitor's e-mail address and the page of the site they wrote from (the mail links back there). */
+export interface SupportContact {
+  email: string;
+  page?: string;
+  /** The language the visitor read the widget in ("ko" or "en"): the mail is written in it. */
+  locale?: string;
 }
 
 /** A precondition of `updateSupport`; `counselorId: null` means "nobody has claimed it". */
@@ -109,7 +124,7 @@ export interface SupportExpect {
   counselorId?: string | null;
 }
 
-export interface Store extends ChangeMethods {
+export interface Store extends ToolsStore, ChangeMethods {
   readonly kind: "kv" | "mongo";
 
   // Rooms. Names are unique without regard to case among public rooms only; private and support rooms
@@ -141,6 +156,11 @@ export interface Store extends ChangeMethods {
   putSession(session: Session): Promise<void>;
   getSession(id: string): Promise<Session | null>;
   deleteSession(id: string): Promise<void>;
+  /**
+   * Deletes every session of a user except `except` (a password change) and returns the ids it
+   * deleted, so their sockets can be closed too. A scan of all sessions on KV: a rare, deliberate act.
+   */
+  endSessionsOf(userId: string, except?: string): Promise<string[]>;
   /** Throws `StoreConflictError("username_taken")` when the name is taken (case-insensitively). */
   createUser(user: User): Promise<void>;
   getUser(id: string): Promise<User | null>;
@@ -173,7 +193,7 @@ export interface Store extends ChangeMethods {
    */
   updateSupport(
     room: string,
-    patch: Partial<Pick<SupportConversation, "state" | "counselor">>,
+    patch: Partial<Pick<SupportConversation, "state" | "counselor" | "offline" | "contact">>,
     expect?: SupportExpect,
   ): Promise<SupportConversation | null>;
   /** The last seq a reader has seen in a room (0 when never). */

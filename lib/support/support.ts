@@ -18,6 +18,9 @@ import { conflict, forbidden, notFound } from "@/lib/web/errors.ts";
 import { StoreConflictError } from "@/lib/store/errors.ts";
 import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { toSnapshot } from "@/lib/programs/programs.ts";
+import { listVisibleMessages } from "@/lib/store/visible.ts";
+import { assertAssignee, autoAssign } from "./assignment.ts";
+import { indexConversation } from "./search_index.ts";
 
 /** What support needs from the hub (the real `Hub` fits; tests pass a recorder). */
 export interface SupportHub {
@@ -30,6 +33,8 @@ export interface SupportHub {
 export interface SupportDeps {
   store: Store;
   hub: SupportHub;
+  /** Which counselors are available now (a console open, not away); without it, every counselor is. */
+  isAvailable?: (counselorId: string) => boolean;
 }
 
 /** Unread counts stop here; the console shows "99+". */
@@ -68,7 +73,7 @@ async function conversationOrThrow(store: Store, room: string): Promise<SupportC
 }
 
 /** Stores a system line in the room and delivers it like any message. */
-async function systemMessage(
+export async function systemMessage(
   deps: SupportDeps,
   room: string,
   author: UserRef,
@@ -126,7 +131,7 @@ export async function claimSupport(
 }
 
 /** Claims `current` only if it is still as read: throws the store's 409 when someone got there first. */
-async function activate(
+export async function activate(
   deps: SupportDeps,
   current: SupportConversation,
   counselor: UserRef,
@@ -155,7 +160,12 @@ export async function closeSupport(
   if (session.role !== "counselor") throw forbidden("Counselors only");
   const current = await conversationOrThrow(deps.store, room);
   if (current.state === "closed") return await summarize(deps.store, current, session.userId);
-  const updated = await deps.store.updateSupport(room, { state: "closed" });
+  assertAssignee(current, session);
+  // Only from what was read: a transfer meanwhile makes this a 409, not a close by the wrong counselor.
+  const updated = await deps.store.updateSupport(room, { state: "closed" }, {
+    state: current.state,
+    counselorId: current.counselor?.id ?? null,
+  });
   if (!updated) throw notFound("No such support conversation");
   const message = await systemMessage(
     deps,
@@ -168,7 +178,7 @@ export async function closeSupport(
 }
 
 /**
- * The hub calls this after it stored a message from a socket. In a support room: the user's message
+ * The hub calls this (through `supportQueue`, `plugin.ts`) after it stored a message from a socket. In a support room: the user's message
  * reopens a closed conversation as waiting; a counselor's reply to an unclaimed one claims it; either
  * way the queue line is pushed to counselors (a new conversation, a new message, an unread badge).
  *
@@ -177,6 +187,9 @@ export async function closeSupport(
  */
 export async function onSupportMessage(deps: SupportDeps, message: Message): Promise<void> {
   if (message.kind === "system") return;
+  await indexConversation(deps.store, message.room);
+  // A note changes nothing in the queue, and a queue line also reaches the user's own socket.
+  if (message.private) return;
   let conversation = await deps.store.getSupport(message.room);
   if (!conversation) return;
   if (message.author.role === "counselor" && message.author.id !== conversation.user.id) {
@@ -202,10 +215,13 @@ export async function onSupportMessage(deps: SupportDeps, message: Message): Pro
       conversation = await deps.store.getSupport(message.room) ?? conversation;
     }
   }
+  if (message.author.id === conversation.user.id && conversation.state === "waiting") {
+    if (await autoAssign(deps, conversation)) return;
+  }
   await publish(deps, conversation, message);
 }
 
-async function publish(
+export async function publish(
   deps: SupportDeps,
   conversation: SupportConversation,
   last: Message,
@@ -227,7 +243,9 @@ export async function summarize(
   readerId?: string,
   lastMessage?: Message,
 ): Promise<SupportSummary> {
-  const last = lastMessage ?? (await store.listMessages(conversation.room, { limit: 1 })).at(-1);
+  // Never a note: queue lines reach the conversation's user too.
+  const last = lastMessage ??
+    (await listVisibleMessages(store, conversation.room, { limit: 1 }, "user")).at(-1);
   const mark = readerId ? await store.getReadMark(conversation.room, readerId) : 0;
   const after = last && last.seq > mark
     ? await store.listMessages(conversation.room, { after: mark, limit: UNREAD_SCAN })
@@ -240,7 +258,14 @@ export async function summarize(
     updatedAt: last && last.at > conversation.updatedAt ? last.at : conversation.updatedAt,
   };
   if (conversation.counselor) summary.counselor = conversation.counselor;
+  if (conversation.offline) summary.offline = true;
   if (last) summary.lastMessage = last;
+  const rating = conversation.state === "closed" ? await store.getRating(conversation.room) : null;
+  if (rating) {
+    summary.rating = rating.comment
+      ? { score: rating.score, comment: rating.comment }
+      : { score: rating.score };
+  }
   return summary;
 }
 
@@ -287,33 +312,4 @@ export async function markRead(store: Store, session: Session, room: string, seq
 export async function resolveProgram(store: Store, id: string): Promise<ProgramSnapshot | null> {
   const program = await store.getProgram(id);
   return program ? toSnapshot(program) : null;
-}
-
-/** The hub hooks support plugs into (the real `Hub` has them). */
-export interface SupportHooks extends SupportHub {
-  resolveProgram?: (id: string, session: Session) => Promise<ProgramSnapshot | null>;
-  onMessageStored?: (message: Message) => unknown;
-}
-
-/**
- * Plugs programs and support into a hub: program sends store a snapshot, and messages stored in
- * support rooms drive the queue. Rooms never change visibility, so which ones are not support rooms
- * is remembered (bounded) to spare a lookup per chat message.
- *
- * @example
- * attachSupport(services.hub, services.store);
- */
-export function attachSupport(hub: SupportHooks, store: Store): void {
-  const notSupport = new Set<string>();
-  hub.resolveProgram = (id) => resolveProgram(store, id);
-  hub.onMessageStored = async (message) => {
-    if (notSupport.has(message.room)) return;
-    const room = await store.getRoom(message.room);
-    if (room?.visibility !== "support") {
-      if (notSupport.size > 10_000) notSupport.clear();
-      notSupport.add(message.room);
-      return;
-    }
-    await onSupportMessage({ store, hub }, message);
-  };
 }

@@ -6,6 +6,7 @@ import type { Services } from "@/lib/ops/services.ts";
 import { HttpError, toHttpError } from "@/lib/web/errors.ts";
 import {
   bodyLimit,
+  builtOnly,
   locale,
   noStore,
   sameOrigin,
@@ -22,7 +23,6 @@ import App from "@/routes/_app.tsx";
 import * as ErrorPage from "@/routes/_error.tsx";
 import { log } from "@/lib/ops/log.ts";
 import { localizeError } from "@/lib/shared/i18n/mod.ts";
-import { attachSupport } from "@/lib/support/support.ts";
 
 registerIslands(manifest.islands);
 
@@ -32,10 +32,15 @@ registerIslands(manifest.islands);
  * const res = await app.request("/healthz");
  */
 export function createApp(s: Services): Hono<AppEnv> {
-  // Program cards and the support queue plug into the hub here, the one place every app is made.
-  attachSupport(s.hub, s.store);
   const app = new Hono<AppEnv>();
-  app.use(services(s), compression(), securityHeaders(), noStore(), locale());
+  app.use(
+    services(s),
+    compression(),
+    securityHeaders({ widgetOrigins: s.config.widgetOrigins }),
+    noStore(),
+    locale(),
+  );
+  app.use("/static/build/*", builtOnly());
   app.use(
     "/static/*",
     serveStatic({

@@ -1,7 +1,7 @@
 /** Small helpers for JSON API routes. */
 import type { z } from "zod";
 import type { AppContext } from "@/lib/web/app_env.ts";
-import { badRequest } from "@/lib/web/errors.ts";
+import { badRequest, HttpError } from "@/lib/web/errors.ts";
 import { firstIssue } from "@/lib/shared/zod_error.ts";
 
 /**
@@ -22,4 +22,20 @@ export async function readJson<S extends z.ZodType>(c: AppContext, schema: S): P
     throw badRequest(firstIssue(result.error), "bad_request");
   }
   return result.data;
+}
+
+/**
+ * Reads a form body (urlencoded or multipart) as Hono's `parseBody` does; a body that cannot be
+ * parsed (multipart without a boundary, a truncated part) is a 400 `bad_body`, never a 500.
+ *
+ * @example
+ * const form = await readForm(c);
+ */
+export async function readForm(c: AppContext): Promise<Record<string, string | File | (string | File)[]>> {
+  try {
+    return await c.req.parseBody();
+  } catch (error) {
+    if (error instanceof HttpError) throw error; // the body limit's 413
+    throw badRequest(c.var.i18n.t("limits.bad_body"), "bad_body");
+  }
 }

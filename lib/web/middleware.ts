@@ -31,6 +31,23 @@ export function session(): MiddlewareHandler<AppEnv> {
 export interface SecurityHeadersOptions {
   /** Extra `connect-src` sources beyond 'self' (the WebSocket is same-origin). */
   connectSrc?: string[];
+  /** Sites that may frame `/widget` (WIDGET_ORIGINS); every other page may be framed by none. */
+  widgetOrigins?: string[];
+}
+
+/** The one page other sites may frame: the support widget's chat. */
+export const WIDGET_PATH = "/widget";
+
+/**
+ * `frame-ancestors` of a request: `/widget` for a listed `?origin=` may be framed by the listed
+ * sites; for an unlisted one it is a harmless refusal page that any site may show (so the visitor
+ * reads why, not the browser's blocked-frame page); every other page, nobody.
+ */
+function frameAncestors(c: Context<AppEnv>, widgetOrigins: string[]): string {
+  if (c.req.path !== WIDGET_PATH) return "'none'";
+  const origin = c.req.query("origin");
+  if (!origin || !widgetOrigins.includes(origin)) return "*";
+  return widgetOrigins.join(" ");
 }
 
 /**
@@ -57,6 +74,7 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
     crossOriginOpenerPolicy: false,
     crossOriginResourcePolicy: false,
   });
+  const widgetOrigins = options.widgetOrigins ?? [];
   return async function securityHeadersMiddleware(c, next) {
     // A route that set its own CSP (attachments: a sandbox) keeps it; secureHeaders would replace it.
     let own: string | null = null;
@@ -64,7 +82,13 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
       await next();
       own = c.res.headers.get("Content-Security-Policy");
     });
-    if (own) c.res.headers.set("Content-Security-Policy", own);
+    if (own) return void c.res.headers.set("Content-Security-Policy", own);
+    const ancestors = frameAncestors(c, widgetOrigins);
+    if (ancestors === "'none'") return;
+    const csp = c.res.headers.get("Content-Security-Policy") ?? "";
+    c.header("Content-Security-Policy", csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${ancestors}`));
+    // X-Frame-Options has no allow-list; CSP frame-ancestors governs where the widget may be framed.
+    c.header("X-Frame-Options", undefined);
   };
 }
 
@@ -75,6 +99,20 @@ export function noStore(): MiddlewareHandler<AppEnv> {
     if (new URL(c.req.url).pathname.startsWith("/api/") && !c.res.headers.has("cache-control")) {
       c.header("Cache-Control", "no-store");
     }
+  };
+}
+
+/** What `deno task build` makes for browsers; its inputs (entry, config, lock) are not for them. */
+const BUILT = /^\/static\/build\/[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.(js|css|map)(\.(gz|br))?$/;
+
+/** Under `/static/build/` only built bundles are served; the bundle's sources answer 404. */
+export function builtOnly(): MiddlewareHandler<AppEnv> {
+  return async function builtOnlyMiddleware(c, next) {
+    const path = new URL(c.req.url).pathname;
+    if (path.startsWith("/static/build/") && !BUILT.test(path)) {
+      throw new HttpError(404, "not_found", "Page not found");
+    }
+    await next();
   };
 }
 

@@ -40,7 +40,10 @@ export const handler = {
       }
       throw err;
     }
-    const { messages, hasMore } = await historyPage(store, room.id, { limit: HISTORY });
+    const { messages, hasMore } = await historyPage(store, room.id, {
+      limit: HISTORY,
+      role: session?.role ?? "guest",
+    });
     const lastSeq = Math.max(room.lastSeq, messages.at(-1)?.seq ?? 0);
     const member = room.visibility !== "support" && session
       ? await store.isMember(room.id, session.userId)

@@ -13,6 +13,8 @@ import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { openMongoStore } from "@/lib/store/mongo/mod.ts";
 import { createBroadcastBus } from "@/lib/bus/broadcast.ts";
 import { Hub } from "@/lib/hub/hub.ts";
+import { widgetParts } from "@/lib/support/widget.ts";
+import { hubPlugins } from "@/lib/ops/boot.ts";
 import { sharedFerretDB } from "@/tests/support/ferretdb.ts";
 import { openFolderStore } from "@/lib/files/folder.ts";
 
@@ -72,11 +74,12 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     store = await openKvStore(":memory:");
   }
   const bus = createBroadcastBus(`parley_test_${crypto.randomUUID()}`);
-  const hub = new Hub({ store, bus, config });
-  hub.start();
+  const widget = widgetParts(config, store, bus);
   const filesDir = await Deno.makeTempDir({ prefix: "parley_test_files_" });
   const files = await openFolderStore(filesDir);
-  const services: Services = { config, store, bus, hub, files };
+  const hub = new Hub({ store, bus, config, plugins: hubPlugins(store, { widget, config }, files) });
+  hub.start();
+  const services: Services = { config, store, bus, hub, widget, files };
   const app = createApp(services);
 
   function client(address = `10.0.${(++addressCounter >> 8) & 255}.${addressCounter & 255}`): TestClient {

@@ -6,11 +6,14 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
-/** Launches Chromium; close it with `browser.close()` in a finally. */
-export function launchBrowser(): Promise<Browser> {
+/** Chromium's switch that blocks third-party cookies, as browsers now do by default. */
+export const BLOCK_THIRD_PARTY_COOKIES = "--test-third-party-cookie-phaseout";
+
+/** Launches Chromium (with `extraArgs`); close it with `browser.close()` in a finally. */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", ...extraArgs],
   });
 }
 
@@ -44,8 +47,11 @@ export async function newPage(
  * @example
  * await withBrowser(async (browser) => { const { page } = await newPage(browser); ... });
  */
-export async function withBrowser<T>(fn: (browser: Browser) => Promise<T>): Promise<T> {
-  const browser = await launchBrowser();
+export async function withBrowser<T>(
+  fn: (browser: Browser) => Promise<T>,
+  options: { args?: string[] } = {},
+): Promise<T> {
+  const browser = await launchBrowser(options.args);
   try {
     return await fn(browser);
   } finally {

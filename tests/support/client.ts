@@ -162,7 +162,7 @@ export async function rawUpgrade(url: string, headers: Record<string, string> = 
   const u = new URL(url);
   const conn = await Deno.connect({ hostname: u.hostname, port: Number(u.port) });
   const lines = [
-    `GET ${u.pathname} HTTP/1.1`,
+    `GET ${u.pathname}${u.search} HTTP/1.1`,
     `Host: ${u.host}`,
     "Upgrade: websocket",
     "Connection: Upgrade",

@@ -13,6 +13,8 @@ import * as consoleArea from "./console.ts";
 import * as auth from "./auth.ts";
 import * as limits from "./limits.ts";
 import * as messages from "./messages.ts";
+import * as consoleTools from "./console_tools.ts";
+import * as widget from "./widget.ts";
 
 const areas = [
   common,
@@ -26,6 +28,8 @@ const areas = [
   auth,
   limits,
   messages,
+  consoleTools,
+  widget,
 ] as const;
 
 type Area = (typeof areas)[number];

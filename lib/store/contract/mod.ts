@@ -17,10 +17,12 @@ import {
   randomUserRef,
 } from "./data.ts";
 import { registerMessageContract } from "./messages.ts";
+import { registerBatchContract } from "./batch.ts";
 import { registerProgramContract } from "./programs.ts";
 import { registerSupportContract } from "./support.ts";
 import { registerCounterContract } from "./counters.ts";
 import { registerChangeContract } from "./changes.ts";
+import { registerToolsContract } from "./tools.ts";
 
 export * from "./data.ts";
 export { assertGapFreeAppends } from "./messages.ts";
@@ -154,6 +156,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
   });
 
   registerMessageContract(test, options);
+  registerBatchContract(test);
 
   test("ids - non-string input is refused with a TypeError", async (store) => {
     const evil = { $ne: "" } as unknown as string;
@@ -199,6 +202,28 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     for (const s of mine) assert.deepEqual(await store.getSession(s.id), { ...s, role: "counselor" });
     assert.deepEqual(await store.getSession(other.id), other);
     assert.equal((await store.getUser(user.id))?.role, "counselor");
+  });
+
+  test("endSessionsOf - deletes every session of the user but the one kept, and says which", async (store) => {
+    const session = (userId: string) => ({
+      id: randomId("s"),
+      userId,
+      name: "Alice",
+      role: "user" as const,
+      createdAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    const user = randomId("u");
+    const [kept, a, b] = [session(user), session(user), session(user)];
+    const other = session(randomId("u"));
+    for (const s of [kept, a, b, other]) await store.putSession(s);
+    assert.deepEqual((await store.endSessionsOf(user, kept.id)).sort(), [a.id, b.id].sort());
+    assert.equal(await store.getSession(a.id), null);
+    assert.equal(await store.getSession(b.id), null);
+    assert.deepEqual(await store.getSession(kept.id), kept);
+    assert.deepEqual(await store.getSession(other.id), other);
+    assert.deepEqual(await store.endSessionsOf(user), [kept.id]);
+    assert.equal(await store.getSession(kept.id), null);
   });
 
   test("users - unique without regard to case (username_taken)", async (store) => {
@@ -284,6 +309,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
 
   registerCounterContract(test, options);
   registerChangeContract(test, options);
+  registerToolsContract(test);
 
   test("ping - succeeds on a reachable store", async (store) => {
     await store.ping();

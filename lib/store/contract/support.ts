@@ -43,6 +43,21 @@ async function assertOneWinner(stores: Store[], seen: SupportConversation): Prom
 
 /** Registers the support compare-and-set tests. */
 export function registerSupportContract(test: ContractTest, options: ContractOptions): void {
+  test("updateSupport - keeps the widget's offline flag and contact, and lifts the flag", async (store) => {
+    const user = randomUserRef();
+    const conv = await store.getOrCreateSupport(user, randomSupport(user));
+    const contact = { email: "visitor@example.com", page: "https://shop.example/pricing", locale: "ko" };
+    await store.updateSupport(conv.room, { offline: true });
+    await store.updateSupport(conv.room, { contact });
+    let stored = await store.getSupport(conv.room);
+    assert.equal(stored?.offline, true);
+    assert.deepEqual(stored?.contact, contact);
+    assert.equal(stored?.state, conv.state, "other fields stay as they were");
+    await store.updateSupport(conv.room, { offline: false });
+    stored = (await store.listSupport()).find((c) => c.room === conv.room) ?? null;
+    assert.equal(stored?.offline, false);
+    assert.deepEqual(stored?.contact, contact);
+  });
   test("updateSupport - a precondition that holds writes; one that fails writes nothing (409)", async (store) => {
     const user = randomUserRef();
     const conv = await store.getOrCreateSupport(user, randomSupport(user));

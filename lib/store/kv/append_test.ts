@@ -89,3 +89,32 @@ Deno.test("[store:kv] appendMessage - one message KV refuses fails alone, not it
     await store.close();
   }
 });
+
+Deno.test("[store:kv] appendMessage - a counter moved by the other handle is read again, never reused", async () => {
+  await twoHandles(async (a, b) => {
+    const room = (await createPublic(a)).id;
+    const author = randomUserRef();
+    // Each handle now remembers the room's counter as it left it…
+    assert.equal((await a.appendMessage(randomMessage(room, author))).message.seq, 1);
+    assert.equal((await b.appendMessage(randomMessage(room, author))).message.seq, 2);
+    // …so `a`'s memory is stale: its commit's check fails and it goes again from the store.
+    const again = await Promise.all([
+      a.appendMessage(randomMessage(room, author)),
+      a.appendMessage(randomMessage(room, author)),
+    ]);
+    assert.deepEqual(again.map((r) => r.message.seq), [3, 4]);
+    // A clientId `b` stored is a duplicate on `a`, though `a` never saw it.
+    const input = randomMessage(room, author);
+    const first = await b.appendMessage(input);
+    const retry = await a.appendMessage({ ...input });
+    assert.equal(retry.duplicate, true);
+    assert.deepEqual(retry.message, first.message);
+    assert.deepEqual((await a.listMessages(room, { after: 0, limit: 10 })).map((m) => m.seq), [
+      1,
+      2,
+      3,
+      4,
+      5,
+    ]);
+  });
+});

@@ -7,7 +7,7 @@
  *   ["roomByName", nameLower] → id (public rooms only)   ["roomByInvite", code] → id
  *   ["publicRoom", id] → 1 (the lobby's index, so a page never reads every room)
  *   ["member", roomId, userId] → 1             ["roomOf", userId, roomId] → 1
- *   ["msg", room, seq] → Message               ["msgByClient", authorId, clientId] → {room, seq}
+ *   ["msg", room, seq] → Message               ["msgByClient", room, authorId, clientId] → {seq}
  *   ["session", id] ["user", id] ["userByName", usernameLower] → id
  *   ["program", id] ["support", room] ["supportByUser", userId] → room
  *   ["readMark", room, readerId] → number      ["msgId", room, id] → seq; ["change", room, seq]: changes.ts
@@ -22,6 +22,7 @@ import { kvProgramsAndSupport } from "./programs.ts";
 import { importKvMessages, kvAppender } from "./append.ts";
 import { kvCounters } from "./counters.ts";
 import { kvChanges } from "./changes.ts";
+import { kvTools } from "./tools.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
@@ -35,7 +36,7 @@ export async function openKvStore(path?: string): Promise<Store> {
   // Isolates opening one file at the same moment can find it locked.
   const kv = await retryWhileLocked(() => Deno.openKv(path));
   const appender = kvAppender(kv);
-  const indexed = indexPublicRooms(kv);
+  await indexPublicRooms(kv);
 
   async function withSeq(room: StoredRoom | null): Promise<Room | null> {
     if (!room) return null;
@@ -105,7 +106,6 @@ export async function openKvStore(path?: string): Promise<Store> {
     },
 
     async listPublicRooms({ limit, after }) {
-      await indexed;
       // ULIDs sort by creation time, so the index's key order is the lobby's order.
       const selector = after
         ? { start: ["publicRoom", `${after}\u0000`], end: ["publicRoom", "\uffff"] }
@@ -187,6 +187,17 @@ export async function openKvStore(path?: string): Promise<Store> {
       await kv.delete(["session", id]);
     },
 
+    async endSessionsOf(userId, except) {
+      assertStrings({ userId });
+      const ended: string[] = [];
+      for await (const entry of kv.list<Session>({ prefix: ["session"] })) {
+        if (entry.value.userId !== userId || entry.value.id === except) continue;
+        await kv.delete(entry.key);
+        ended.push(entry.value.id);
+      }
+      return ended;
+    },
+
     async createUser(user) {
       assertStrings({ id: user.id, username: user.username });
       const nameKey = ["userByName", user.username.toLowerCase()];
@@ -243,15 +254,15 @@ export async function openKvStore(path?: string): Promise<Store> {
 
     ...kvCounters(kv),
     ...kvChanges(kv),
+    ...kvTools(kv),
 
     async ping() {
       await kv.get(["ping"]);
     },
 
-    async close() {
-      // The lobby index build may still be running: closing under it fails it with "Bad resource ID".
-      await indexed.catch(() => {});
+    close() {
       kv.close();
+      return Promise.resolve();
     },
   };
 

@@ -120,6 +120,8 @@ export function kvProgramsAndSupport(kv: Deno.Kv): ProgramsAndSupport {
           ...entry.value,
           ...(patch.state ? { state: patch.state } : {}),
           ...(patch.counselor ? { counselor: patch.counselor } : {}),
+          ...(patch.offline !== undefined ? { offline: patch.offline } : {}),
+          ...(patch.contact ? { contact: patch.contact } : {}),
           updatedAt: new Date().toISOString(),
         });
         const ok = (await kv.atomic().check(entry).set(["support", room], next).commit()).ok;

@@ -47,7 +47,7 @@ export interface MessageIdDoc {
 }
 
 /**
- * A lookup aid only, `_id` = {@link clientIdKey}`(authorId, clientId)`: written after its message's
+ * A lookup aid only, `_id` = {@link clientIdKey}`(room, authorId, clientId)`: written after its message's
  * insert succeeded, so it may be missing (a crash in between) but never names an unstored message.
  */
 export interface ClientIdDoc {
@@ -64,9 +64,12 @@ export function messageKey(room: string, seq: number): string {
   return `${room}:${String(seq).padStart(SEQ_WIDTH, "0")}`;
 }
 
-/** A {@link ClientIdDoc}'s `_id`; the author id is encoded so that it holds no `:`. */
-export function clientIdKey(authorId: string, clientId: string): string {
-  return `${encodeURIComponent(authorId)}:${clientId}`;
+/**
+ * A {@link ClientIdDoc}'s `_id`: a clientId is unique per room and author. Room and author ids are
+ * encoded so that they hold no `:`.
+ */
+export function clientIdKey(room: string, authorId: string, clientId: string): string {
+  return `${encodeURIComponent(room)}:${encodeURIComponent(authorId)}:${clientId}`;
 }
 
 /**
@@ -145,7 +148,7 @@ export function collections(db: Db): Collections {
 export async function createIndexes(c: Collections): Promise<void> {
   const specs: [keyof Collections, IndexSpecification, CreateIndexesOptions][] = [
     ["messages", { room: 1, seq: 1 }, { name: "room_seq", unique: true }],
-    ["messages", { "author.id": 1, clientId: 1 }, { name: "author_clientId", unique: true }],
+    ["messages", { room: 1, "author.id": 1, clientId: 1 }, { name: "room_author_clientId", unique: true }],
     ["rooms", { nameLower: 1 }, { name: "nameLower", unique: true }],
     ["rooms", { inviteCode: 1 }, { name: "inviteCode" }],
     ["rooms", { visibility: 1 }, { name: "visibility" }],
@@ -159,6 +162,9 @@ export async function createIndexes(c: Collections): Promise<void> {
     ["readMarks", { room: 1, reader: 1 }, { name: "room_reader", unique: true }],
   ];
   for (const [name, key, options] of specs) await c[name].createIndex(key, options);
+  // Until 2026-12 a clientId was unique per author across rooms: that index refused the same
+  // clientId in another room, so it goes (absent on a new database: nothing to drop).
+  await c.messages.dropIndex("author_clientId").catch(() => {});
 }
 
 export function roomDoc(room: Room): RoomDoc {
@@ -192,7 +198,7 @@ export function fromMessageDoc(doc: MessageDoc): Message {
     text: doc.text,
     program: doc.program,
     file: doc.file,
-    private: doc.private,
+    private: doc.private || undefined,
     at: doc.at,
     editedAt: doc.editedAt,
     deleted: doc.deleted,

@@ -1,5 +1,7 @@
 /**
  * Messages of the MongoDB store: gap-free `seq` without a counter, idempotent appends, history pages.
+ * Appends that arrive together go out in one `insertMany` (`append_batch.ts`); this file is the
+ * careful path of one append, which that batch falls back on.
  *
  * No counter that a crash could burn: seq n is claimed by inserting the message itself under the
  * unique (room, seq) index. A writer only tries n when n-1 is known stored — the room's `seq` hint and
@@ -27,6 +29,7 @@ import {
   type RoomDoc,
   userRef,
 } from "./docs.ts";
+import { mongoBatcher } from "./append_batch.ts";
 
 const ulid = monotonicFactory();
 
@@ -40,6 +43,24 @@ export interface MongoMessages extends Pick<Store, "appendMessage" | "listMessag
  * after it was called (queue wait included) fails with StoreUnavailableError; the client resends it
  * under the same clientId, which stores it at most once.
  */
+/** The stored form of a message at `seq`. */
+function messageDoc(input: NewMessage, seq: number, at: string): MessageDoc {
+  return withoutUndefined({
+    _id: messageKey(input.room, seq),
+    id: ulid(),
+    seq,
+    room: input.room,
+    kind: input.kind,
+    author: userRef(input.author),
+    text: input.text,
+    program: input.program,
+    file: input.file,
+    private: input.private || undefined,
+    at,
+    clientId: input.clientId,
+  });
+}
+
 export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): MongoMessages {
   /** The last seq this process stored, per room: a valid first try without a read. */
   const lastStored = new Map<string, number>();
@@ -85,13 +106,13 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
    * between a message and its marker, or another writer in between the two) the indexed field query,
    * which scans the collection on FerretDB, so correctness never rests on the marker.
    */
-  async function byClientId(authorId: string, clientId: string): Promise<Message | null> {
-    const marker = await c.clientIds.findOne({ _id: clientIdKey(authorId, clientId) });
+  async function byClientId(room: string, authorId: string, clientId: string): Promise<Message | null> {
+    const marker = await c.clientIds.findOne({ _id: clientIdKey(room, authorId, clientId) });
     const marked = marker && await messageAt(marker.room, marker.seq);
     if (marked && marked.author.id === authorId && marked.clientId === clientId) {
       return fromMessageDoc(marked);
     }
-    const doc = await c.messages.findOne({ "author.id": authorId, clientId });
+    const doc = await c.messages.findOne({ room, "author.id": authorId, clientId });
     if (doc) await markClientIds([doc]);
     return doc ? fromMessageDoc(doc) : null;
   }
@@ -99,7 +120,7 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
   /** Best effort: a marker is only a shortcut, and one that exists already names the same message. */
   async function markClientIds(docs: MessageDoc[]): Promise<void> {
     const markers = docs.map((d) => ({
-      _id: clientIdKey(d.author.id, d.clientId),
+      _id: clientIdKey(d.room, d.author.id, d.clientId),
       room: d.room,
       seq: d.seq,
     }));
@@ -120,19 +141,7 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
     // path below looks it up then, saving a round trip on every new message.
     let seq = (lastStored.get(input.room) ?? await seqHint(input.room)) + 1;
     for (;;) {
-      const doc: MessageDoc = withoutUndefined({
-        _id: messageKey(input.room, seq),
-        id: ulid(),
-        seq,
-        room: input.room,
-        kind: input.kind,
-        author: userRef(input.author),
-        text: input.text,
-        program: input.program,
-        file: input.file,
-        at: new Date().toISOString(),
-        clientId: input.clientId,
-      });
+      const doc = messageDoc(input, seq, new Date().toISOString());
       try {
         await c.messages.insertOne(doc);
       } catch (error) {
@@ -147,7 +156,7 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
           return { message: fromMessageDoc(taken), duplicate: true };
         }
         if (!taken) {
-          const raced = await byClientId(input.author.id, input.clientId);
+          const raced = await byClientId(input.room, input.author.id, input.clientId);
           if (raced) return { message: raced, duplicate: true };
           if (expired()) throw gaveUp();
         }
@@ -194,12 +203,23 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
     return docs.filter((doc) => doc !== null && !doc.change).map((doc) => fromMessageDoc(doc!));
   }
 
+  const batcher = mongoBatcher({
+    c,
+    lastStored,
+    seqHint,
+    markClientIds,
+    one: (input) => serialize(input.room, (expired) => append(input, expired)),
+    busy: (room) => queues.has(room),
+    toDoc: (input, seq, at) => messageDoc(input, seq, at),
+    timeoutMs,
+  });
+
   return {
     lastSeqOf,
 
     async appendMessage(input) {
       assertStrings({ room: input.room, authorId: input.author.id, clientId: input.clientId });
-      return await serialize(input.room, (expired) => append(input, expired));
+      return await batcher.append(input);
     },
 
     async importMessages(inputs) {
@@ -223,6 +243,7 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
             text: input.text,
             program: input.program,
             file: input.file,
+            private: input.private || undefined,
             at,
             clientId: input.clientId,
           });

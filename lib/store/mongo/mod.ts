@@ -21,6 +21,7 @@ import {
 import { mongoProgramsAndSupport } from "./programs.ts";
 import { mongoChanges } from "./changes.ts";
 import { mongoMessages } from "./messages.ts";
+import { mongoTools } from "./tools.ts";
 import { createCounterIndexes, mongoCounters } from "./counters.ts";
 
 /** A Store on MongoDB, plus `drop()` (deletes the whole database; for tests). */
@@ -195,6 +196,15 @@ export async function openMongoStore(
       await c.sessions.deleteOne({ _id: id });
     },
 
+    async endSessionsOf(userId, except) {
+      assertStrings({ userId });
+      if (except !== undefined) assertStrings({ except });
+      const filter = except === undefined ? { userId } : { userId, _id: { $ne: except } };
+      const ids = (await c.sessions.find(filter, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+      if (ids.length > 0) await c.sessions.deleteMany({ _id: { $in: ids } });
+      return ids;
+    },
+
     async createUser(user) {
       assertStrings({ id: user.id, username: user.username });
       const { id, ...rest } = withoutUndefined(user);
@@ -233,6 +243,7 @@ export async function openMongoStore(
 
     ...mongoProgramsAndSupport(c),
     ...mongoChanges(c, messages),
+    ...mongoTools(db, c),
     bumpCounter: counters.bumpCounter,
     readCounter: counters.readCounter,
     clearCounter: counters.clearCounter,

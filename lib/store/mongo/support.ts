@@ -39,6 +39,8 @@ export function mongoUpdateSupport(c: Collections): Store["updateSupport"] {
       const set: Partial<SupportDoc> = { updatedAt: new Date().toISOString(), rev };
       if (patch.state) set.state = patch.state;
       if (patch.counselor) set.counselor = withoutUndefined(patch.counselor);
+      if (patch.offline !== undefined) set.offline = patch.offline;
+      if (patch.contact) set.contact = withoutUndefined(patch.contact);
       try {
         await c.supportRevs.insertOne({ _id: `${room}:${rev}`, room, set, at: Date.now() });
       } catch (error) {

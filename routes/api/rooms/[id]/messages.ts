@@ -19,9 +19,11 @@ export const handler = {
   /** `?before=SEQ&limit=N` → `{messages, hasMore}`, newest last. */
   async GET(c: AppContext) {
     const { store } = c.var.services;
-    const room = await roomForSession(store, c.get("session"), c.req.param("id") ?? "");
+    const session = c.get("session");
+    const room = await roomForSession(store, session, c.req.param("id") ?? "");
     const before = intParam(c, "before", undefined, 1, Number.MAX_SAFE_INTEGER);
     const limit = intParam(c, "limit", 50, 1, MAX_LIMIT)!;
-    return c.json(await historyPage(store, room.id, { before, limit }));
+    // Private notes only ever reach counselors.
+    return c.json(await historyPage(store, room.id, { before, limit, role: session?.role ?? "guest" }));
   },
 };

@@ -1,0 +1,125 @@
+/**
+ * The counselors' tools part of the store contract: private notes, saved replies, ratings (once per
+ * conversation), settings, the counselor list and the literal, case-insensitive conversation search.
+ */
+import assert from "node:assert/strict";
+import { listVisibleMessages } from "../visible.ts";
+import { StoreConflictError } from "../errors.ts";
+import {
+  assertStoreError,
+  type ContractTest,
+  randomId,
+  randomMessage,
+  randomSupport,
+  randomUser,
+  randomUserRef,
+} from "./data.ts";
+import type { Store } from "../types.ts";
+import type { UserRef } from "@/lib/shared/protocol.ts";
+
+async function conversationOf(store: Store, user: UserRef = randomUserRef()) {
+  return await store.getOrCreateSupport(user, randomSupport(user));
+}
+
+/** Registers the tools tests. */
+export function registerToolsContract(test: ContractTest): void {
+  test("private notes - stored with the flag; left out of every page a user reads", async (store) => {
+    const conv = await conversationOf(store);
+    const counselor = randomUserRef("counselor");
+    for (let i = 1; i <= 9; i++) {
+      await store.appendMessage(randomMessage(conv.room, i % 3 === 0 ? counselor : conv.user, {
+        text: `m${i}`,
+        ...(i % 3 === 0 ? { private: true } : {}),
+      }));
+    }
+    const all = await store.listMessages(conv.room, { limit: 20 });
+    assert.deepEqual(all.filter((m) => m.private).map((m) => m.text), ["m3", "m6", "m9"]);
+    assert.ok(all.filter((m) => !m.private).every((m) => !("private" in m)));
+    const latest = await listVisibleMessages(store, conv.room, { limit: 4 }, "user");
+    assert.deepEqual(latest.map((m) => m.text), ["m4", "m5", "m7", "m8"]);
+    const older = await listVisibleMessages(store, conv.room, { before: 4, limit: 4 }, "guest");
+    assert.deepEqual(older.map((m) => m.text), ["m1", "m2"]);
+    const after = await listVisibleMessages(store, conv.room, { after: 1, limit: 3 }, "user");
+    assert.deepEqual(after.map((m) => m.text), ["m2", "m4", "m5"]);
+    const counselorView = await listVisibleMessages(store, conv.room, { limit: 3 }, "counselor");
+    assert.deepEqual(counselorView.map((m) => m.text), ["m7", "m8", "m9"]);
+  });
+
+  test("replies - create, list oldest first, delete", async (store) => {
+    const by = randomUserRef("counselor");
+    const a = {
+      id: randomId("r"),
+      title: "Hours",
+      text: "9–18 KST",
+      createdBy: by,
+      createdAt: "2030-01-01T00:00:00.000Z",
+    };
+    const b = {
+      id: randomId("r"),
+      title: "환불",
+      text: "환불은 7일 이내",
+      createdBy: by,
+      createdAt: "2030-01-02T00:00:00.000Z",
+    };
+    await store.createReply(b);
+    await store.createReply(a);
+    assert.deepEqual(await store.listReplies(), [a, b]);
+    assert.equal(await store.deleteReply(a.id), true);
+    assert.equal(await store.deleteReply(a.id), false);
+    assert.deepEqual(await store.listReplies(), [b]);
+  });
+
+  test("ratings - one per conversation (already_rated), listed by time", async (store) => {
+    const conv = await conversationOf(store);
+    const rating = {
+      room: conv.room,
+      user: conv.user,
+      counselor: randomUserRef("counselor"),
+      score: 4,
+      comment: "친절했어요",
+      at: "2030-01-05T00:00:00.000Z",
+    };
+    assert.equal(await store.getRating(conv.room), null);
+    await store.createRating(rating);
+    await assertStoreError(store.createRating({ ...rating, score: 1 }), StoreConflictError, "already_rated");
+    assert.deepEqual(await store.getRating(conv.room), rating);
+    const old = { ...rating, room: (await conversationOf(store)).room, at: "2029-01-01T00:00:00.000Z" };
+    await store.createRating(old);
+    assert.deepEqual(await store.listRatingsSince("2030-01-01T00:00:00.000Z"), [rating]);
+  });
+
+  test("settings - null until put, then the last value", async (store) => {
+    assert.equal(await store.getSetting("assign"), null);
+    await store.putSetting("assign", "auto");
+    await store.putSetting("assign", "manual");
+    assert.equal(await store.getSetting("assign"), "manual");
+  });
+
+  test("listCounselors - only users whose role is counselor", async (store) => {
+    const counselor = randomUser({ role: "counselor" });
+    await store.createUser(counselor);
+    await store.createUser(randomUser());
+    assert.deepEqual(await store.listCounselors(), [{
+      id: counselor.id,
+      name: counselor.username,
+      role: "counselor",
+    }]);
+  });
+
+  test("searchFilters - put, get, list; a filter covering a later seq is kept", async (store) => {
+    const conv = await conversationOf(store);
+    assert.equal(await store.getSearchFilter(conv.room), null);
+    await store.putSearchFilter({ room: conv.room, upTo: 5, bits: "AAEC" });
+    await store.putSearchFilter({ room: conv.room, upTo: 3, bits: "AAAA" });
+    assert.deepEqual(await store.getSearchFilter(conv.room), { room: conv.room, upTo: 5, bits: "AAEC" });
+    await store.putSearchFilter({ room: conv.room, upTo: 7, bits: "AQID" });
+    const other = await conversationOf(store);
+    await store.putSearchFilter({ room: other.room, upTo: 1, bits: "AA==" });
+    const all = (await store.listSearchFilters()).sort((a, b) => a.upTo - b.upTo);
+    assert.deepEqual(all, [{ room: other.room, upTo: 1, bits: "AA==" }, {
+      room: conv.room,
+      upTo: 7,
+      bits: "AQID",
+    }]);
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * The counselors' tools on Deno KV. Keys:
+ *   ["reply", id] → SavedReply      ["rating", room] → Rating      ["setting", key] → value
+ *   ["searchFilter", room] → SearchFilter
+ */
+import type { User } from "../types.ts";
+import type { Rating, SavedReply, SearchFilter, ToolsStore } from "../tools.ts";
+import { assertStrings, withoutUndefined } from "../records.ts";
+import { retryAtomic } from "./retry.ts";
+import { StoreConflictError } from "../errors.ts";
+
+/** The tools methods of a KV store over `kv`. */
+export function kvTools(kv: Deno.Kv): ToolsStore {
+  return {
+    async listReplies() {
+      const replies: SavedReply[] = [];
+      for await (const entry of kv.list<SavedReply>({ prefix: ["reply"] })) replies.push(entry.value);
+      return replies.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    },
+
+    async createReply(reply) {
+      assertStrings({ id: reply.id });
+      await kv.set(["reply", reply.id], withoutUndefined(reply));
+    },
+
+    async deleteReply(id) {
+      assertStrings({ id });
+      const entry = await kv.get(["reply", id]);
+      if (entry.value === null) return false;
+      await kv.delete(["reply", id]);
+      return true;
+    },
+
+    async createRating(rating) {
+      assertStrings({ room: rating.room });
+      const key = ["rating", rating.room];
+      const result = await kv.atomic().check({ key, versionstamp: null }).set(key, withoutUndefined(rating))
+        .commit();
+      if (!result.ok) throw new StoreConflictError("already_rated", "This conversation was rated already");
+    },
+
+    async getRating(room) {
+      assertStrings({ room });
+      return (await kv.get<Rating>(["rating", room])).value;
+    },
+
+    async listRatingsSince(since) {
+      const ratings: Rating[] = [];
+      for await (const entry of kv.list<Rating>({ prefix: ["rating"] })) {
+        if (entry.value.at >= since) ratings.push(entry.value);
+      }
+      return ratings;
+    },
+
+    async getSetting(key) {
+      assertStrings({ key });
+      return (await kv.get(["setting", key])).value;
+    },
+
+    async putSetting(key, value) {
+      assertStrings({ key });
+      await kv.set(["setting", key], value);
+    },
+
+    async listCounselors() {
+      const counselors = [];
+      for await (const entry of kv.list<User>({ prefix: ["user"] })) {
+        const user = entry.value;
+        if (user.role === "counselor") counselors.push({ id: user.id, name: user.username, role: user.role });
+      }
+      return counselors;
+    },
+
+    async listSearchFilters() {
+      const filters: SearchFilter[] = [];
+      for await (const entry of kv.list<SearchFilter>({ prefix: ["searchFilter"] })) {
+        filters.push(entry.value);
+      }
+      return filters;
+    },
+
+    async getSearchFilter(room) {
+      assertStrings({ room });
+      return (await kv.get<SearchFilter>(["searchFilter", room])).value;
+    },
+
+    async putSearchFilter(filter) {
+      assertStrings({ room: filter.room });
+      const key = ["searchFilter", filter.room];
+      await retryAtomic(async () => {
+        const entry = await kv.get<SearchFilter>(key);
+        if (entry.value && entry.value.upTo > filter.upTo) return true;
+        return (await kv.atomic().check(entry).set(key, filter).commit()).ok || undefined;
+      });
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The counselors' tools on MongoDB: collections `replies`, `ratings` (`_id` = room, so a second
+ * rating is refused by the unique `_id`), `settings` and `searchFilters`.
+ */
+import type { Db } from "mongodb";
+import type { Rating, SavedReply, SearchFilter, ToolsStore } from "../tools.ts";
+import { assertStrings, withoutUndefined } from "../records.ts";
+import { StoreConflictError } from "../errors.ts";
+import { type Collections, isDuplicateKey } from "./docs.ts";
+
+type ReplyDoc = Omit<SavedReply, "id"> & { _id: string };
+type RatingDoc = Omit<Rating, "room"> & { _id: string };
+interface SettingDoc {
+  _id: string;
+  value: unknown;
+}
+
+/** The tools methods of a MongoDB store over `db` (whose other collections are `c`). */
+export function mongoTools(db: Db, c: Collections): ToolsStore {
+  const replies = db.collection<ReplyDoc>("replies");
+  const ratings = db.collection<RatingDoc>("ratings");
+  const settings = db.collection<SettingDoc>("settings");
+  const filters = db.collection<Omit<SearchFilter, "room"> & { _id: string }>("searchFilters");
+  const fromRating = ({ _id, ...rest }: RatingDoc): Rating => ({ room: _id, ...rest });
+
+  return {
+    async listReplies() {
+      const docs = await replies.find({}).toArray();
+      return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }))
+        .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    },
+
+    async createReply(reply) {
+      assertStrings({ id: reply.id });
+      const { id, ...rest } = withoutUndefined(reply);
+      await replies.insertOne({ _id: id, ...rest });
+    },
+
+    async deleteReply(id) {
+      assertStrings({ id });
+      return (await replies.deleteOne({ _id: id })).deletedCount > 0;
+    },
+
+    async createRating(rating) {
+      assertStrings({ room: rating.room });
+      const { room, ...rest } = withoutUndefined(rating);
+      try {
+        await ratings.insertOne({ _id: room, ...rest });
+      } catch (error) {
+        if (isDuplicateKey(error)) {
+          throw new StoreConflictError("already_rated", "This conversation was rated already");
+        }
+        throw error;
+      }
+    },
+
+    async getRating(room) {
+      assertStrings({ room });
+      const doc = await ratings.findOne({ _id: room });
+      return doc ? fromRating(doc) : null;
+    },
+
+    async listRatingsSince(since) {
+      assertStrings({ since });
+      return (await ratings.find({ at: { $gte: since } }).toArray()).map(fromRating);
+    },
+
+    async getSetting(key) {
+      assertStrings({ key });
+      return (await settings.findOne({ _id: key }))?.value ?? null;
+    },
+
+    async putSetting(key, value) {
+      assertStrings({ key });
+      await settings.updateOne({ _id: key }, { $set: { value } }, { upsert: true });
+    },
+
+    async listCounselors() {
+      const docs = await c.users.find({ role: "counselor" }).toArray();
+      return docs.map((u) => ({ id: u._id, name: u.username, role: u.role }));
+    },
+
+    async listSearchFilters() {
+      return (await filters.find({}).toArray()).map(({ _id, ...rest }) => ({ room: _id, ...rest }));
+    },
+
+    async getSearchFilter(room) {
+      assertStrings({ room });
+      const doc = await filters.findOne({ _id: room });
+      return doc ? { room, upTo: doc.upTo, bits: doc.bits } : null;
+    },
+
+    async putSearchFilter({ room, upTo, bits }) {
+      assertStrings({ room, bits });
+      // Not atomic on FerretDB; a lost race only leaves `upTo` lower, and the next write reads from there.
+      const stored = await filters.findOne({ _id: room });
+      if (stored && stored.upTo > upTo) return;
+      await filters.updateOne({ _id: room }, { $set: { upTo: Number(upTo), bits } }, { upsert: true });
+    },
+  };
+}

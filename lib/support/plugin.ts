@@ -1,0 +1,24 @@
+/** Support plugged into the hub: messages stored in support rooms drive the counselors' queue. */
+import type { Store } from "@/lib/store/types.ts";
+import type { HubPlugin, PluginHost } from "@/lib/hub/plugins.ts";
+import { onSupportMessage } from "@/lib/support/support.ts";
+
+/**
+ * The support queue's hub plugin. The hub asks `watches` once per room, so chat rooms never reach it.
+ *
+ * @example
+ * new Hub({ store, bus, config, plugins: [supportQueue(store)] });
+ */
+export function supportQueue(store: Store): HubPlugin {
+  let hub: PluginHost | undefined;
+  return {
+    name: "support",
+    setup(host) {
+      hub = host;
+    },
+    watches: (room) => room.visibility === "support",
+    async onMessageStored(message) {
+      if (hub) await onSupportMessage({ store, hub }, message);
+    },
+  };
+}

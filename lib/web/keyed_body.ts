@@ -1,0 +1,32 @@
+/** A JSON body reader whose schema messages are i18n keys, answered in the reader's language. */
+import type { z } from "zod";
+import type { AppContext } from "@/lib/web/app_env.ts";
+import { badRequest } from "@/lib/web/errors.ts";
+import { catalogs } from "@/lib/shared/i18n/catalog.ts";
+
+/**
+ * Like `readJson`, but a failed check whose message is a catalog key throws that key as the error's
+ * message (the error handler turns keys into the reader's language), with `code`.
+ *
+ * @example
+ * const { score } = await readKeyedJson(c, ratingBody, "bad_rating");
+ */
+export async function readKeyedJson<S extends z.ZodType>(
+  c: AppContext,
+  schema: S,
+  code = "bad_request",
+): Promise<z.infer<S>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw badRequest("The body must be a JSON object", "bad_json");
+  }
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const message = issue?.message ?? "invalid";
+  if (message in catalogs.en) throw badRequest(message, code);
+  const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+  throw badRequest(`${where}${message}`, code);
+}
