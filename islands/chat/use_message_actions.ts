@@ -66,7 +66,8 @@ export function useMessageActions(
 
   const actions = useMemo<MessageActions | null>(() => {
     if (!me) return null;
-    const conn = sharedConnection();
+    // Made while the page renders on the server too: the connection is reached only on a click.
+    const conn = () => sharedConnection();
     const people = new Set([me.id, ...Object.keys(chat.reads), ...chat.messages.map((m) => m.author.id)]);
     return {
       me: me.id,
@@ -75,9 +76,9 @@ export function useMessageActions(
       reads: chat.reads,
       lastRead: lastReadOwn(chat.messages, chat.reads, me.id),
       hidden,
-      edit: (id, text) => conn.edit(room.id, id, text),
-      remove: (id) => conn.remove(room.id, id),
-      react: (id, emoji) => conn.react(room.id, id, emoji),
+      edit: (id, text) => conn().edit(room.id, id, text),
+      remove: (id) => conn().remove(room.id, id),
+      react: (id, emoji) => conn().react(room.id, id, emoji),
       toggleHidden(userId) {
         const next = new Set(hidden);
         if (!next.delete(userId)) next.add(userId);

@@ -82,6 +82,8 @@ export async function joinRoom(
     const replay = since !== undefined;
     let messages: Message[];
     let events: RoomEvent[] = [];
+    /** The replay's messages before its first change: `joined` carries them, the rest follows in order. */
+    let head: RoomEvent[] = [];
     let hasMore = false;
     try {
       // A catch-up is everything after `since`; a first join, the latest page (the pager's hasMore rule).
@@ -92,7 +94,9 @@ export async function joinRoom(
           d.storeMs,
           "listEvents",
         );
-        messages = events.filter((e): e is Message => !isUpdate(e) && visible(e));
+        const first = events.findIndex(isUpdate);
+        head = first < 0 ? events : events.slice(0, first);
+        messages = head.filter((e): e is Message => !isUpdate(e) && visible(e));
       } else {
         ({ messages, hasMore } = await withDeadline(
           historyPage(d.store, roomId, { limit: LATEST, role: conn.session.role }),
@@ -112,7 +116,7 @@ export async function joinRoom(
     const fresh = rejoin ? messages.filter((m) => m.seq > sent) : messages;
     const seq = Math.max(
       sent ?? 0,
-      (replay ? events : messages).at(-1)?.seq ?? (replay ? Math.min(since, roomLastSeq) : roomLastSeq),
+      (replay ? head : messages).at(-1)?.seq ?? (replay ? Math.min(since, roomLastSeq) : roomLastSeq),
     );
     conn.rooms.set(roomId, seq);
     live.conns.add(conn);
@@ -126,10 +130,13 @@ export async function joinRoom(
       hasMore,
       reads,
     });
-    // The changes of the first page, right after it, in their order (the page's messages are as they are now).
-    for (const e of events) {
-      if (isUpdate(e) && visible(e) && (sent === undefined || e.seq > sent)) conn.send(eventFrame(roomId, e));
-    }
+    // From the first change on, the replay goes as live frames, one seq after the other: a client
+    // that keeps the highest seq it saw never skips a change because `joined` already passed it.
+    const replayEvent = (e: RoomEvent) => {
+      if (visible(e)) conn.sendMessage(roomId, e.seq, eventFrame(roomId, e));
+      else if ((conn.rooms.get(roomId) ?? Infinity) < e.seq) conn.rooms.set(roomId, e.seq);
+    };
+    events.slice(head.length).forEach(replayEvent);
     try {
       // A long absence: the rest of the replay follows as live messages and changes, page by page, in order.
       let page = events;
@@ -141,10 +148,7 @@ export async function joinRoom(
           "listEvents",
         );
         if (signal.aborted) throw new StoreUnavailableError("join timed out");
-        for (const e of page) {
-          if (visible(e)) conn.sendMessage(roomId, e.seq, eventFrame(roomId, e));
-          else if ((conn.rooms.get(roomId) ?? Infinity) < e.seq) conn.rooms.set(roomId, e.seq);
-        }
+        page.forEach(replayEvent);
       }
     } catch (err) {
       // Half a replay: leave the room, so that the client's next join (with its last seq) is whole.

@@ -47,7 +47,7 @@ export async function sendFrame(hub: HubContext, conn: Connection, f: FrameOf<"s
   if (text !== undefined) {
     const problem = checkText(text, hub.config.maxTextLength);
     if (problem) return refuse(problem === "Enter a message" ? "bad_request" : "too_large", problem);
-  } else if (conn.session.role !== "counselor") {
+  } else if (program !== undefined && conn.session.role !== "counselor") {
     return refuse("forbidden", "Only counselors send programs");
   }
   // Only valid sends spend tokens: a typo should not eat the user's burst.
