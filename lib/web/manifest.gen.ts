@@ -61,7 +61,8 @@ import * as $$6 from "../../islands/JoinRoom.tsx";
 import * as $$7 from "../../islands/ProgramWhen.tsx";
 import * as $$8 from "../../islands/RoomList.tsx";
 import * as $$9 from "../../islands/SupportStatus.tsx";
-import * as $$10 from "../../islands/Widget.tsx";
+import * as $$10 from "../../islands/UnreadTitle.tsx";
+import * as $$11 from "../../islands/Widget.tsx";
 import type { RouteModule } from "./app_env.ts";
 
 export const manifest = {
@@ -130,6 +131,7 @@ export const manifest = {
     ProgramWhen: $$7,
     RoomList: $$8,
     SupportStatus: $$9,
-    Widget: $$10,
+    UnreadTitle: $$10,
+    Widget: $$11,
   },
 };
