@@ -86,6 +86,7 @@ export const sampleEvents: { [K in BusEvent["t"]]: Extract<BusEvent, { t: K }> }
   message: { t: "message", message: card },
   messages: { t: "messages", messages: [message, card, update] },
   read: { t: "read", room: "r_1", user: alice, seq: 43 },
+  moderation: { t: "moderation", room: "r_1", user: "u_alice", state: "removed" },
   typing: { t: "typing", room: "r_1", user: alice },
   presence: { t: "presence", node: "n_1", room: "r_1", members: [alice, counselor] },
   beat: { t: "beat", node: "n_1", rooms: ["r_1", "r_2"] },

@@ -17,6 +17,8 @@ export type BusEvent =
   | { t: "message"; message: RoomEvent }
   /** Several stored messages at once: a busy node sends what it stored in one tick as one event. */
   | { t: "messages"; messages: RoomEvent[] }
+  /** A room's owner muted, removed or restored a member: nodes drop their copy, removed ones leave. */
+  | { t: "moderation"; room: string; user: string; state: "muted" | "removed" | null }
   /** A member read a room up to `seq` (read receipts; not in the room's order). */
   | { t: "read"; room: string; user: UserRef; seq: number }
   | { t: "typing"; room: string; user: UserRef }

@@ -48,6 +48,9 @@ export async function changeFrame(
     if (!isSingleEmoji(f.emoji)) return refuse("bad_request", "messages.error.badEmoji");
     change = { op: "react", emoji: f.emoji };
   } else change = { op: "delete" };
+  if (f.type !== "delete" && await hub.memberStates.get(room, conn.user.id).catch(() => null) === "muted") {
+    return refuse("forbidden", "messages.error.muted");
+  }
   // Changes spend the user's send budget: editing in a loop is sending in a loop.
   const decision = hub.sendLimit.take(conn.user.id);
   if (decision === "abuse") return conn.closeAfterPending(CloseCode.rateLimited, "Too many messages");

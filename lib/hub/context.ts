@@ -3,6 +3,7 @@ import type { Config } from "@/lib/ops/config.ts";
 import type { Store } from "@/lib/store/types.ts";
 import type { UserRef } from "@/lib/shared/protocol.ts";
 import type { RoomEvent } from "@/lib/store/types.ts";
+import type { MemberStates } from "@/lib/hub/moderation.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
 import type { LiveRooms } from "@/lib/hub/live_rooms.ts";
 import type { Plugins } from "@/lib/hub/plugins.ts";
@@ -23,6 +24,8 @@ export interface HubContext {
   deliver(message: RoomEvent): void;
   /** Tells the room's sockets on every node how far `user` has read. */
   readReceipt(room: string, user: UserRef, seq: number): void;
+  /** Room owners' decisions on members (muted, removed), cached per node. */
+  readonly memberStates: MemberStates;
   /** The longest one store call may take before the socket is told `unavailable`. */
   readonly storeMs: number;
   join(conn: Connection, room: string, since?: number): Promise<void>;

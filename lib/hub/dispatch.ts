@@ -41,6 +41,8 @@ export interface BusRoutes {
   message(message: RoomEvent): void;
   /** A member's read mark moved (read receipts). */
   read(room: string, user: UserRef, seq: number): void;
+  /** A room's owner changed a member's state. */
+  moderation(room: string, user: string, state: "muted" | "removed" | null): void;
   typing(room: string, user: UserRef): void;
   support(conversation: SupportSummary): void;
   sessionEnded(session: string): void;
@@ -68,6 +70,8 @@ export function busDispatch(r: BusRoutes): (event: BusEvent) => void {
         return r.typing(event.room, event.user);
       case "read":
         return r.read(event.room, event.user, event.seq);
+      case "moderation":
+        return r.moderation(event.room, event.user, event.state);
       case "support":
         return r.support(event.conversation);
       case "session-ended":

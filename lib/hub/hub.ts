@@ -9,7 +9,8 @@ import type { Config } from "@/lib/ops/config.ts";
 import type { Room, Session, Store } from "@/lib/store/types.ts";
 import type { Bus } from "@/lib/bus/types.ts";
 import type { ClientFrame, Presence, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
-import { isUpdate, type RoomEvent } from "@/lib/store/types.ts";
+import { isUpdate, type MemberState, type RoomEvent } from "@/lib/store/types.ts";
+import { MemberStates } from "@/lib/hub/moderation.ts";
 import { CloseCode } from "@/lib/shared/protocol.ts";
 import { Connection, type ConnectionHost } from "@/lib/hub/connection.ts";
 import { LiveRooms } from "@/lib/hub/live_rooms.ts";
@@ -78,6 +79,7 @@ export class Hub implements ConnectionHost, HubContext {
   readonly rooms: LiveRooms;
   readonly sendLimit: SendLimit;
   readonly sender: SendPipeline;
+  readonly memberStates: MemberStates;
   readonly counters = { messagesOut: 0, sendErrors: 0 };
   readonly #handlers: FrameHandlers;
   readonly #registry: Registry;
@@ -102,6 +104,7 @@ export class Hub implements ConnectionHost, HubContext {
     this.#storeMs = options.storeTimeoutMs ?? 15_000;
     this.sendLimit = new SendLimit({ burst: this.config.rateBurst, perSecond: this.config.ratePerSecond });
     this.sender = new SendPipeline(this, this.#storeMs);
+    this.memberStates = new MemberStates(this.store);
     this.#outbox = new BusOutbox(this.bus);
     this.#catchUp = new BusCatchUp(this.bus, this.store, this.rooms);
     const beatMs = options.beatMs ?? 2_000;
@@ -128,6 +131,7 @@ export class Hub implements ConnectionHost, HubContext {
         this.rooms.deliver(message);
       },
       read: (room, user, seq) => readLocal(this.rooms, room, user, seq),
+      moderation: (room, user, state) => this.#moderated(room, user, state),
       typing: (room, user) => typingLocal(this.rooms, room, user),
       support: (conversation) => supportLocal(this.#registry, conversation),
       sessionEnded: (session) => closeSessionLocal(this.#registry, session),
@@ -191,6 +195,22 @@ export class Hub implements ConnectionHost, HubContext {
   deliver(message: RoomEvent): void {
     this.#outbox.push(message);
     this.rooms.deliver(message);
+  }
+
+  /** A room's owner muted, removed or restored `user`: every node applies it at once. */
+  moderate(room: string, user: string, state: MemberState | null): void {
+    this.bus.publish({ t: "moderation", room, user, state });
+    this.#moderated(room, user, state);
+  }
+
+  #moderated(room: string, user: string, state: MemberState | null): void {
+    this.memberStates.forget(room, user);
+    if (state !== "removed") return;
+    for (const conn of [...(this.rooms.get(room)?.conns ?? [])]) {
+      if (conn.user.id !== user) continue;
+      this.leave(conn, room);
+      conn.error("forbidden", "messages.error.removed", { room });
+    }
   }
 
   readReceipt(room: string, user: UserRef, seq: number): void {

@@ -189,6 +189,11 @@ export function answerFailure(
 /** Public rooms: anyone; private: members and the owner; support: its user and any counselor. */
 export function defaultCanJoin(store: Store): JoinPolicy {
   return async (session, room) => {
+    if (room.visibility !== "support" && room.ownerId !== session.userId) {
+      if (await store.getMemberState(room.id, session.userId) === "removed") {
+        return { code: "forbidden", message: "messages.error.removed" };
+      }
+    }
     if (room.visibility === "public") return true;
     if (room.visibility === "support") {
       return room.ownerId === session.userId || session.role === "counselor"

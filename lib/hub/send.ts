@@ -50,6 +50,11 @@ export async function sendFrame(hub: HubContext, conn: Connection, f: FrameOf<"s
   } else if (program !== undefined && conn.session.role !== "counselor") {
     return refuse("forbidden", "Only counselors send programs");
   }
+  const state = hub.memberStates.peek(room, conn.user.id) ??
+    await hub.memberStates.get(room, conn.user.id).catch(() => null);
+  if (state === "muted") {
+    return refuse("forbidden", "messages.error.muted");
+  }
   // Only valid sends spend tokens: a typo should not eat the user's burst.
   const decision = hub.sendLimit.take(conn.user.id);
   // Closed only once every send already on its way has been answered: a stored message is acked.

@@ -249,6 +249,9 @@ export interface RoomUpdate {
   update: Message;
 }
 
+/** What a room's owner decided about one member (moderation). */
+export type MemberState = "muted" | "removed";
+
 /** One place of a room's order: a message, or a change to one. */
 export type RoomEvent = Message | RoomUpdate;
 
@@ -272,6 +275,9 @@ export interface ChangeMethods {
   listEvents(room: string, options: { after: number; limit: number }): Promise<RoomEvent[]>;
   /** Every reader's mark in a room: reader id → seq. */
   listReadMarks(room: string): Promise<Record<string, number>>;
+  /** A room owner's say on a member: muted (reads, cannot post) or removed (cannot join); null clears it. */
+  setMemberState(room: string, userId: string, state: MemberState | null): Promise<void>;
+  getMemberState(room: string, userId: string): Promise<MemberState | null>;
 }
 
 /**
