@@ -12,7 +12,7 @@ import { MessageActionsContext } from "@/components/message_actions.ts";
 export interface MessageItemProps {
   /** A stored message, or (without id and seq) the user's own one on its way. */
   message:
-    & Pick<Message, "kind" | "author" | "text" | "program" | "at">
+    & Pick<Message, "kind" | "author" | "text" | "program" | "at" | "private">
     & Partial<Pick<Message, "id" | "seq" | "file" | "reactions" | "editedAt" | "deleted">>;
   own: boolean;
   /** First of a run by the same author: shows the name and avatar. */
@@ -46,7 +46,7 @@ export default function MessageItem({ message, own, first, state, onRetry }: Mes
     <li
       class={`msg${own ? " own" : ""}${first ? " first" : ""}${state ? " pending" : ""}${
         failed ? " failed" : ""
-      }`}
+      }${message.private ? " note" : ""}`}
     >
       {!own &&
         (first ? <Avatar id={message.author.id} name={message.author.name} /> : <span class="avatar-gap" />)}
@@ -70,6 +70,7 @@ export default function MessageItem({ message, own, first, state, onRetry }: Mes
               {(message.text || !message.file) && (
                 // dir="auto": text that keeps bidi controls is isolated and cannot reorder the page around it.
                 <p class="bubble" dir="auto" title={time}>
+                  {message.private && <span class="note-label">{t("console.note.label")}</span>}
                   <RichText text={message.text ?? ""} />
                   {message.editedAt && <span class="edited">({t("messages.edited")})</span>}
                 </p>

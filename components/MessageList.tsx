@@ -20,6 +20,8 @@ export interface PendingMessage {
   error?: string;
   /** The room's last seq when it was written: a failed send stays there, not below newer messages. */
   afterSeq?: number;
+  /** A counselors-only note. */
+  private?: boolean;
 }
 
 export interface MessageListProps {
@@ -50,7 +52,7 @@ export default function MessageList(props: MessageListProps) {
   const stored = new Set(messages.map((m) => m.id));
   const pendingLine = (p: PendingMessage) => {
     const first = !sameRun(me!.id, p.at);
-    const message = { kind: "text" as const, author: me!, text: p.text, at: p.at };
+    const message = { kind: "text" as const, author: me!, text: p.text, at: p.at, private: p.private };
     prev = { author: me!.id, at: Date.parse(p.at) };
     const retry = p.error && props.onRetry ? () => props.onRetry!(p.clientId) : undefined;
     return (

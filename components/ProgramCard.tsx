@@ -8,9 +8,11 @@ import { NewTabContext } from "@/components/new_tab.ts";
 export default function ProgramCard({ program }: { program: ProgramSnapshot }) {
   const { t, locale, price } = useT();
   const newTab = useContext(NewTabContext);
+  // A card for a program that has ended never invites to apply.
+  const ended = Date.parse(program.endsAt) <= Date.now();
   return (
     <a
-      class="program-card"
+      class={`program-card${ended ? " ended" : ""}`}
       href={`/programs/${encodeURIComponent(program.id)}`}
       {...(newTab ? { target: "_blank", rel: "noopener" } : {})}
     >
@@ -20,7 +22,7 @@ export default function ProgramCard({ program }: { program: ProgramSnapshot }) {
         <span>{formatDateRange(program.startsAt, program.endsAt, locale)}</span>
         <span class="program-card-price">{price(program.price, program.currency)}</span>
       </span>
-      <span class="program-card-cta">{t("chat.viewAndApply")}</span>
+      <span class="program-card-cta">{ended ? t("programs.ended") : t("chat.viewAndApply")}</span>
     </a>
   );
 }

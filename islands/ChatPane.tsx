@@ -16,6 +16,8 @@ import { useMessageActions } from "./chat/use_message_actions.ts";
 import { MessageActionsContext } from "@/components/message_actions.ts";
 import Uploads from "@/components/Uploads.tsx";
 import NotifyToggle from "@/components/NotifyToggle.tsx";
+import ReplyMenu from "@/components/console/ReplyMenu.tsx";
+import { filterReplies, type ReplyView, slashQuery } from "@/lib/shared/replies_view.ts";
 
 export interface ChatPaneProps {
   room: { id: string; name: string; visibility: string; inviteCode?: string; ownerId?: string };
@@ -30,11 +32,13 @@ export interface ChatPaneProps {
    * keeps the plain ids. Also makes the heading an h2, as the pane is then part of a larger page.
    */
   idPrefix?: string;
+  /** The console: saved replies offered by `/`, a private-note switch, and no connection line of its own. */
+  counselor?: { replies: ReplyView[] };
 }
 
 /** A room's chat: history, live messages, presence, typing, and the composer. */
 export default function ChatPane(
-  { room, me: initialMe, history, presence, heading, idPrefix = "" }: ChatPaneProps,
+  { room, me: initialMe, history, presence, heading, idPrefix = "", counselor }: ChatPaneProps,
 ) {
   const tr = useT();
   const { t } = tr;
@@ -43,6 +47,10 @@ export default function ChatPane(
   const [text, setText] = useState("");
   const [composerError, setComposerError] = useState("");
   const [showMembers, setShowMembers] = useState(false);
+  const [note, setNote] = useState(false);
+  const [pick, setPick] = useState({ at: 0, closed: false });
+  const query = counselor ? slashQuery(text) : null;
+  const menu = query !== null && !pick.closed ? filterReplies(counselor!.replies, query) : null;
   // Support rooms store their own "<name> joined" line when a counselor claims; presence notices
   // there would say it twice (and announce every counselor who merely opens the conversation).
   const chat = useChatRoom(room.id, me, { ...history, presence, name: heading ?? room.name }, {
@@ -90,9 +98,27 @@ export default function ChatPane(
       textarea.current?.focus();
       return;
     }
-    chat.send(value);
+    chat.send(value, note);
     setText("");
     setComposerError("");
+  }
+
+  /** The reply menu's keys; true when the key was the menu's. */
+  function onMenuKey(e: KeyboardEvent): boolean {
+    const size = menu!.length;
+    if (e.key === "Escape") setPick({ at: 0, closed: true });
+    else if (e.key === "ArrowDown" && size) setPick({ at: (pick.at + 1) % size, closed: false });
+    else if (e.key === "ArrowUp" && size) setPick({ at: (pick.at - 1 + size) % size, closed: false });
+    else if (e.key === "Enter" && !e.shiftKey && !e.isComposing && size) insertReply(menu![pick.at]);
+    else return false;
+    e.preventDefault();
+    return true;
+  }
+
+  function insertReply(reply: ReplyView) {
+    setText(reply.text);
+    setPick({ at: 0, closed: false });
+    textarea.current?.focus();
   }
 
   const count = chat.presence.count;
@@ -113,7 +139,12 @@ export default function ChatPane(
             </div>
           </details>
         )}
-        {me && <ConnectionState status={chat.status} onRetry={() => sharedConnection().retryNow()} />}
+        {me && !counselor && (
+          <ConnectionState
+            status={chat.status}
+            onRetry={() => sharedConnection().retryNow()}
+          />
+        )}
         {me && <NotifyToggle />}
         <button
           type="button"
@@ -157,6 +188,25 @@ export default function ChatPane(
               </a>
             </div>
           )}
+          {menu && (
+            <ReplyMenu
+              id={`${idPrefix}reply-menu`}
+              replies={menu}
+              active={pick.at}
+              onPick={(r) => insertReply(r)}
+            />
+          )}
+          {me && counselor && room.visibility === "support" && (
+            <label class={`note-toggle${note ? " on" : ""}`}>
+              <input
+                type="checkbox"
+                checked={note}
+                onChange={(e) =>
+                  setNote(e.currentTarget.checked)}
+              />{" "}
+              {t("console.note.toggle")}
+            </label>
+          )}
           {me && !signedOut && (
             <Uploads
               uploads={extra.uploads}
@@ -175,10 +225,17 @@ export default function ChatPane(
                 textareaRef={textarea}
                 onInput={(v) => {
                   setText(v);
+                  if (pick.closed || pick.at) setPick({ at: 0, closed: pick.closed && v.startsWith("/") });
                   if (composerError && v.trim()) setComposerError("");
                   if (v.trim()) chat.typing();
                 }}
                 onKeyDown={(e) => {
+                  if (menu && onMenuKey(e)) return;
+                  if (counselor && e.altKey && e.code === "KeyN") {
+                    e.preventDefault();
+                    setNote(!note);
+                    return;
+                  }
                   if (!guard.shouldSend(e)) return;
                   e.preventDefault();
                   submit();

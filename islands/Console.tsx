@@ -13,6 +13,10 @@ import { Alerter } from "./console/alert.ts";
 import { useQueue } from "./console/use_queue.ts";
 import { useProgramSearch } from "./console/use_program_search.ts";
 import { useT } from "@/lib/shared/i18n/context.ts";
+import ToolsPanel from "@/components/console/ToolsPanel.tsx";
+import { useTools } from "./console/use_tools.ts";
+import { useConversationSearch } from "./console/use_conversation_search.ts";
+import { useShortcuts } from "./console/use_shortcuts.ts";
 
 export interface ConsoleProps {
   me: UserRef;
@@ -44,6 +48,8 @@ export default function Console({ me, queue }: ConsoleProps) {
   const [pane, setPane] = useState<Pane>("queue");
   const q = useQueue(me, queue, alerter);
   const search = useProgramSearch();
+  const tools = useTools();
+  const found = useConversationSearch();
   const [tab, setTab] = useState<QueueTab>("waiting");
   const [open, setOpen] = useState<OpenChat[]>([]);
   const [action, setAction] = useState({ busy: false, error: "" });
@@ -83,12 +89,13 @@ export default function Console({ me, queue }: ConsoleProps) {
     }
   }
 
-  async function act(kind: "claim" | "close") {
+  async function act(kind: "claim" | "close" | "transfer", body: Record<string, string> = {}) {
     if (!q.viewing) return;
     setAction({ busy: true, error: "" });
     try {
-      const line = await api<SupportSummary>(`/api/support/${encodeURIComponent(q.viewing)}/${kind}`, {});
+      const line = await api<SupportSummary>(`/api/support/${encodeURIComponent(q.viewing)}/${kind}`, body);
       q.update(line);
+      tools.reload();
       setTab(tabOf(line, me) ?? tab);
       setAction({ busy: false, error: "" });
     } catch (err) {
@@ -96,6 +103,20 @@ export default function Console({ me, queue }: ConsoleProps) {
       // Lost a claim race: show who has it now (the push may still be on its way).
       if (err instanceof ApiError && err.code === "already_claimed") q.refresh();
     }
+  }
+
+  useShortcuts({
+    lines: linesOf(all, tab, me),
+    viewing: q.viewing,
+    select,
+    claim: () => act("claim"),
+  });
+
+  /** A search result: opened like a queue line (an old closed one may not be in the queue). */
+  function openFound(room: string) {
+    const line = found.lines.find((l) => l.room === room);
+    if (line && !q.lines[room]) q.update({ ...line, unread: 0 });
+    select(room);
   }
 
   function sendProgram(program: Program) {
@@ -143,6 +164,17 @@ export default function Console({ me, queue }: ConsoleProps) {
           onTab={setTab}
           onSelect={select}
         />
+        <ToolsPanel
+          search={found}
+          replies={tools.replies}
+          ratings={tools.ratings}
+          assign={tools.assign}
+          error={tools.error}
+          onOpen={openFound}
+          onAddReply={tools.addReply}
+          onDeleteReply={tools.deleteReply}
+          onAssign={tools.setAssign}
+        />
       </section>
       <section class="console-chat" aria-label={t("console.conversation")}>
         {current && (
@@ -153,6 +185,8 @@ export default function Console({ me, queue }: ConsoleProps) {
             error={action.error}
             onClaim={() => act("claim")}
             onClose={() => act("close")}
+            counselors={tools.counselors}
+            onTransfer={(id) => act("transfer", { counselor: id })}
           />
         )}
         {!current && <p class="console-empty">{action.error || t("console.choose")}</p>}
@@ -168,6 +202,7 @@ export default function Console({ me, queue }: ConsoleProps) {
               history={chat.history}
               heading={q.lines[chat.room]?.user.name}
               idPrefix={`pane-${chat.room}-`}
+              counselor={{ replies: tools.replies }}
             />
           </div>
         ))}

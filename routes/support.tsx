@@ -10,6 +10,7 @@ import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { historyPage } from "@/lib/rooms/history.ts";
 import ChatPane from "@/islands/ChatPane.tsx";
 import SupportStatus from "@/islands/SupportStatus.tsx";
+import SupportRating from "@/islands/SupportRating.tsx";
 import AvailabilityLine from "@/islands/AvailabilityLine.tsx";
 import { localizeError, translator } from "@/lib/shared/i18n/mod.ts";
 
@@ -21,6 +22,7 @@ type Data =
     me: UserRef;
     history: { messages: Message[]; hasMore: boolean; lastSeq: number };
     presence: Presence;
+    rated?: number;
   }
   | { ask: true; error?: string; nickname?: string };
 
@@ -34,10 +36,10 @@ export const handler = {
     if (!session) return c.var.render({ ask: true } satisfies Data);
     const { store, hub } = c.var.services;
     const conversation = await openSupport(c.var.services, session);
-    const { messages, hasMore } = await historyPage(store, conversation.room, {
-      limit: HISTORY,
-      role: session.role,
-    });
+    const [{ messages, hasMore }, rating] = await Promise.all([
+      historyPage(store, conversation.room, { limit: HISTORY, role: session.role }),
+      store.getRating(conversation.room),
+    ]);
     return c.var.render(
       {
         room: conversation.room,
@@ -46,6 +48,7 @@ export const handler = {
         me: userRefOf(session),
         history: { messages, hasMore, lastSeq: messages.at(-1)?.seq ?? 0 },
         presence: hub.presence(conversation.room),
+        ...(rating ? { rated: rating.score } : {}),
       } satisfies Data,
     );
   },
@@ -118,6 +121,7 @@ export default function SupportPage({ data, locale }: PageProps<Data>) {
         presence={data.presence}
         heading={t("support.title")}
       />
+      <SupportRating room={data.room} state={data.state} rated={data.rated} />
     </div>
   );
 }

@@ -1,12 +1,12 @@
 /**
  * Makes sure what the test suite talks to is on this machine, installing what is missing:
- * FerretDB, Mailpit and SeaweedFS (built from the Go module proxy, once, into ~/.cache/parley/bin),
- * and redis-server and Chromium from Debian's packages (when running as root with apt-get). A missing piece that cannot be
+ * FerretDB, Mailpit and SeaweedFS (built from the Go module proxy, once, into ~/.cache/parley/bin), and redis-server and
+ * Chromium from Debian's packages (when running as root with apt-get). A missing piece that cannot be
  * installed stops the run with one clear line: tests never quietly skip it.
  */
 import { ensureFerretDB } from "@/tests/support/ferretdb.ts";
-import { ensureSeaweedFS } from "@/tests/support/seaweedfs.ts";
 import { ensureMailpit } from "@/tests/support/mailpit.ts";
+import { ensureSeaweedFS } from "@/tests/support/seaweedfs.ts";
 
 async function has(cmd: string): Promise<boolean> {
   const out = await new Deno.Command("sh", { args: ["-c", `command -v ${cmd}`], stdout: "null" }).output();
@@ -35,7 +35,7 @@ if (missing.length > 0) {
   await run("apt-get", ["install", "-y", "-qq", ...missing]);
 }
 if (!Deno.env.get("MONGODB_URI")) await ensureFerretDB();
-// The S3 FileStore's tests talk to a real SeaweedFS S3 gateway.
-await ensureSeaweedFS();
 // The real SMTP server of the widget's mail tests.
 await ensureMailpit();
+// The S3 FileStore's tests talk to a real SeaweedFS S3 gateway.
+await ensureSeaweedFS();

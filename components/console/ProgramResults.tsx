@@ -27,33 +27,41 @@ export default function ProgramResults(props: ProgramResultsProps) {
   return (
     <>
       <ul class="program-results" aria-busy={props.loading ? "true" : undefined}>
-        {props.programs.map((p) => (
-          <li key={p.id} class="program-result">
-            <div class="program-result-head">
-              <a
-                href={`/programs/${encodeURIComponent(p.id)}`}
-                target="_blank"
-                rel="noopener"
-                class="program-result-title"
+        {props.programs.map((p) => {
+          const ended = programStatus(p, now) === "ended";
+          return (
+            <li key={p.id} class="program-result">
+              <div class="program-result-head">
+                <a
+                  href={`/programs/${encodeURIComponent(p.id)}`}
+                  target="_blank"
+                  rel="noopener"
+                  class="program-result-title"
+                >
+                  {p.title}
+                </a>
+                <StatusBadge phase={programStatus(p, now)} />
+              </div>
+              <p class="program-result-meta">
+                {formatDateRange(p.startsAt, p.endsAt, locale)} · {price(p.price, p.currency)}
+              </p>
+              {/* An ended program is never sent as a card. */}
+              <button
+                type="button"
+                class="btn btn-small send-program"
+                disabled={props.sendBlocked !== "" || ended}
+                title={ended ? t("console.err.programEnded") : props.sendBlocked || undefined}
+                onClick={() => props.onSend(p)}
               >
-                {p.title}
-              </a>
-              <StatusBadge phase={programStatus(p, now)} />
-            </div>
-            <p class="program-result-meta">
-              {formatDateRange(p.startsAt, p.endsAt, locale)} · {price(p.price, p.currency)}
-            </p>
-            <button
-              type="button"
-              class="btn btn-small send-program"
-              disabled={props.sendBlocked !== ""}
-              title={props.sendBlocked || undefined}
-              onClick={() => props.onSend(p)}
-            >
-              {props.sent[p.id] ? t("console.sent") : t("console.sendToChat")}
-            </button>
-          </li>
-        ))}
+                {ended
+                  ? t("console.card.ended")
+                  : props.sent[p.id]
+                  ? t("console.sent")
+                  : t("console.sendToChat")}
+              </button>
+            </li>
+          );
+        })}
       </ul>
       {props.loading && <p class="search-loading" role="status">{t("console.searching")}</p>}
       {props.hasMore && !props.loading && (

@@ -5,9 +5,9 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ErrorCode, Message, Presence, UserRef } from "@/lib/shared/protocol.ts";
+import { MemberNotices } from "@/lib/shared/presence_view.ts";
 import {
   type ConnectionStatus,
-  diffMembers,
   mergeMessages,
   RETRIED_CODES,
   sharedConnection,
@@ -35,6 +35,8 @@ const ERROR_TEXT: Partial<Record<ErrorCode, MessageKey>> = {
   unavailable: "chat.err.unavailable",
 };
 const TYPING_SHOWN_MS = 4000;
+/** Away for less than this (a reload, a server restart) is not "left"; coming back is not "joined". */
+export const PRESENCE_GRACE_MS = 12_000;
 
 export interface ChatRoomOptions {
   /** Derive "X joined" / "X left" lines from presence changes (off where the server writes its own). */
@@ -47,7 +49,7 @@ export function useChatRoom(
   room: string,
   me: UserRef | null,
   init: ChatRoomInit,
-  { notices: announceMembers = true, notify = "all" }: ChatRoomOptions = {},
+  { notices: announceMembers = true, notify: notifyOf = "all" }: ChatRoomOptions = {},
 ) {
   const { locale } = useT();
   const [messages, setMessages] = useState(init.messages);
@@ -61,7 +63,6 @@ export function useChatRoom(
   const [error, setError] = useState("");
   const [reads, setReads] = useState<Record<string, number>>({});
   const lastSeq = useRef(init.lastSeq);
-  const members = useRef<Presence["members"] | null>(null);
 
   useEffect(() => {
     if (!me) return;
@@ -83,55 +84,57 @@ export function useChatRoom(
       setPending((old) => old.filter((p) => !p.id || !ids.has(p.id)));
       setTypers((old) => old.filter((t) => !authors.has(t.id)));
     };
-    const applyPresence = (p: Presence, announce: boolean) => {
-      const before = members.current;
-      members.current = p.members;
-      setPresence(p);
-      if (!before || !announce || !announceMembers) return;
-      const { joined, left } = diffMembers(before, p.members);
-      const lines = [
-        ...joined.map((m) => t("chat.joined", { name: m.name })),
-        ...left.map((m) => t("chat.left", { name: m.name })),
-      ];
+    const grace = new MemberNotices(PRESENCE_GRACE_MS);
+    let server: Presence = init.presence ?? { count: 0, members: [] };
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    const notify = (lines: string[]) => {
+      if (!announceMembers || lines.length === 0) return;
       const at = lastSeq.current, stamp = Date.now();
-      if (lines.length) {
-        setNotices((
-          old,
-        ) => [...old, ...lines.map((text, i) => ({ key: `n${stamp}-${i}`, afterSeq: at, text }))]);
-      }
+      setNotices((
+        old,
+      ) => [...old, ...lines.map((text, i) => ({ key: `n${stamp}-${i}`, afterSeq: at, text }))]);
+    };
+    const expire = () => {
+      clearTimeout(graceTimer);
+      notify(grace.expire().map((m) => t("chat.left", { name: m.name })));
+      setPresence(grace.view(server));
+      const next = grace.nextExpiry();
+      if (next !== null) graceTimer = setTimeout(expire, next + 50);
+    };
+    const applyPresence = (p: Presence, announce: boolean) => {
+      server = p;
+      const { joined } = grace.update(p.members, announce);
+      notify(joined.map((m) => t("chat.joined", { name: m.name })));
+      expire();
     };
     const tell = (m: Message) => {
-      if (
-        m.author.id === me.id || m.kind === "system" ||
-        (notify === "counselors" && m.author.role !== "counselor")
-      ) {
-        return;
-      }
+      if (m.author.id === me.id || m.kind === "system") return;
+      if (notifyOf === "counselors" && m.author.role !== "counselor") return;
       const body = m.text ??
         (m.file ? t("messages.fileMessage", { name: m.file.name }) : m.program?.title ?? "");
       notifyNew({
         title: t("messages.notifyTitle", { room: init.name ?? "Parley", name: m.author.name }),
         body,
         tag: room,
-        onClick: () => document.getElementById("composer")?.focus(),
+        onClick: () => document.getElementById("composer-input")?.focus(),
       });
     };
     conn.join(room, {
-      joined: (frame) => {
-        addMessages(frame.messages);
-        applyPresence(frame.presence, false);
-        if (frame.reads) setReads((old) => ({ ...old, ...frame.reads }));
-      },
-      message: (m) => {
-        addMessages([m]);
-        tell(m);
-      },
       // A change to a message not loaded here (older than the page) waits for "load older".
       update: (m, seq) => {
         lastSeq.current = Math.max(lastSeq.current, seq);
         setMessages((old) => old.some((x) => x.id === m.id) ? old.map((x) => x.id === m.id ? m : x) : old);
       },
       read: (user, seq) => setReads((old) => (old[user.id] ?? 0) >= seq ? old : { ...old, [user.id]: seq }),
+      joined: (frame) => {
+        if (frame.reads) setReads((old) => ({ ...old, ...frame.reads }));
+        addMessages(frame.messages);
+        applyPresence(frame.presence, false);
+      },
+      message: (m) => {
+        addMessages([m]);
+        tell(m);
+      },
       presence: (p) => applyPresence(p, true),
       typing: (user) => {
         if (user.id === me.id) return;
@@ -152,6 +155,7 @@ export function useChatRoom(
       },
     }, lastSeq.current);
     return () => {
+      clearTimeout(graceTimer);
       unsubscribe();
       conn.leave(room);
     };
@@ -183,20 +187,27 @@ export function useChatRoom(
     reads,
     /** The room's last seq this pane knows (messages and changes). */
     lastSeq,
-    send(text: string) {
-      const clientId = sharedConnection().send(room, { text });
+    /** Sends a message; with `note`, a counselors-only private note. */
+    send(text: string, note = false) {
+      const clientId = sharedConnection().send(room, note ? { text, private: true } : { text });
       const at = new Date().toISOString();
-      setPending((old) => [...old, { clientId, text, at, afterSeq: lastSeq.current }]);
+      const line = { clientId, text, at, afterSeq: lastSeq.current, ...(note ? { private: true } : {}) };
+      setPending((old) => [...old, line]);
     },
     /** Sends a failed message again as a new send (the failed one was never stored). */
     retry(clientId: string) {
       const failed = pending.find((p) => p.clientId === clientId);
       if (!failed) return;
-      const again = sharedConnection().send(room, { text: failed.text });
+      const again = sharedConnection().send(
+        room,
+        failed.private ? { text: failed.text, private: true } : {
+          text: failed.text,
+        },
+      );
       const at = new Date().toISOString();
       setPending((old) => [
         ...old.filter((p) => p.clientId !== clientId),
-        { clientId: again, text: failed.text, at, afterSeq: lastSeq.current },
+        { ...failed, clientId: again, at, afterSeq: lastSeq.current, error: undefined },
       ]);
     },
     typing: () => sharedConnection().typing(room),

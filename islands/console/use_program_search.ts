@@ -51,9 +51,17 @@ export function useProgramSearch() {
     }
   }
 
+  const latest = useRef({ q, status });
+  latest.current = { q, status };
   useEffect(() => {
     run("", "current");
-    return () => clearTimeout(timer.current);
+    // A program added, edited or ended by any counselor: search again at once.
+    const events = new EventSource("/api/programs/events");
+    events.onmessage = () => run(latest.current.q, latest.current.status);
+    return () => {
+      clearTimeout(timer.current);
+      events.close();
+    };
   }, []);
 
   return {

@@ -39,11 +39,11 @@ export function useApiToken(token: string): void {
  * @example
  * const me = await api<UserRef>("/api/session", { nickname: "mina" });
  */
-export async function api<T>(path: string, body?: unknown): Promise<T> {
+export async function api<T>(path: string, body?: unknown, method?: "PUT" | "DELETE"): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
-      method: body === undefined ? "GET" : "POST",
+      method: method ?? (body === undefined ? "GET" : "POST"),
       headers: {
         accept: "application/json",
         ...(body === undefined ? {} : { "content-type": "application/json" }),

@@ -12,10 +12,15 @@ export type SendFrame = {
   program?: string;
   /** An uploaded attachment's id. */
   file?: string;
+  /** A counselors-only note. */
+  private?: boolean;
 };
 
-/** What a send carries: text, a program card, or an attachment with an optional caption. */
-export type SendBody = { text: string } | { program: string } | { file: string; text?: string };
+/** What a send carries: text (a note when `private`), a program card, or an attachment with an optional caption. */
+export type SendBody =
+  | { text: string; private?: boolean }
+  | { program: string }
+  | { file: string; text?: string };
 
 /**
  * @example

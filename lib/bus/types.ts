@@ -8,15 +8,32 @@
  * so the hub never relies on the bus for correctness: messages carry `seq` and gaps are refilled
  * from the store; presence is re-announced periodically and expires without heartbeats.
  */
-import type { Message, PresenceMember, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
+import type { Message, MessageKind, PresenceMember, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import type { NodeMetrics } from "@/lib/ops/metrics.ts";
-import type { RoomEvent } from "@/lib/store/types.ts";
+
+/**
+ * A stored message as the frame line every reader gets (`{"type":"message",…}`), serialized once on the
+ * node that stored it, with the few fields a receiving node routes by. A change to a message (edit,
+ * delete, reaction) travels the same way as its `{"type":"update",…}` line, with kind "system".
+ */
+export interface BusLine {
+  room: string;
+  seq: number;
+  author: string;
+  kind: MessageKind;
+  /** When the store accepted it (bus lag). */
+  at: string;
+  line: string;
+  /** A counselors-only note: every node hands it to counselors alone. */
+  private?: true;
+}
 
 export type BusEvent =
-  /** A stored room event: a message, or a change to one (edit, delete, reaction) with its own seq. */
-  | { t: "message"; message: RoomEvent }
+  | { t: "message"; message: Message }
   /** Several stored messages at once: a busy node sends what it stored in one tick as one event. */
-  | { t: "messages"; messages: RoomEvent[] }
+  | { t: "messages"; messages: Message[] }
+  /** What the hub publishes: the messages one node stored in one tick, already serialized. */
+  | { t: "lines"; lines: BusLine[] }
   /** A room's owner muted, removed or restored a member: nodes drop their copy, removed ones leave. */
   | { t: "moderation"; room: string; user: string; state: "muted" | "removed" | null }
   /** A member read a room up to `seq` (read receipts; not in the room's order). */

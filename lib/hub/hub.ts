@@ -7,10 +7,8 @@
  */
 import type { Config } from "@/lib/ops/config.ts";
 import type { Room, Session, Store } from "@/lib/store/types.ts";
-import type { Bus } from "@/lib/bus/types.ts";
+import type { Bus, BusLine } from "@/lib/bus/types.ts";
 import type { ClientFrame, Presence, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
-import { isUpdate, type MemberState, type RoomEvent } from "@/lib/store/types.ts";
-import { MemberStates } from "@/lib/hub/moderation.ts";
 import { CloseCode } from "@/lib/shared/protocol.ts";
 import { Connection, type ConnectionHost } from "@/lib/hub/connection.ts";
 import { LiveRooms } from "@/lib/hub/live_rooms.ts";
@@ -22,6 +20,9 @@ import { type HubPlugin, Plugins } from "@/lib/hub/plugins.ts";
 import { busDispatch, BusOutbox } from "@/lib/hub/dispatch.ts";
 import { BusCatchUp } from "@/lib/hub/catch_up.ts";
 import { closeSessionLocal, readLocal, supportLocal, typingLocal } from "@/lib/hub/fanout.ts";
+import { isUpdate, type MemberState, type RoomEvent } from "@/lib/store/types.ts";
+import { MemberStates } from "@/lib/hub/moderation.ts";
+import { eventFrame } from "@/lib/hub/live_rooms.ts";
 import { type FrameHandlers, frameHandlers, handleFrame } from "@/lib/hub/frames.ts";
 import { SendPipeline } from "@/lib/hub/send.ts";
 import { SendLimit } from "@/lib/hub/send_limit.ts";
@@ -127,8 +128,12 @@ export class Hub implements ConnectionHost, HubContext {
   start(): void {
     this.#unsubscribe = this.bus.subscribe(busDispatch({
       message: (message) => {
-        if (!isUpdate(message)) this.sendLimit.charge(message);
+        this.sendLimit.charge(message);
         this.rooms.deliver(message);
+      },
+      line: (item) => {
+        this.sendLimit.charge(item);
+        this.rooms.deliver(item, item.line);
       },
       read: (room, user, seq) => readLocal(this.rooms, room, user, seq),
       moderation: (room, user, state) => this.#moderated(room, user, state),
@@ -193,8 +198,20 @@ export class Hub implements ConnectionHost, HubContext {
 
   /** Call after every store write of a room change on this node: local readers in order, then the other nodes. */
   deliver(message: RoomEvent): void {
-    this.#outbox.push(message);
-    this.rooms.deliver(message);
+    if (isUpdate(message)) {
+      // A change: its `update` line, in the room's order; "system" so no node charges its author.
+      const line = eventFrame(message.room, message);
+      const at = message.update.editedAt ?? new Date().toISOString();
+      const item: BusLine = { room: message.room, seq: message.seq, author: "", kind: "system", at, line };
+      if (message.update.private) item.private = true;
+      this.#outbox.pushLine(item);
+      this.rooms.deliver(item, line);
+      return;
+    }
+    // The one serialization of this message, for the readers of this node and of every other.
+    const line = JSON.stringify({ type: "message", room: message.room, message });
+    this.#outbox.push(message, line);
+    this.rooms.deliver(message, line);
   }
 
   /** A room's owner muted, removed or restored `user`: every node applies it at once. */

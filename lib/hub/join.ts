@@ -65,6 +65,17 @@ export async function joinRoom(
   d.presence.learnVisibility(room);
   const live = d.rooms.open(roomId);
   live.watchers ??= d.watchersOf(room);
+  live.support = room.visibility === "support";
+  // A counselor who only opens a support conversation is not among its members until it is theirs.
+  let listed = true;
+  if (live.support && conn.session.role === "counselor") {
+    try {
+      const conversation = await withDeadline(d.store.getSupport(roomId), d.storeMs, "getSupport");
+      listed = conversation?.counselor?.id === conn.user.id && conversation.state === "active";
+    } catch (err) {
+      return answerFailure(conn, err, { room: roomId });
+    }
+  }
   const roomLastSeq = room.lastSeq;
   // Read receipts: each member's mark, sent with `joined` (at most the 200 furthest, for big rooms).
   const reads = await withDeadline(d.store.listReadMarks(roomId), d.storeMs, "listReadMarks")
@@ -120,7 +131,7 @@ export async function joinRoom(
     );
     conn.rooms.set(roomId, seq);
     live.conns.add(conn);
-    if (!rejoin) d.presence.addLocal(roomId, conn.user);
+    if (!rejoin && listed) d.presence.addLocal(roomId, conn.user);
     conn.frame({
       type: "joined",
       room: roomId,
@@ -134,7 +145,6 @@ export async function joinRoom(
     // that keeps the highest seq it saw never skips a change because `joined` already passed it.
     const replayEvent = (e: RoomEvent) => {
       if (visible(e)) conn.sendMessage(roomId, e.seq, eventFrame(roomId, e));
-      else if ((conn.rooms.get(roomId) ?? Infinity) < e.seq) conn.rooms.set(roomId, e.seq);
     };
     events.slice(head.length).forEach(replayEvent);
     try {

@@ -39,6 +39,7 @@ export async function sendFrame(hub: HubContext, conn: Connection, f: FrameOf<"s
   const { room, clientId, program, file } = f;
   // With a file the text is an optional caption; an empty one is none.
   const text = file !== undefined && f.text?.trim() === "" ? undefined : f.text;
+  const note = f.private === true;
   const refuse = (code: ErrorCode, message: string) => conn.error(code, message, { clientId, room });
   if (!conn.rooms.has(room)) return refuse("not_joined", "Join the room first");
   if (file !== undefined ? program !== undefined : (text === undefined) === (program === undefined)) {
@@ -50,17 +51,21 @@ export async function sendFrame(hub: HubContext, conn: Connection, f: FrameOf<"s
   } else if (program !== undefined && conn.session.role !== "counselor") {
     return refuse("forbidden", "Only counselors send programs");
   }
+  if (note) {
+    if (conn.session.role !== "counselor") return refuse("forbidden", "console.err.notesCounselors");
+    if (text === undefined || !hub.rooms.get(room)?.support) {
+      return refuse("bad_request", "console.err.notesSupport");
+    }
+  }
   const state = hub.memberStates.peek(room, conn.user.id) ??
     await hub.memberStates.get(room, conn.user.id).catch(() => null);
-  if (state === "muted") {
-    return refuse("forbidden", "messages.error.muted");
-  }
+  if (state === "muted") return refuse("forbidden", "messages.error.muted");
   // Only valid sends spend tokens: a typo should not eat the user's burst.
   const decision = hub.sendLimit.take(conn.user.id);
   // Closed only once every send already on its way has been answered: a stored message is acked.
   if (decision === "abuse") return conn.closeAfterPending(CloseCode.rateLimited, "Too many messages");
   if (decision === "limited") return refuse("rate_limited", "Slow down: too many messages");
-  await hub.sender.send(conn, room, clientId, { text, program, file });
+  await hub.sender.send(conn, room, clientId, note ? { text, private: true } : { text, program, file });
 }
 
 /**
@@ -84,7 +89,7 @@ export class SendPipeline {
     conn: Connection,
     room: string,
     clientId: string,
-    content: { text?: string; program?: string; file?: string },
+    content: { text?: string; program?: string; private?: boolean; file?: string },
   ) {
     this.counters.messagesIn++;
     const where = { clientId, room };
@@ -126,6 +131,7 @@ export class SendPipeline {
       author: conn.user,
       clientId,
       ...(program ? { program } : { text: content.text }),
+      ...(content.private ? { private: true } : {}),
       ...(file ? { file } : {}),
     }).then(({ message, duplicate }) => {
       done();

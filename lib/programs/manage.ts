@@ -57,8 +57,8 @@ export const programInput = z.object({
 export type ProgramInput = z.infer<typeof programInput>;
 
 /**
- * Checks a body; a refusal is a 400 `bad_program` whose message is an i18n key and whose `field`
- * header names the field (the form marks it).
+ * Checks a body; a refusal is a 400 `bad_program` whose message is an i18n key (the first problem),
+ * with an `x-field` header naming the field.
  *
  * @example
  * const input = parseProgramInput(await c.req.json());

@@ -6,6 +6,7 @@
 import type { SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import type { Session, SupportConversation } from "@/lib/store/types.ts";
 import { conflict, forbidden, HttpError, notFound } from "@/lib/web/errors.ts";
+import { StoreConflictError } from "@/lib/store/errors.ts";
 import { activate, publish, type SupportDeps, systemMessage } from "./support.ts";
 import { userRefOf } from "@/lib/accounts/user_ref.ts";
 
@@ -115,7 +116,7 @@ export async function autoAssign(deps: SupportDeps, conversation: SupportConvers
     await activate(deps, conversation, { id: pick.id, name: pick.name, role: "counselor" });
     return true;
   } catch (error) {
-    if (error instanceof HttpError && error.code === "support_changed") return false;
+    if (error instanceof StoreConflictError && error.code === "support_changed") return false;
     throw error;
   }
 }

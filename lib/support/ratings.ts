@@ -8,6 +8,7 @@ import type { Rating } from "@/lib/store/tools.ts";
 import type { Session, Store } from "@/lib/store/types.ts";
 import { conflict, forbidden, notFound } from "@/lib/web/errors.ts";
 import { userRefOf } from "@/lib/accounts/user_ref.ts";
+import { StoreConflictError } from "@/lib/store/errors.ts";
 
 export const COMMENT_MAX = 1000;
 const WINDOW_MS = 30 * 86_400_000;
@@ -47,9 +48,8 @@ export async function rateSupport(
   try {
     await store.createRating(rating);
   } catch (error) {
-    if ((error as { code?: string }).code === "already_rated") {
-      throw conflict("console.err.alreadyRated", "already_rated");
-    }
+    // Two ratings at once: the store let one through.
+    if (error instanceof StoreConflictError) throw conflict("console.err.alreadyRated", error.code);
     throw error;
   }
   return rating;

@@ -7,7 +7,6 @@
 import type { Message, SupportSummary } from "@/lib/shared/protocol.ts";
 import type { Session, Store, SupportConversation } from "@/lib/store/types.ts";
 import { badRequest } from "@/lib/web/errors.ts";
-import { summarize } from "./support.ts";
 import { decodeBits, mayContain, searchable } from "./search_index.ts";
 
 export const SEARCH_TEXT_MAX = 100;
@@ -15,7 +14,9 @@ export const SEARCH_TEXT_MAX = 100;
 export const MATCHES_SHOWN = 3;
 const PAGE = 100;
 
-export interface SearchLine extends SupportSummary {
+/** A result: the conversation (as a queue line has it, without unread count or last message). */
+export interface SearchLine
+  extends Pick<SupportSummary, "room" | "user" | "state" | "counselor" | "updatedAt"> {
   nameMatch: boolean;
   matches: Message[];
 }
@@ -28,14 +29,15 @@ export interface SearchAnswer {
 /** The first few messages of a conversation whose text contains `needle` (lowercase). */
 async function matchesIn(store: Store, room: string, needle: string): Promise<Message[]> {
   const found: Message[] = [];
-  for (let after = 0;;) {
-    const page = await store.listMessages(room, { after, limit: PAGE });
+  // A small first page: a common word is found at once.
+  for (let after = 0, limit = 10;; limit = PAGE) {
+    const page = await store.listMessages(room, { after, limit });
     for (const m of page) {
       if (searchable(m) && m.text!.toLowerCase().includes(needle) && found.push(m) >= MATCHES_SHOWN) {
         return found;
       }
     }
-    if (page.length < PAGE) return found;
+    if (page.length < limit) return found;
     after = page[page.length - 1].seq;
   }
 }
@@ -46,7 +48,7 @@ async function matchesIn(store: Store, room: string, needle: string): Promise<Me
  */
 export async function searchSupport(
   store: Store,
-  session: Session,
+  _session: Session,
   q: string,
   { limit = 20, cursor }: { limit?: number; cursor?: string } = {},
 ): Promise<SearchAnswer> {
@@ -61,21 +63,32 @@ export async function searchSupport(
   const order = all.filter((c) => cursor === undefined || c.room < cursor)
     .sort((a, b) => (a.room < b.room ? 1 : a.room > b.room ? -1 : 0));
   const hits: { conversation: SupportConversation; nameMatch: boolean; matches: Message[] }[] = [];
-  for (const conversation of order) {
-    const nameMatch = conversation.user.name.normalize("NFC").toLowerCase().includes(needle);
-    const filter = filterOf.get(conversation.room);
-    // No filter yet (nothing indexed): read it to be sure.
-    const maybe = !filter || mayContain(decodeBits(filter), needle);
-    const matches = maybe ? await matchesIn(store, conversation.room, needle) : [];
-    if (!nameMatch && matches.length === 0) continue;
-    if (hits.push({ conversation, nameMatch, matches }) > limit) break;
+  // In page order, as many conversations at once as the page still lacks: their reads overlap.
+  for (let at = 0; at < order.length && hits.length <= limit;) {
+    const batch = order.slice(at, at + limit + 1 - hits.length);
+    at += batch.length;
+    const found = await Promise.all(batch.map(async (conversation) => {
+      const nameMatch = conversation.user.name.normalize("NFC").toLowerCase().includes(needle);
+      const filter = filterOf.get(conversation.room);
+      // No filter yet (nothing indexed): read it to be sure.
+      const maybe = !filter || mayContain(decodeBits(filter), needle);
+      const matches = maybe ? await matchesIn(store, conversation.room, needle) : [];
+      return { conversation, nameMatch, matches };
+    }));
+    for (const hit of found) {
+      if ((hit.nameMatch || hit.matches.length > 0) && hits.push(hit) > limit) break;
+    }
   }
   const more = hits.length > limit;
   const page = hits.slice(0, limit);
-  const conversations = await Promise.all(page.map(async (hit) => ({
-    ...(await summarize(store, hit.conversation, session.userId)),
-    nameMatch: hit.nameMatch,
-    matches: hit.matches,
-  })));
+  const conversations = page.map(({ conversation: c, nameMatch, matches }): SearchLine => ({
+    room: c.room,
+    user: c.user,
+    state: c.state,
+    ...(c.counselor ? { counselor: c.counselor } : {}),
+    updatedAt: c.updatedAt,
+    nameMatch,
+    matches,
+  }));
   return more ? { conversations, nextCursor: page[page.length - 1].conversation.room } : { conversations };
 }

@@ -48,7 +48,10 @@ export function mayContain(bits: Uint8Array, needle: string): boolean {
 
 export function decodeBits(filter: SearchFilter | null | undefined): Uint8Array {
   if (!filter) return new Uint8Array(BITS / 8);
-  return Uint8Array.from(atob(filter.bits), (c) => c.charCodeAt(0));
+  const binary = atob(filter.bits);
+  const bits = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bits[i] = binary.charCodeAt(i);
+  return bits;
 }
 
 function encodeBits(bits: Uint8Array): string {

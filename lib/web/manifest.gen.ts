@@ -39,19 +39,20 @@ import * as $36 from "../../routes/api/widget/conversation.ts";
 import * as $37 from "../../routes/api/widget/read.ts";
 import * as $38 from "../../routes/api/widget/session.ts";
 import * as $39 from "../../routes/console.tsx";
-import * as $40 from "../../routes/healthz.ts";
-import * as $41 from "../../routes/index.tsx";
-import * as $42 from "../../routes/lang/[locale].ts";
-import * as $43 from "../../routes/login.tsx";
-import * as $44 from "../../routes/logout.ts";
-import * as $45 from "../../routes/metrics.ts";
-import * as $46 from "../../routes/programs/[id].tsx";
-import * as $47 from "../../routes/rooms/[id].tsx";
-import * as $48 from "../../routes/signup.tsx";
-import * as $49 from "../../routes/support.tsx";
-import * as $50 from "../../routes/widget.js.ts";
-import * as $51 from "../../routes/widget.tsx";
-import * as $52 from "../../routes/ws.ts";
+import * as $40 from "../../routes/console/programs.tsx";
+import * as $41 from "../../routes/healthz.ts";
+import * as $42 from "../../routes/index.tsx";
+import * as $43 from "../../routes/lang/[locale].ts";
+import * as $44 from "../../routes/login.tsx";
+import * as $45 from "../../routes/logout.ts";
+import * as $46 from "../../routes/metrics.ts";
+import * as $47 from "../../routes/programs/[id].tsx";
+import * as $48 from "../../routes/rooms/[id].tsx";
+import * as $49 from "../../routes/signup.tsx";
+import * as $50 from "../../routes/support.tsx";
+import * as $51 from "../../routes/widget.js.ts";
+import * as $52 from "../../routes/widget.tsx";
+import * as $53 from "../../routes/ws.ts";
 import * as $$0 from "../../islands/AcceptInvite.tsx";
 import * as $$1 from "../../islands/AvailabilityLine.tsx";
 import * as $$2 from "../../islands/AwayToggle.tsx";
@@ -60,10 +61,12 @@ import * as $$4 from "../../islands/Console.tsx";
 import * as $$5 from "../../islands/CreateRoom.tsx";
 import * as $$6 from "../../islands/JoinRoom.tsx";
 import * as $$7 from "../../islands/ProgramWhen.tsx";
-import * as $$8 from "../../islands/RoomList.tsx";
-import * as $$9 from "../../islands/SupportStatus.tsx";
-import * as $$10 from "../../islands/UnreadTitle.tsx";
-import * as $$11 from "../../islands/Widget.tsx";
+import * as $$8 from "../../islands/ProgramsAdmin.tsx";
+import * as $$9 from "../../islands/RoomList.tsx";
+import * as $$10 from "../../islands/SupportRating.tsx";
+import * as $$11 from "../../islands/SupportStatus.tsx";
+import * as $$12 from "../../islands/UnreadTitle.tsx";
+import * as $$13 from "../../islands/Widget.tsx";
 import type { RouteModule } from "./app_env.ts";
 
 export const manifest = {
@@ -108,19 +111,20 @@ export const manifest = {
     "api/widget/read.ts": $37 as RouteModule,
     "api/widget/session.ts": $38 as RouteModule,
     "console.tsx": $39 as RouteModule,
-    "healthz.ts": $40 as RouteModule,
-    "index.tsx": $41 as RouteModule,
-    "lang/[locale].ts": $42 as RouteModule,
-    "login.tsx": $43 as RouteModule,
-    "logout.ts": $44 as RouteModule,
-    "metrics.ts": $45 as RouteModule,
-    "programs/[id].tsx": $46 as RouteModule,
-    "rooms/[id].tsx": $47 as RouteModule,
-    "signup.tsx": $48 as RouteModule,
-    "support.tsx": $49 as RouteModule,
-    "widget.js.ts": $50 as RouteModule,
-    "widget.tsx": $51 as RouteModule,
-    "ws.ts": $52 as RouteModule,
+    "console/programs.tsx": $40 as RouteModule,
+    "healthz.ts": $41 as RouteModule,
+    "index.tsx": $42 as RouteModule,
+    "lang/[locale].ts": $43 as RouteModule,
+    "login.tsx": $44 as RouteModule,
+    "logout.ts": $45 as RouteModule,
+    "metrics.ts": $46 as RouteModule,
+    "programs/[id].tsx": $47 as RouteModule,
+    "rooms/[id].tsx": $48 as RouteModule,
+    "signup.tsx": $49 as RouteModule,
+    "support.tsx": $50 as RouteModule,
+    "widget.js.ts": $51 as RouteModule,
+    "widget.tsx": $52 as RouteModule,
+    "ws.ts": $53 as RouteModule,
   },
   islands: {
     AcceptInvite: $$0,
@@ -131,9 +135,11 @@ export const manifest = {
     CreateRoom: $$5,
     JoinRoom: $$6,
     ProgramWhen: $$7,
-    RoomList: $$8,
-    SupportStatus: $$9,
-    UnreadTitle: $$10,
-    Widget: $$11,
+    ProgramsAdmin: $$8,
+    RoomList: $$9,
+    SupportRating: $$10,
+    SupportStatus: $$11,
+    UnreadTitle: $$12,
+    Widget: $$13,
   },
 };

@@ -82,7 +82,10 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
       await next();
       own = c.res.headers.get("Content-Security-Policy");
     });
-    if (own) return void c.res.headers.set("Content-Security-Policy", own);
+    if (own) {
+      c.res.headers.set("Content-Security-Policy", own);
+      return;
+    }
     const ancestors = frameAncestors(c, widgetOrigins);
     if (ancestors === "'none'") return;
     const csp = c.res.headers.get("Content-Security-Policy") ?? "";
@@ -165,7 +168,7 @@ export function sameOrigin(): MiddlewareHandler<AppEnv> {
     try {
       await check(asForm, () => Promise.resolve());
     } catch (error) {
-      if (error instanceof HTTPException) throw forbidden(c.var.i18n.t("limits.cross_site"));
+      if (error instanceof HTTPException) throw forbidden("limits.cross_site");
       throw error;
     }
     await next();

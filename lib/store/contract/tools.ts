@@ -1,6 +1,6 @@
 /**
  * The counselors' tools part of the store contract: private notes, saved replies, ratings (once per
- * conversation), settings, the counselor list and the literal, case-insensitive conversation search.
+ * conversation), settings, the counselor list and the conversations' search filters.
  */
 import assert from "node:assert/strict";
 import { listVisibleMessages } from "../visible.ts";

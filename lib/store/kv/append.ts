@@ -49,18 +49,21 @@ const idemId = (i: NewMessage) => `${i.room}\u0000${i.author.id}\u0000${i.client
 
 /** Builds the stored form of a message at `seq`. */
 export function storedMessage(input: NewMessage, seq: number, at = new Date().toISOString()): Message {
-  return withoutUndefined({
+  // Built field by field, not copied through `withoutUndefined`: this runs for every message.
+  const { id, name, role } = input.author;
+  const message: Message = {
     id: ulid(),
     seq,
     room: input.room,
     kind: input.kind,
-    author: { id: input.author.id, name: input.author.name, role: input.author.role },
-    text: input.text,
-    program: input.program,
-    file: input.file,
-    private: input.private || undefined,
-    at,
-  });
+    author: { id, name, role },
+  } as Message;
+  if (input.text !== undefined) message.text = input.text;
+  if (input.program !== undefined) message.program = withoutUndefined(input.program);
+  if (input.file !== undefined) message.file = input.file;
+  if (input.private) message.private = true;
+  message.at = at;
+  return message;
 }
 
 async function getAll<T>(kv: Deno.Kv, keys: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {
@@ -121,8 +124,8 @@ async function attempt(
     fresh.set(id, message);
     results.push({ message, duplicate: false });
     const key = idemKey(input.room, input.author.id, input.clientId);
-    op.check({ key, versionstamp: null }).set(["msg", input.room, seq], message).set(key, { seq })
-      .set(["msgId", input.room, message.id], seq);
+    op.check({ key, versionstamp: null }).set(["msg", input.room, seq], message)
+      .set(["msgId", input.room, message.id], seq).set(key, { seq });
   }
   if (fresh.size === 0) return results;
   const moved = rooms.filter((r) => next.get(r) !== known.get(r)!.seq);
@@ -255,8 +258,8 @@ export async function importKvMessages(kv: Deno.Kv, inputs: NewMessage[]): Promi
     for (const input of inputs.slice(i, i + IMPORT_CHUNK)) {
       if (input.room !== room) throw new TypeError("importMessages takes messages of one room");
       const message = storedMessage(input, ++seq, at);
-      op.set(["msg", room, seq], message).set(idemKey(room, input.author.id, input.clientId), { seq })
-        .set(["msgId", room, message.id], seq);
+      op.set(["msg", room, seq], message).set(["msgId", room, message.id], seq)
+        .set(idemKey(room, input.author.id, input.clientId), { seq });
     }
     if (!(await op.set(["roomSeq", room], seq).commit()).ok) {
       throw new Error(`importMessages: room ${room} was appended to during the import`);

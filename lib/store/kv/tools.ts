@@ -6,8 +6,8 @@
 import type { User } from "../types.ts";
 import type { Rating, SavedReply, SearchFilter, ToolsStore } from "../tools.ts";
 import { assertStrings, withoutUndefined } from "../records.ts";
-import { retryAtomic } from "./retry.ts";
 import { StoreConflictError } from "../errors.ts";
+import { retryAtomic } from "./retry.ts";
 
 /** The tools methods of a KV store over `kv`. */
 export function kvTools(kv: Deno.Kv): ToolsStore {
@@ -36,7 +36,7 @@ export function kvTools(kv: Deno.Kv): ToolsStore {
       const key = ["rating", rating.room];
       const result = await kv.atomic().check({ key, versionstamp: null }).set(key, withoutUndefined(rating))
         .commit();
-      if (!result.ok) throw new StoreConflictError("already_rated", "This conversation was rated already");
+      if (!result.ok) throw new StoreConflictError("already_rated", "console.err.alreadyRated");
     },
 
     async getRating(room) {

@@ -242,8 +242,8 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
             author: userRef(input.author),
             text: input.text,
             program: input.program,
-            file: input.file,
             private: input.private || undefined,
+            file: input.file,
             at,
             clientId: input.clientId,
           });

@@ -47,9 +47,7 @@ export function mongoTools(db: Db, c: Collections): ToolsStore {
       try {
         await ratings.insertOne({ _id: room, ...rest });
       } catch (error) {
-        if (isDuplicateKey(error)) {
-          throw new StoreConflictError("already_rated", "This conversation was rated already");
-        }
+        if (isDuplicateKey(error)) throw new StoreConflictError("already_rated", "console.err.alreadyRated");
         throw error;
       }
     },
