@@ -51,6 +51,24 @@ export function MessageControls(
             {t("messages.hide")}
           </button>
         )}
+        {!own && actions.moderate && (
+          <>
+            <button
+              type="button"
+              class="link msg-mute"
+              onClick={() => actions.moderate!(message.author.id, "mute")}
+            >
+              {t("messages.mute")}
+            </button>
+            <button
+              type="button"
+              class="link msg-remove"
+              onClick={() => actions.moderate!(message.author.id, "remove")}
+            >
+              {t("messages.remove")}
+            </button>
+          </>
+        )}
       </span>
     </div>
   );

@@ -21,6 +21,8 @@ export interface MessageActions {
   remove(id: string): void;
   react(id: string, emoji: string): void;
   toggleHidden(userId: string): void;
+  /** The room's owner (public and private rooms): mute or remove a member. */
+  moderate?(userId: string, action: "mute" | "remove"): void;
 }
 
 export const MessageActionsContext = createContext<MessageActions | null>(null);

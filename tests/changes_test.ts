@@ -209,4 +209,40 @@ Deno.test("[changes:kv] edit - past the edit window is refused, nothing changes"
   }
 });
 
+Deno.test("[changes:kv] moderation - the owner mutes, removes and restores a member", async () => {
+  const server = await startServer({
+    env: { MAX_SOCKETS_PER_ADDRESS: "20", MAX_IDLE_SOCKETS_PER_ADDRESS: "20" },
+  });
+  try {
+    const owner = await guest(server.url, "owner");
+    const bo = await guest(server.url, "bo");
+    const room = (await createRoom(server.url, owner.cookie, "moderated")).id;
+    const b = await connect(server.wsUrl, bo.cookie);
+    await b.join(room);
+    const moderate = (cookie: string, user: string, action: string) =>
+      api(server.url, `/api/rooms/${room}/members/${user}`, { cookie, body: { action } });
+    // Only the owner.
+    assert.equal((await moderate(bo.cookie, owner.user.id, "mute")).status, 403);
+    assert.equal((await moderate(owner.cookie, bo.user.id, "mute")).status, 200);
+    b.send({ type: "send", room, clientId: "m1", text: "hello?" });
+    const muted = await b.next((f) => f.type === "error" && f.clientId === "m1");
+    assert.equal(muted.code, "forbidden");
+    assert.equal(muted.message, "The room's owner muted you");
+    assert.equal((await moderate(owner.cookie, bo.user.id, "unmute")).status, 200);
+    b.send({ type: "send", room, clientId: "m2", text: "back" });
+    await b.next((f) => f.type === "ack" && f.clientId === "m2");
+    // Removed: put out of the room at once, and refused on the next join.
+    assert.equal((await moderate(owner.cookie, bo.user.id, "remove")).status, 200);
+    assert.equal((await b.next((f) => f.type === "error" && f.room === room)).code, "forbidden");
+    b.send({ type: "send", room, clientId: "m3", text: "still here?" });
+    assert.equal((await b.next((f) => f.type === "error" && f.clientId === "m3")).code, "not_joined");
+    assert.equal((await b.join(room)).type, "error");
+    assert.equal((await moderate(owner.cookie, bo.user.id, "restore")).status, 200);
+    assert.equal((await b.join(room)).type, "joined");
+    await b.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 Deno.test("[changes] zz - stop the shared FerretDB", () => db.stop());

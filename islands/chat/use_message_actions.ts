@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Message, UserRef } from "@/lib/shared/protocol.ts";
 import { sharedConnection } from "@/lib/browser/chat_client.ts";
 import { uploadFile, type UploadHandle } from "@/lib/browser/uploads.ts";
-import { errorText } from "@/lib/browser/api_client.ts";
+import { api, errorText } from "@/lib/browser/api_client.ts";
 import { lastReadOwn } from "@/lib/shared/receipts.ts";
 import type { MessageActions } from "@/components/message_actions.ts";
 import type { Upload } from "@/components/Uploads.tsx";
@@ -79,6 +79,13 @@ export function useMessageActions(
       edit: (id, text) => conn().edit(room.id, id, text),
       remove: (id) => conn().remove(room.id, id),
       react: (id, emoji) => conn().react(room.id, id, emoji),
+      // Only the owner of a public or private room moderates its members.
+      moderate: room.ownerId === me.id && room.visibility !== "support"
+        ? (userId, action) => {
+          api(`/api/rooms/${encodeURIComponent(room.id)}/members/${encodeURIComponent(userId)}`, { action })
+            .catch(() => {});
+        }
+        : undefined,
       toggleHidden(userId) {
         const next = new Set(hidden);
         if (!next.delete(userId)) next.add(userId);
