@@ -21,7 +21,8 @@ export interface HubContext {
   /** Stores a socket's message, delivers it, acks it. */
   readonly sender: SendPipeline;
   /** Call after every store write of a room change on this node: local readers, then the other nodes. */
-  deliver(message: RoomEvent): void;
+  /** `line`: the frame readers get, when the caller has it (a message's default is its `message` frame). */
+  deliver(message: RoomEvent, line?: string): void;
   /** Tells the room's sockets on every node how far `user` has read. */
   readReceipt(room: string, user: UserRef, seq: number): void;
   /** Room owners' decisions on members (muted, removed), cached per node. */

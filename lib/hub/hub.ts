@@ -196,20 +196,31 @@ export class Hub implements ConnectionHost, HubContext {
     return this.#registry.total(sessionId);
   }
 
-  /** Call after every store write of a room change on this node: local readers in order, then the other nodes. */
-  deliver(message: RoomEvent): void {
+  /**
+   * Call after every store write of a room change on this node: local readers in order, then the
+   * other nodes. `line` is the frame readers get, serialized once for every node: a message's
+   * `message` frame unless the caller gives another; a change (edit, delete, reaction) goes as its
+   * `update` frame at its own seq.
+   */
+  deliver(message: RoomEvent, line?: string): void {
     if (isUpdate(message)) {
-      // A change: its `update` line, in the room's order; "system" so no node charges its author.
-      const line = eventFrame(message.room, message);
+      // "system": no node charges this line to anyone's send budget (the changer spent theirs here).
+      const frame = line ?? eventFrame(message.room, message);
       const at = message.update.editedAt ?? new Date().toISOString();
-      const item: BusLine = { room: message.room, seq: message.seq, author: "", kind: "system", at, line };
+      const item: BusLine = {
+        room: message.room,
+        seq: message.seq,
+        author: "",
+        kind: "system",
+        at,
+        line: frame,
+      };
       if (message.update.private) item.private = true;
       this.#outbox.pushLine(item);
-      this.rooms.deliver(item, line);
+      this.rooms.deliver(item, frame);
       return;
     }
-    // The one serialization of this message, for the readers of this node and of every other.
-    const line = JSON.stringify({ type: "message", room: message.room, message });
+    line ??= JSON.stringify({ type: "message", room: message.room, message });
     this.#outbox.push(message, line);
     this.rooms.deliver(message, line);
   }
