@@ -22,8 +22,9 @@ export class BusOutbox {
   constructor(readonly bus: Bus) {}
 
   /** A change's frame line (`{type:"update"}`), in the same order as the messages around it. */
-  pushLine(item: BusLine): void {
+  pushLine(item: BusLine): BusLine {
     if (this.#outgoing.push(item) === 1) setImmediate(() => this.#publish());
+    return item;
   }
 
   /** `line`: the message's frame line, serialized once for every reader of every node. */

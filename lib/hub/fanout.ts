@@ -5,6 +5,7 @@
 import type { Session } from "@/lib/store/types.ts";
 import { CloseCode, type SupportSummary, type UserRef } from "@/lib/shared/protocol.ts";
 import type { LiveRooms } from "@/lib/hub/live_rooms.ts";
+import type { Bus } from "@/lib/bus/types.ts";
 import type { Registry } from "@/lib/hub/registry.ts";
 
 /**
@@ -25,12 +26,14 @@ export function typingLocal(
 }
 
 /**
- * Tells the room's local readers how far `user` has read (read receipts).
+ * Tells the room's local readers how far `user` has read (read receipts); with `bus`, the other
+ * nodes' readers too.
  *
  * @example
- * readLocal(rooms, "r1", conn.user, 42);
+ * readLocal(rooms, "r1", conn.user, 42, bus);
  */
-export function readLocal(rooms: LiveRooms, room: string, user: UserRef, seq: number): void {
+export function readLocal(rooms: LiveRooms, room: string, user: UserRef, seq: number, bus?: Bus): void {
+  bus?.publish({ t: "read", room, user, seq });
   const live = rooms.get(room);
   if (!live) return;
   const raw = JSON.stringify({ type: "read", room, user, seq });

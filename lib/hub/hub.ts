@@ -7,7 +7,7 @@
  */
 import type { Config } from "@/lib/ops/config.ts";
 import type { Room, Session, Store } from "@/lib/store/types.ts";
-import type { Bus, BusLine } from "@/lib/bus/types.ts";
+import type { Bus } from "@/lib/bus/types.ts";
 import type { ClientFrame, Presence, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import { CloseCode } from "@/lib/shared/protocol.ts";
 import { Connection, type ConnectionHost } from "@/lib/hub/connection.ts";
@@ -21,8 +21,8 @@ import { busDispatch, BusOutbox } from "@/lib/hub/dispatch.ts";
 import { BusCatchUp } from "@/lib/hub/catch_up.ts";
 import { closeSessionLocal, readLocal, supportLocal, typingLocal } from "@/lib/hub/fanout.ts";
 import { isUpdate, type MemberState, type RoomEvent } from "@/lib/store/types.ts";
-import { MemberStates } from "@/lib/hub/moderation.ts";
-import { eventFrame } from "@/lib/hub/live_rooms.ts";
+import { applyModeration, MemberStates } from "@/lib/hub/moderation.ts";
+import { updateLine } from "@/lib/hub/live_rooms.ts";
 import { type FrameHandlers, frameHandlers, handleFrame } from "@/lib/hub/frames.ts";
 import { SendPipeline } from "@/lib/hub/send.ts";
 import { SendLimit } from "@/lib/hub/send_limit.ts";
@@ -87,10 +87,7 @@ export class Hub implements ConnectionHost, HubContext {
   readonly #presence: HubPresence;
   readonly #outbox: BusOutbox;
   readonly #catchUp: BusCatchUp;
-  readonly #storeMs: number;
-  get storeMs(): number {
-    return this.#storeMs;
-  }
+  readonly storeMs: number;
   #unsubscribe?: () => void;
   #closed = false;
 
@@ -102,9 +99,9 @@ export class Hub implements ConnectionHost, HubContext {
     this.canJoin = options.canJoin ?? defaultCanJoin(this.store);
     this.#handlers = options.handlers ?? frameHandlers;
     this.rooms = new LiveRooms(this.store, { taskMs: options.roomTaskMs });
-    this.#storeMs = options.storeTimeoutMs ?? 15_000;
+    this.storeMs = options.storeTimeoutMs ?? 15_000;
     this.sendLimit = new SendLimit({ burst: this.config.rateBurst, perSecond: this.config.ratePerSecond });
-    this.sender = new SendPipeline(this, this.#storeMs);
+    this.sender = new SendPipeline(this, this.storeMs);
     this.memberStates = new MemberStates(this.store);
     this.#outbox = new BusOutbox(this.bus);
     this.#catchUp = new BusCatchUp(this.bus, this.store, this.rooms);
@@ -136,7 +133,7 @@ export class Hub implements ConnectionHost, HubContext {
         this.rooms.deliver(item, item.line);
       },
       read: (room, user, seq) => readLocal(this.rooms, room, user, seq),
-      moderation: (room, user, state) => this.#moderated(room, user, state),
+      moderation: (room, user, state) => applyModeration(this, room, user, state),
       typing: (room, user) => typingLocal(this.rooms, room, user),
       support: (conversation) => supportLocal(this.#registry, conversation),
       sessionEnded: (session) => closeSessionLocal(this.#registry, session),
@@ -197,28 +194,14 @@ export class Hub implements ConnectionHost, HubContext {
   }
 
   /**
-   * Call after every store write of a room change on this node: local readers in order, then the
-   * other nodes. `line` is the frame readers get, serialized once for every node: a message's
-   * `message` frame unless the caller gives another; a change (edit, delete, reaction) goes as its
-   * `update` frame at its own seq.
+   * Call after every store write of a room change on this node: local readers in order, then the other
+   * nodes. `line`: the frame readers get, serialized once (a message's `message` frame by default; a
+   * change goes as its `update` frame at its own seq).
    */
   deliver(message: RoomEvent, line?: string): void {
     if (isUpdate(message)) {
-      // "system": no node charges this line to anyone's send budget (the changer spent theirs here).
-      const frame = line ?? eventFrame(message.room, message);
-      const at = message.update.editedAt ?? new Date().toISOString();
-      const item: BusLine = {
-        room: message.room,
-        seq: message.seq,
-        author: "",
-        kind: "system",
-        at,
-        line: frame,
-      };
-      if (message.update.private) item.private = true;
-      this.#outbox.pushLine(item);
-      this.rooms.deliver(item, frame);
-      return;
+      const item = this.#outbox.pushLine(updateLine(message, line));
+      return this.rooms.deliver(item, item.line);
     }
     line ??= JSON.stringify({ type: "message", room: message.room, message });
     this.#outbox.push(message, line);
@@ -228,22 +211,11 @@ export class Hub implements ConnectionHost, HubContext {
   /** A room's owner muted, removed or restored `user`: every node applies it at once. */
   moderate(room: string, user: string, state: MemberState | null): void {
     this.bus.publish({ t: "moderation", room, user, state });
-    this.#moderated(room, user, state);
-  }
-
-  #moderated(room: string, user: string, state: MemberState | null): void {
-    this.memberStates.forget(room, user);
-    if (state !== "removed") return;
-    for (const conn of [...(this.rooms.get(room)?.conns ?? [])]) {
-      if (conn.user.id !== user) continue;
-      this.leave(conn, room);
-      conn.error("forbidden", "messages.error.removed", { room });
-    }
+    applyModeration(this, room, user, state);
   }
 
   readReceipt(room: string, user: UserRef, seq: number): void {
-    this.bus.publish({ t: "read", room, user, seq });
-    readLocal(this.rooms, room, user, seq);
+    readLocal(this.rooms, room, user, seq, this.bus);
   }
 
   presence(room: string): Presence {
@@ -296,7 +268,7 @@ export class Hub implements ConnectionHost, HubContext {
         rooms: this.rooms,
         presence: this.#presence,
         canJoin: this.canJoin,
-        storeMs: this.#storeMs,
+        storeMs: this.storeMs,
         leave: (c, room) => this.leave(c, room),
         watchersOf: (room: Room) => this.plugins.watchersOf(room),
       },

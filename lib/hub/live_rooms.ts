@@ -6,7 +6,8 @@
  */
 import { seesNotes } from "@/lib/store/visible.ts";
 import type { Message } from "@/lib/shared/protocol.ts";
-import { isUpdate, type RoomEvent } from "@/lib/store/types.ts";
+import { isUpdate, type RoomEvent, type RoomUpdate } from "@/lib/store/types.ts";
+import type { BusLine } from "@/lib/bus/types.ts";
 import type { Store } from "@/lib/store/types.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
 import type { HubPlugin } from "@/lib/hub/plugins.ts";
@@ -24,6 +25,20 @@ export function eventFrame(room: string, event: RoomEvent): string {
   return isUpdate(event)
     ? JSON.stringify({ type: "update", room, seq: event.seq, message: event.update })
     : JSON.stringify({ type: "message", room, message: event });
+}
+
+/**
+ * A change as the bus line every node delivers: its `update` frame at its own seq, kind "system" so
+ * no node charges it to anyone's send budget (the changer spent theirs where they changed it).
+ *
+ * @example
+ * const item = updateLine(change);
+ */
+export function updateLine(event: RoomUpdate, line = eventFrame(event.room, event)): BusLine {
+  const at = event.update.editedAt ?? new Date().toISOString();
+  const item: BusLine = { room: event.room, seq: event.seq, author: "", kind: "system", at, line };
+  if (event.update.private) item.private = true;
+  return item;
 }
 
 /** Messages read from the store per page (gap refills and `since` replays). */

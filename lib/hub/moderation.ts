@@ -5,6 +5,8 @@
  * takes the owner's decision drops its copy at once, and the others by the bus event.
  */
 import type { MemberState, Store } from "@/lib/store/types.ts";
+import type { Connection } from "@/lib/hub/connection.ts";
+import type { LiveRooms } from "@/lib/hub/live_rooms.ts";
 
 /** How long a node trusts a state it read (another node's decision may take this long to bite). */
 export const STATE_TTL_MS = 5_000;
@@ -38,5 +40,27 @@ export class MemberStates {
   /** The owner decided: this node's copy goes (it is read again on next use). */
   forget(room: string, userId: string): void {
     this.#cache.delete(`${room}\u0000${userId}`);
+  }
+}
+
+/**
+ * This node's part of an owner's decision: its cached state goes, and a removed member's sockets
+ * leave the room, told why.
+ *
+ * @example
+ * applyModeration(hub, room, userId, "removed");
+ */
+export function applyModeration(
+  hub: { memberStates: MemberStates; rooms: LiveRooms; leave(conn: Connection, room: string): void },
+  room: string,
+  user: string,
+  state: MemberState | null,
+): void {
+  hub.memberStates.forget(room, user);
+  if (state !== "removed") return;
+  for (const conn of [...(hub.rooms.get(room)?.conns ?? [])]) {
+    if (conn.user.id !== user) continue;
+    hub.leave(conn, room);
+    conn.error("forbidden", "messages.error.removed", { room });
   }
 }
