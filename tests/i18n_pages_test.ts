@@ -22,6 +22,8 @@ const LATIN_OK = new Set([
   "WebSocket",
   "WIDGET",
   "ORIGINS",
+  "Alt",
+  "Ctrl",
 ]);
 const KEYS = Object.keys(catalogs.en);
 
