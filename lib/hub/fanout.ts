@@ -54,7 +54,7 @@ export function supportLocal(registry: Registry, conversation: SupportSummary): 
 }
 
 /**
- * Closes this node's sockets of a session that ended (4401).
+ * Closes this node's sockets of a session that ended (4403).
  *
  * @example
  * closeSessionLocal(registry, sessionId);

@@ -65,7 +65,7 @@ export async function sendFrame(hub: HubContext, conn: Connection, f: FrameOf<"s
   // Closed only once every send already on its way has been answered: a stored message is acked.
   if (decision === "abuse") return conn.closeAfterPending(CloseCode.rateLimited, "Too many messages");
   if (decision === "limited") return refuse("rate_limited", "Slow down: too many messages");
-  await hub.sender.send(conn, room, clientId, note ? { text, private: true } : { text, program, file });
+  await hub.sender.send(conn, room, clientId, note ? { text, private: true, file } : { text, program, file });
 }
 
 /**
