@@ -15,7 +15,19 @@ export function kvTools(kv: Deno.Kv): ToolsStore {
     async listReplies() {
       const replies: SavedReply[] = [];
       for await (const entry of kv.list<SavedReply>({ prefix: ["reply"] })) replies.push(entry.value);
-      return replies.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+      return replies.sort((
+        a,
+        b,
+      ) => (a.createdAt < b.createdAt
+        ? -1
+        : a.createdAt > b.createdAt
+        ? 1
+        : a.id < b.id
+        ? -1
+        : a.id > b.id
+        ? 1
+        : 0)
+      );
     },
 
     async createReply(reply) {

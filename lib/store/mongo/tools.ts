@@ -27,7 +27,19 @@ export function mongoTools(db: Db, c: Collections): ToolsStore {
     async listReplies() {
       const docs = await replies.find({}).toArray();
       return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }))
-        .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+        .sort((
+          a,
+          b,
+        ) => (a.createdAt < b.createdAt
+          ? -1
+          : a.createdAt > b.createdAt
+          ? 1
+          : a.id < b.id
+          ? -1
+          : a.id > b.id
+          ? 1
+          : 0)
+        );
     },
 
     async createReply(reply) {
