@@ -35,6 +35,8 @@ export default function Widget({ hostOrigin, emailOffered }: WidgetProps) {
   const [phase, setPhase] = useState<Phase>({ name: "waiting" });
   const [chat, setChat] = useState<Conversation | null>(null);
   const [page, setPage] = useState("");
+  // A returning visitor's frame loads unseen for the badge: it opens no socket until first shown.
+  const [shown, setShown] = useState(false);
   const visible = useRef(false);
   const seen = useRef({ read: 0, latest: 0, unread: new Set<number>() });
 
@@ -98,6 +100,7 @@ export default function Widget({ hostOrigin, emailOffered }: WidgetProps) {
         start(e.data.token);
       } else if (e.data.parley === "visible") {
         visible.current = e.data.visible;
+        if (e.data.visible) setShown(true);
         report();
       }
     };
@@ -107,14 +110,14 @@ export default function Widget({ hostOrigin, emailOffered }: WidgetProps) {
   }, []);
 
   useEffect(() => {
-    if (!chat) return;
+    if (!chat || !shown) return;
     return sharedConnection().onFrame((frame) => {
       if (frame.type === "joined" && frame.room === chat.room) count(frame.messages, chat.me);
       else if (frame.type === "message" && frame.room === chat.room) count([frame.message], chat.me);
       else return;
       report();
     });
-  }, [chat]);
+  }, [chat, shown]);
 
   const heading = t("widget.title");
   return (
@@ -131,7 +134,7 @@ export default function Widget({ hostOrigin, emailOffered }: WidgetProps) {
         <p class="widget-note field-error" role="alert">{t("widget.failed", { reason: phase.reason })}</p>
       )}
       {phase.name === "waiting" && !chat && <p class="widget-note">{t("widget.starting")}</p>}
-      {chat && (
+      {chat && shown && (
         <>
           <AvailabilityLine emailOffered={emailOffered} />
           {emailOffered && <EmailForm saved={chat.email} page={page} />}

@@ -14,7 +14,7 @@ export const handler = {
       try {
         cached = await Deno.readFile(new URL("../static/build/widget.js", import.meta.url));
       } catch {
-        throw notFound("widget.js is not built: run deno task build");
+        throw notFound("widget.error.notBuilt");
       }
     }
     c.header("Content-Type", "text/javascript; charset=utf-8");

@@ -24,10 +24,15 @@ function upgradeOptions(req: Request): Deno.UpgradeWebSocketOptions {
   return offered.includes("parley") ? { protocol: "parley" } : {};
 }
 
-/** Upgrades only to close at once: the close code is the one answer a browser script can see. */
-function refuse(c: AppContext, code: number, reason: string): Response {
+/**
+ * Upgrades only to close at once: the close code is the one answer a browser script can see. The
+ * socket counts against its address until it is closed: until the peer answers the close, Deno
+ * still reads (and buffers) whatever message it sends.
+ */
+function refuse(c: AppContext, release: () => void, code: number, reason: string): Response {
   const { socket, response } = Deno.upgradeWebSocket(c.req.raw, upgradeOptions(c.req.raw));
   socket.onopen = () => socket.close(code, reason);
+  socket.addEventListener("close", release, { once: true });
   return response;
 }
 
@@ -58,17 +63,25 @@ export const handler = {
         503,
       );
     }
-    const session = c.get("session");
-    if (!session) return refuse(c, CloseCode.unauthorized, "Start a session first");
+    // Sockets per address come before any upgrade: every upgraded socket, even one refused with a
+    // close code, can make Deno buffer a whole 64 MiB message (see lib/hub/address_sockets.ts). Past
+    // the bound the answer is a plain 429, which costs nothing to read.
     const address = clientAddress(c);
     const perAddress = addressSockets(c.var.services.bus);
-    if (perAddress.count(address) >= config.maxSocketsPerAddress) {
-      log.warn("ws.refused", { reason: "sockets_per_address", user: session.userId });
-      return refuse(c, CloseCode.tooManySockets, c.var.i18n.t("limits.sockets_per_address"));
+    if (!perAddress.admits(address, config.maxSocketsPerAddress)) {
+      log.warn("ws.refused", { reason: "sockets_per_address" });
+      c.header("Connection", "close");
+      return c.json(
+        { error: { code: "too_many_sockets", message: c.var.i18n.t("limits.sockets_per_address") } },
+        429,
+      );
     }
+    const release = perAddress.add(address);
+    const session = c.get("session");
+    if (!session) return refuse(c, release, CloseCode.unauthorized, "Start a session first");
     if (hub.socketCount(session.id) >= config.maxSocketsPerSession) {
       log.warn("ws.refused", { reason: "too_many_sockets", user: session.userId });
-      return refuse(c, CloseCode.tooManySockets, "Too many open sockets for this session");
+      return refuse(c, release, CloseCode.tooManySockets, "Too many open sockets for this session");
     }
     // idleTimeout: Deno pings a quiet socket and drops it when no pong comes back in time, so a
     // peer that vanished without a close frame is noticed (and leaves presence) within ~30 s.
@@ -76,7 +89,7 @@ export const handler = {
       idleTimeout: config.wsIdleTimeout,
       ...upgradeOptions(req),
     });
-    socket.addEventListener("close", perAddress.add(address), { once: true });
+    socket.addEventListener("close", release, { once: true });
     // The socket's error frames speak the language of the page that opened it.
     const withLocale: Session & { locale: Locale } = { ...session, locale: c.get("locale") };
     hub.attach(socket, withLocale);

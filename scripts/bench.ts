@@ -8,7 +8,15 @@
 import { LoadGen } from "./bench/loadgen.ts";
 import { type Ctx, fanout, idle, rooms, targetOf } from "./bench/scenarios.ts";
 import { oneRoom, smallRooms } from "./bench/loops.ts";
-import { type Launch, prepare, ROOT, type Running, start, stillRunning } from "./bench/servers.ts";
+import {
+  type Launch,
+  prepare,
+  ROOT,
+  type Running,
+  start,
+  stillRunning,
+  WIDGET_HOST,
+} from "./bench/servers.ts";
 import { renderTable, type Results, type ServerResult, tables } from "./bench/report.ts";
 import { historyTable, targets } from "./bench/summary.ts";
 import { benchmarksPage } from "./bench/docs_page.ts";
@@ -32,6 +40,14 @@ const began = performance.now();
 
 const log = (line: string) => console.error(line);
 const loadavg = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+/** Share of the last minute some task waited for a CPU (Linux PSI): other work on the machine shows here. */
+const cpuPressure = () => {
+  try {
+    return `${Deno.readTextFileSync("/proc/pressure/cpu").match(/some avg10=[\d.]+ avg60=([\d.]+)/)?.[1]}%`;
+  } catch {
+    return "unknown";
+  }
+};
 
 function machine() {
   const cpuinfo = Deno.readTextFileSync("/proc/cpuinfo");
@@ -43,6 +59,7 @@ function machine() {
     os: `Linux ${Deno.osRelease()}`,
     deno: Deno.version.deno,
     loadBefore: loadavg(),
+    cpuPressureBefore: cpuPressure(),
   };
 }
 
@@ -61,7 +78,8 @@ const LOAD_SCENARIOS = { smallrooms: smallRooms, oneroom: oneRoom, fanout, rooms
 async function pagesOf(server: Running): Promise<PageWeights> {
   const target = await targetOf(server);
   const [room] = await createRooms(server.base, target.cookies![0], 1);
-  const pages = ["/", `/rooms/${room}`, "/support", "/login", "/signup", "/widget"];
+  const widget = `/widget?origin=${encodeURIComponent(WIDGET_HOST)}`;
+  const pages = ["/", `/rooms/${room}`, "/support", "/login", "/signup", widget];
   const weights = await pageWeights(server.base, pages, ["/api/rooms", "/widget.js"], target.cookies![0]);
   return JSON.parse(JSON.stringify(weights).replaceAll(room, ":id"));
 }
@@ -145,6 +163,7 @@ const results: Results = {
 };
 for (const kind of opts.only) results.servers.push(await runServer(kind));
 results.machine.loadAfter = loadavg();
+results.machine.cpuPressureAfter = cpuPressure();
 results.seconds = Math.round((performance.now() - began) / 1000);
 
 const stampName = `${results.date}${opts.quick ? "-quick" : ""}`;
@@ -155,7 +174,6 @@ await Deno.writeTextFile(absolute(jsonPath), JSON.stringify(results, null, 2) + 
 let mdPath = opts.md ?? "scripts/bench/last-run.md";
 if (opts.save) {
   mdPath = renderDocs(jsonPath).replace(ROOT, "");
-  await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", jsonPath, mdPath], cwd: ROOT }).output();
 } else {
   await Deno.writeTextFile(absolute(mdPath), benchmarksPage(results, jsonPath));
 }

@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { startServer } from "@/tests/support/server.ts";
 import { guest } from "@/tests/support/client.ts";
+import { loadConfig } from "@/lib/ops/config.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -21,7 +22,11 @@ const { values } = parseArgs({
 });
 const sockets = Number(values.sockets);
 const bytes = Number(values.mb) * 1_000_000;
-const env = Object.fromEntries(values.env.map((kv) => kv.split("=", 2) as [string, string]));
+// The production defaults (tests/support/server.ts raises address limits for its loopback clients).
+const env = {
+  MAX_SOCKETS_PER_ADDRESS: String(loadConfig({}).maxSocketsPerAddress),
+  ...Object.fromEntries(values.env.map((kv) => kv.split("=", 2) as [string, string])),
+};
 
 function rssMiB(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);

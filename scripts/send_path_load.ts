@@ -44,6 +44,10 @@ const child = new Deno.Command(Deno.execPath(), {
     GUEST_SESSIONS_PER_MINUTE: "100000",
     ROOMS_PER_MINUTE: "100000",
     MAX_SOCKETS_PER_SESSION: "1000",
+    MAX_SOCKETS_PER_ADDRESS: "100000",
+    ROOMS_PER_USER_PER_HOUR: "100000",
+    ROOMS_PER_ADDRESS_PER_HOUR: "100000",
+    JOINS_PER_SECOND: "100000",
   },
   stdout: "inherit",
   stderr: "inherit",
@@ -131,8 +135,14 @@ for (const s of senders) {
     if (!f.rate) send(s);
   });
 }
+/** The server's CPU time so far (every isolate is a thread of the one process), in ms. */
+function serverCpuMs(): number {
+  const fields = Deno.readTextFileSync(`/proc/${child.pid}/stat`).split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+}
 measuring = true;
 const started = performance.now();
+const cpu0 = serverCpuMs();
 if (f.rate) {
   // Open loop: a tick every 5 ms sends rate/200 messages, round robin over the rooms.
   let next = 0, owed = 0;
@@ -147,6 +157,7 @@ await new Promise((r) => setTimeout(r, seconds * 1000));
 measuring = false;
 clearInterval(open_loop);
 const elapsed = (performance.now() - started) / 1000;
+const cpuMs = serverCpuMs() - cpu0;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]?.toFixed(2);
@@ -160,6 +171,8 @@ console.log(JSON.stringify({
   acksPerSecond: Math.round(latencies.length / elapsed),
   p50: pct(0.5),
   p99: pct(0.99),
+  serverCpuPercent: Math.round((cpuMs / 1000 / elapsed) * 100),
+  serverCpuUsPerMessage: Math.round((cpuMs * 1000) / Math.max(1, latencies.length)),
 }));
 for (const s of senders) s.ws.close();
 child.kill("SIGTERM");

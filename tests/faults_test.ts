@@ -38,6 +38,7 @@ async function waitHealth(url: string, done: (h: Health) => boolean, ms: number)
     if (Date.now() > deadline) {
       throw new Error(`/healthz of ${url} stayed ${h.status} ${JSON.stringify(h.body)}`);
     }
+    // Polled: nothing but /healthz tells when the server's store or bus is back.
     await sleep(100);
   }
 }
@@ -132,14 +133,17 @@ Deno.test("[faults] SIGKILL mid-burst - clients move to another process, acked o
     for (let i = 0; i < 3; i++) clients.push(await outboxClient(cluster, room, 1, `w${i}`));
     clients.push(await outboxClient(cluster, room, 0, "w3"));
     await until(() => clients.every((c) => c.opens === 1), 5_000, "all connected");
-    // A burst spread over time, so the kill lands in the middle of it.
+    // A burst in rounds, each paced by the surviving writer's acks, so the kill lands in the middle of
+    // it (after round 6 of 20) however fast the machine is.
+    const sixth = Promise.withResolvers<void>();
     const burst = (async () => {
       for (let k = 0; k < 20; k++) {
         for (const c of clients) sendNamed(c, room, 3);
-        await sleep(25);
+        await until(() => clients[3].outbox.size === 0, 15_000, `round ${k} acknowledged on process 0`);
+        if (k === 5) sixth.resolve();
       }
     })();
-    await sleep(150);
+    await Promise.race([sixth.promise, burst]);
     await cluster.kill(1);
     await burst;
     const moved = clients.slice(0, 3);
@@ -231,17 +235,20 @@ Deno.test("[faults] SIGTERM under load - refuses new sockets, closes with 1012, 
     clients.push(await outboxClient(cluster, room, 0, "w4"));
     let sending = true;
     const load = (async () => {
-      // About 50 messages a second: steady load well within what FerretDB stores.
+      // One message per client a round, the next round once the surviving writer's is acked: steady
+      // load that follows what FerretDB stores.
       while (sending) {
         for (const c of clients) sendNamed(c, room, 1);
-        await sleep(100);
+        await until(() => clients[4].outbox.size === 0, 15_000, "a round acknowledged on process 0");
       }
     })();
-    await sleep(200);
+    await until(() => clients.every((c) => c.acked.size > 0), 10_000, "every writer acked once");
     const victim = cluster.servers[1]!;
     cluster.servers[1] = null;
     const stopping = victim.stop(10_000); // SIGTERM; SIGKILL only after 10 s
-    await sleep(100);
+    // The hub stops accepting before it closes its sockets with 1012.
+    const moving = clients.slice(0, 4);
+    await until(() => moving.every((c) => c.closeCodes.length > 0), 5_000, "the victim closed its sockets");
     const { cookie } = await guest(cluster.url(0), "late");
     // Refused, or closed at once: either way it never joins.
     const late = await connect(victim.wsUrl, cookie).catch((error) => error as Error);

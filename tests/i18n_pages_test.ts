@@ -7,12 +7,22 @@ import { testApp } from "@/tests/support/app.ts";
 import { makeSession } from "@/tests/support/sessions.ts";
 import { SESSION_COOKIE } from "@/lib/accounts/auth.ts";
 import { catalogs } from "@/lib/shared/i18n/catalog.ts";
-import type { Locale } from "@/lib/shared/i18n/mod.ts";
+import { type Locale, translator } from "@/lib/shared/i18n/mod.ts";
 import { createRoom } from "@/lib/rooms/rooms.ts";
 import { randomProgram } from "@/lib/store/contract/data.ts";
 
 /** Words a Korean page may show in Latin letters: the brand, key names, codes and the other language's own name. */
-const LATIN_OK = new Set(["Parley", "English", "Enter", "Shift", "UTC", "JSON", "WebSocket"]);
+const LATIN_OK = new Set([
+  "Parley",
+  "English",
+  "Enter",
+  "Shift",
+  "UTC",
+  "JSON",
+  "WebSocket",
+  "WIDGET",
+  "ORIGINS",
+]);
 const KEYS = Object.keys(catalogs.en);
 
 /** The text a reader sees: no tags, scripts, styles or the islands' props blob. */
@@ -80,6 +90,7 @@ Deno.test({
         "programtitle",
         "programdescription",
         "tagone",
+        "https://shop.example",
       ];
       const pages: { path: string; as?: typeof owner; status?: number }[] = [
         { path: "/" },
@@ -96,6 +107,8 @@ Deno.test({
         { path: "/login" },
         { path: "/signup" },
         { path: "/console", as: counselor },
+        { path: "/account/password", as: owner },
+        { path: "/widget?origin=https://shop.example", status: 403 },
         { path: "/no-such-page", status: 404 },
       ];
       for (const locale of ["ko", "en"] as const) {
@@ -137,7 +150,7 @@ Deno.test({
         assert.equal(res.status, 400);
         const { error } = await res.json();
         assert.equal(error.code, "bad_name");
-        assert.equal(error.message, "방 이름은 64자까지 쓸 수 있어요");
+        assert.equal(error.message, translator("ko").t("limits.name.too_long", { max: 64 }));
       });
     } finally {
       await app.close();

@@ -61,14 +61,14 @@ Deno.test("[throttle:parallel] guest sessions - the limit holds across isolates 
   }
 });
 
-Deno.test("[throttle:parallel] login failures - per username across isolates, then 429 even with the password", async () => {
+Deno.test("[throttle:parallel] login failures - per username and address across isolates, then 429 even with the password", async () => {
   await withServer(async (server) => {
     const username = `par_${Date.now().toString(36)}`;
     const password = "correct horse battery";
     const signup = await api(server.url, "/api/signup", { body: { username, password } });
     assert.equal(signup.status, 201);
     await assertTwoIsolatesAnswer(server.url);
-    // DEFAULT_ACCOUNT_LIMITS: 10 failures per username per 15 minutes.
+    // DEFAULT_ACCOUNT_LIMITS: 10 failures per username+address pair per 15 minutes.
     await awaitRoomInWindow(15 * 60_000);
     const seen = await statuses(
       14,
@@ -76,7 +76,7 @@ Deno.test("[throttle:parallel] login failures - per username across isolates, th
     );
     assert.deepEqual(seen, { 401: 10, 429: 4 });
     const right = await api(server.url, "/api/login", { body: { username, password } });
-    assert.equal(right.status, 429, "the username stays locked for the window");
+    assert.equal(right.status, 429, "the pair stays locked for the window (the owner elsewhere is not)");
   });
 });
 

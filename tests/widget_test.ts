@@ -127,7 +127,7 @@ Deno.test("[widget] mail - SMTP down never holds a reply; the mail is retried an
         fetch(`${server.url}/api/widget/contact`, {
           method: "POST",
           headers: bearer,
-          body: JSON.stringify({ email, page: `${SITE}/pricing#top` }),
+          body: JSON.stringify({ email, page: `${SITE}/pricing#top`, locale: "ko" }),
         });
       const bad = await contact("not an address");
       assert.equal(bad.status, 400);
@@ -170,6 +170,8 @@ Deno.test("[widget] mail - SMTP down never holds a reply; the mail is retried an
         await new Promise((r) => setTimeout(r, 200));
       }
       assert.equal(found.To[0].Address, "visitor@example.com");
+      // Written in the language the visitor read the widget in.
+      assert.equal(found.Subject, "상담사가 메시지에 답했습니다");
       const text = await mail.text(found.ID);
       assert.match(text, /Yes, we are here\./);
       assert.ok(text.includes(`${SITE}/pricing#parley-chat`), text);

@@ -67,47 +67,53 @@ export default function QueueList(props: QueueListProps) {
           </button>
         ))}
       </div>
-      <ul id="queue-list" class="queue-list" role="tabpanel" aria-labelledby={`queue-tab-${props.tab}`}>
-        {props.items.length === 0 && <li class="queue-empty">{t("console.nothingHere")}</li>}
-        {props.items.map((line) => (
-          <li key={line.room}>
-            <button
-              type="button"
-              class={`queue-item${line.room === props.selected ? " selected" : ""}${
-                line.unread ? " has-unread" : ""
-              }`}
-              aria-current={line.room === props.selected ? "true" : undefined}
-              data-room={line.room}
-              onClick={() => props.onSelect(line.room)}
-            >
-              <span class="queue-item-top">
-                <strong class="queue-user">{line.user.name}</strong>
-                {line.user.role === "guest" && <span class="queue-guest">{t("console.guest")}</span>}
-                {line.offline && <span class="queue-offline">{t("widget.leftWhileAway")}</span>}
-                {line.lastMessage && (
-                  <time class="queue-time" dateTime={line.lastMessage.at}>
-                    {formatTime(line.lastMessage.at, undefined, tr.locale)}
-                  </time>
-                )}
-              </span>
-              <span class="queue-item-bottom">
-                <span class="queue-preview">{preview(line, tr)}</span>
-                {line.rating && (
-                  <span class="queue-rating" title={t("console.rating.stars", { score: line.rating.score })}>
-                    ★{line.rating.score}
-                  </span>
-                )}
-                {line.unread > 0 && (
-                  <span class="unread-badge">
-                    <span aria-hidden="true">{line.unread >= 100 ? "99+" : line.unread}</span>
-                    <span class="sr-only">{t("console.unread", { count: line.unread })}</span>
-                  </span>
-                )}
-              </span>
-            </button>
-          </li>
-        ))}
-      </ul>
+      {/* The tabpanel role on a wrapper: on the <ul> itself it would hide the list from its items. */}
+      <div id="queue-list" role="tabpanel" aria-labelledby={`queue-tab-${props.tab}`}>
+        <ul class="queue-list">
+          {props.items.length === 0 && <li class="queue-empty">{t("console.nothingHere")}</li>}
+          {props.items.map((line) => (
+            <li key={line.room}>
+              <button
+                type="button"
+                class={`queue-item${line.room === props.selected ? " selected" : ""}${
+                  line.unread ? " has-unread" : ""
+                }`}
+                aria-current={line.room === props.selected ? "true" : undefined}
+                data-room={line.room}
+                onClick={() => props.onSelect(line.room)}
+              >
+                <span class="queue-item-top">
+                  <strong class="queue-user">{line.user.name}</strong>
+                  {line.user.role === "guest" && <span class="queue-guest">{t("console.guest")}</span>}
+                  {line.offline && <span class="queue-offline">{t("widget.leftWhileAway")}</span>}
+                  {line.lastMessage && (
+                    <time class="queue-time" dateTime={line.lastMessage.at}>
+                      {formatTime(line.lastMessage.at, undefined, tr.locale)}
+                    </time>
+                  )}
+                </span>
+                <span class="queue-item-bottom">
+                  <span class="queue-preview">{preview(line, tr)}</span>
+                  {line.rating && (
+                    <span
+                      class="queue-rating"
+                      title={t("console.rating.stars", { score: line.rating.score })}
+                    >
+                      ★{line.rating.score}
+                    </span>
+                  )}
+                  {line.unread > 0 && (
+                    <span class="unread-badge">
+                      <span aria-hidden="true">{line.unread >= 100 ? "99+" : line.unread}</span>
+                      <span class="sr-only">{t("console.unread", { count: line.unread })}</span>
+                    </span>
+                  )}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
     </nav>
   );
 }

@@ -5,9 +5,9 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ErrorCode, Message, Presence, UserRef } from "@/lib/shared/protocol.ts";
+import { MemberNotices } from "@/lib/shared/presence_view.ts";
 import {
   type ConnectionStatus,
-  diffMembers,
   mergeMessages,
   RETRIED_CODES,
   sharedConnection,
@@ -32,6 +32,8 @@ const ERROR_TEXT: Partial<Record<ErrorCode, MessageKey>> = {
   unavailable: "chat.err.unavailable",
 };
 const TYPING_SHOWN_MS = 4000;
+/** Away for less than this (a reload, a server restart) is not "left"; coming back is not "joined". */
+export const PRESENCE_GRACE_MS = 12_000;
 
 export interface ChatRoomOptions {
   /** Derive "X joined" / "X left" lines from presence changes (off where the server writes its own). */
@@ -55,7 +57,6 @@ export function useChatRoom(
   const [status, setStatus] = useState<ConnectionStatus>({ state: "connecting" });
   const [error, setError] = useState("");
   const lastSeq = useRef(init.lastSeq);
-  const members = useRef<Presence["members"] | null>(null);
 
   useEffect(() => {
     if (!me) return;
@@ -77,22 +78,28 @@ export function useChatRoom(
       setPending((old) => old.filter((p) => !p.id || !ids.has(p.id)));
       setTypers((old) => old.filter((t) => !authors.has(t.id)));
     };
-    const applyPresence = (p: Presence, announce: boolean) => {
-      const before = members.current;
-      members.current = p.members;
-      setPresence(p);
-      if (!before || !announce || !announceMembers) return;
-      const { joined, left } = diffMembers(before, p.members);
-      const lines = [
-        ...joined.map((m) => t("chat.joined", { name: m.name })),
-        ...left.map((m) => t("chat.left", { name: m.name })),
-      ];
+    const grace = new MemberNotices(PRESENCE_GRACE_MS);
+    let server: Presence = init.presence ?? { count: 0, members: [] };
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    const notify = (lines: string[]) => {
+      if (!announceMembers || lines.length === 0) return;
       const at = lastSeq.current, stamp = Date.now();
-      if (lines.length) {
-        setNotices((
-          old,
-        ) => [...old, ...lines.map((text, i) => ({ key: `n${stamp}-${i}`, afterSeq: at, text }))]);
-      }
+      setNotices((
+        old,
+      ) => [...old, ...lines.map((text, i) => ({ key: `n${stamp}-${i}`, afterSeq: at, text }))]);
+    };
+    const expire = () => {
+      clearTimeout(graceTimer);
+      notify(grace.expire().map((m) => t("chat.left", { name: m.name })));
+      setPresence(grace.view(server));
+      const next = grace.nextExpiry();
+      if (next !== null) graceTimer = setTimeout(expire, next + 50);
+    };
+    const applyPresence = (p: Presence, announce: boolean) => {
+      server = p;
+      const { joined } = grace.update(p.members, announce);
+      notify(joined.map((m) => t("chat.joined", { name: m.name })));
+      expire();
     };
     conn.join(room, {
       joined: (frame) => {
@@ -120,6 +127,7 @@ export function useChatRoom(
       },
     }, lastSeq.current);
     return () => {
+      clearTimeout(graceTimer);
       unsubscribe();
       conn.leave(room);
     };

@@ -29,7 +29,7 @@ export default function EmailForm({ saved: initial, page }: EmailFormProps) {
     }
     setState({ busy: true, error: "" });
     try {
-      await api("/api/widget/contact", { email, page });
+      await api("/api/widget/contact", { email, page, locale: document.documentElement.lang });
       setSaved(email);
       setState({ busy: false, error: "" });
     } catch (err) {

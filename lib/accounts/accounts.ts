@@ -209,7 +209,7 @@ export async function logIn(c: AppContext, input: Credentials): Promise<Session>
   ]);
   const wait = Math.max(...waits);
   if (wait > 0) {
-    throw new HttpError(429, "rate_limited", c.var.i18n.t("limits.login_backoff", { wait }), {
+    throw new HttpError(429, "rate_limited", translator("en").t("limits.login_backoff", { wait }), {
       "Retry-After": String(wait),
     });
   }

@@ -49,10 +49,10 @@ export async function changePassword(
   input: z.infer<typeof passwordChangeSchema>,
 ): Promise<void> {
   const session = c.get("session");
-  if (!session || session.role === "guest") throw unauthorized(c.var.i18n.t("limits.password.sign_in"));
+  if (!session || session.role === "guest") throw unauthorized("limits.password.sign_in");
   const { store, hub } = c.var.services;
   const user = await store.getUser(session.userId);
-  if (!user) throw unauthorized(c.var.i18n.t("limits.password.sign_in"));
+  if (!user) throw unauthorized("limits.password.sign_in");
   // Each check costs a hash: counted against the address like a log-in.
   await enforce(
     accountThrottles(c.var.services).hashes,
@@ -60,7 +60,7 @@ export async function changePassword(
     "Too many attempts from your address; wait a minute",
   );
   if (!(await verifyPassword(input.current, user.passwordHash))) {
-    throw new HttpError(400, "wrong_password", c.var.i18n.t("limits.password.wrong"));
+    throw new HttpError(400, "wrong_password", "limits.password.wrong");
   }
   validatePassword(input.password, user.username);
   await setPasswordEverywhere(store, hub, user.id, await hashPassword(input.password), session.id);

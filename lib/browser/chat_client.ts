@@ -30,6 +30,13 @@ const NO_RETRY_CODES = new Set<number>([
   CloseCode.tooManySockets,
 ]);
 const ROOM_RETRY_MS = 2_000;
+/**
+ * After the server said it is restarting (1012, or 1001 from `deno serve`), reconnect at once and
+ * then every second for this many tries: a restart takes seconds, and a doubling backoff would
+ * leave the reader waiting 10 s for a server that came back after 3.
+ */
+const RESTART_FAST_TRIES = 20;
+const RESTART_RETRY_MS = 1_000;
 
 /** Answers to a send that are worth another try once the room is joined again. */
 export const RETRIED_CODES: ReadonlySet<string> = new Set(["unavailable", "not_joined"]);
@@ -49,6 +56,8 @@ export class ChatConnection {
   #frameListeners = new Set<(f: ServerFrame) => void>();
   #status: ConnectionStatus = { state: "closed", retryIn: null };
   #attempt = 0;
+  /** Tries left at the fast pace since the server said it was restarting. */
+  #restartTries = 0;
   #retryAt = 0;
   #retryTimer: number | null = null;
   #tickTimer: number | null = null;
@@ -189,6 +198,7 @@ export class ChatConnection {
   #onOpen(socket: SocketLike): void {
     if (socket !== this.#socket) return;
     this.#attempt = 0;
+    this.#restartTries = 0;
     this.#lastFrameAt = this.#opts.clock.now();
     this.#setStatus({ state: "open" });
     for (const [room, state] of this.#rooms) this.#sendJoin(room, state);
@@ -292,10 +302,15 @@ export class ChatConnection {
       this.#setStatus({ state: "closed", retryIn: null, reason: reason || "Signed out", code });
       return;
     }
-    // 1012: the server is restarting; come back soon, spread out so all tabs do not arrive at once.
-    // 1001 too: on SIGTERM `deno serve` closes with 1001 "Server shutting down" before the app's 1012.
-    const delay = (code === CloseCode.restart || code === CloseCode.goingAway) && this.#attempt === 0
-      ? Math.round(500 + 1000 * this.#opts.random())
+    // 1012: the server is restarting: reconnect at once (a little spread so tabs do not all arrive in
+    // the same millisecond), then every second while it comes back. 1001 too: on SIGTERM `deno serve`
+    // closes with 1001 "Server shutting down" before the app's 1012.
+    const restart = code === CloseCode.restart || code === CloseCode.goingAway;
+    if (restart && this.#attempt === 0) this.#restartTries = RESTART_FAST_TRIES;
+    const delay = restart && this.#attempt === 0
+      ? Math.round(250 * this.#opts.random())
+      : this.#restartTries-- > 0
+      ? Math.round(RESTART_RETRY_MS * (0.8 + 0.4 * this.#opts.random()))
       : retryDelay(this.#attempt, this.#opts.random);
     this.#attempt++;
     this.#retryAt = this.#opts.clock.now() + delay;

@@ -79,6 +79,17 @@ const conversation: SupportSummary = {
 export const sampleEvents: { [K in BusEvent["t"]]: Extract<BusEvent, { t: K }> } = {
   message: { t: "message", message: card },
   messages: { t: "messages", messages: [message, card] },
+  lines: {
+    t: "lines",
+    lines: [{
+      room: message.room,
+      seq: message.seq,
+      author: message.author.id,
+      kind: message.kind,
+      at: message.at,
+      line: JSON.stringify({ type: "message", room: message.room, message }),
+    }],
+  },
   typing: { t: "typing", room: "r_1", user: alice },
   presence: { t: "presence", node: "n_1", room: "r_1", members: [alice, counselor] },
   beat: { t: "beat", node: "n_1", rooms: ["r_1", "r_2"] },

@@ -8,13 +8,31 @@
  * so the hub never relies on the bus for correctness: messages carry `seq` and gaps are refilled
  * from the store; presence is re-announced periodically and expires without heartbeats.
  */
-import type { Message, PresenceMember, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
+import type { Message, MessageKind, PresenceMember, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import type { NodeMetrics } from "@/lib/ops/metrics.ts";
+
+/**
+ * A stored message as the frame line every reader gets (`{"type":"message",…}`), serialized once on the
+ * node that stored it, with the few fields a receiving node routes by.
+ */
+export interface BusLine {
+  room: string;
+  seq: number;
+  author: string;
+  kind: MessageKind;
+  /** When the store accepted it (bus lag). */
+  at: string;
+  line: string;
+  /** A counselors-only note: every node hands it to counselors alone. */
+  private?: true;
+}
 
 export type BusEvent =
   | { t: "message"; message: Message }
   /** Several stored messages at once: a busy node sends what it stored in one tick as one event. */
   | { t: "messages"; messages: Message[] }
+  /** What the hub publishes: the messages one node stored in one tick, already serialized. */
+  | { t: "lines"; lines: BusLine[] }
   | { t: "typing"; room: string; user: UserRef }
   /** A node's full local presence for one room; replaces what that node said before. */
   | { t: "presence"; node: string; room: string; members: PresenceMember[] }

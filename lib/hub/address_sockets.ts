@@ -7,6 +7,11 @@
  * Memory is the process's, shared by its isolates, so the count is too: each isolate tells the others
  * of the same process its own counts on the bus (other processes' counts are ignored: their memory
  * is theirs). Addresses travel hashed.
+ *
+ * The bus is quick but not instant: sockets opened at the same moment on two isolates would each
+ * see the other's count too late. So each isolate also keeps to its share of the bound,
+ * `max(1, floor(max / isolates))`, which holds strictly whatever the timing; the bus count stops an
+ * address that spreads its sockets unevenly.
  */
 import type { Bus, BusEvent } from "@/lib/bus/types.ts";
 
@@ -15,6 +20,15 @@ function hashOf(address: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < address.length; i++) h = Math.imul(h ^ address.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(16);
+}
+
+/** Isolates of this `deno serve --parallel` process (DENO_JOBS, else one per core). */
+function isolateCount(): number {
+  let jobs = 0;
+  try {
+    jobs = Number(Deno.env.get("DENO_JOBS"));
+  } catch { /* no env permission */ }
+  return Math.max(1, jobs || navigator.hardwareConcurrency || 1);
 }
 
 function processId(): string {
@@ -37,6 +51,18 @@ export class AddressSockets {
     this.#off = bus.subscribe((event) => this.#onBus(event));
     // A new isolate asks; the others answer with their tables (a restart of one isolate loses nothing).
     bus.publish({ t: "address-sockets", node: this.#node, process: this.#process, counts: {}, ask: true });
+  }
+
+  /**
+   * True when `address` may open one more socket: below `max` over every isolate of the process,
+   * and below this isolate's share of it.
+   *
+   * @example
+   * if (!table.admits(address, config.maxSocketsPerAddress)) refuse();
+   */
+  admits(address: string, max: number, isolates = isolateCount()): boolean {
+    const local = this.#local.get(hashOf(address)) ?? 0;
+    return local < Math.max(1, Math.floor(max / isolates)) && this.count(address) < max;
   }
 
   /** Sockets `address` holds on every isolate of this process. */
@@ -105,7 +131,7 @@ const tables = new WeakMap<Bus, AddressSockets>();
  * The one table of a bus (one per isolate).
  *
  * @example
- * if (addressSockets(bus).count(address) >= config.maxSocketsPerAddress) refuse();
+ * if (!addressSockets(bus).admits(address, config.maxSocketsPerAddress)) refuse();
  */
 export function addressSockets(bus: Bus): AddressSockets {
   let table = tables.get(bus);

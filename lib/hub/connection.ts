@@ -153,8 +153,14 @@ export class Connection {
   async receive(data: unknown): Promise<void> {
     if (this.#closing || this.#closeWhenDone) return;
     const max = this.host.config.maxFrameBytes;
+    // UTF-8 takes at least one byte per UTF-16 unit, so a string longer than `max` is over it without
+    // encoding it (encoding a 60 MB frame to measure it would copy it once more).
     const size = typeof data === "string"
-      ? (data.length > max / 3 ? new TextEncoder().encode(data).byteLength : data.length)
+      ? (data.length > max
+        ? data.length
+        : data.length > max / 3
+        ? new TextEncoder().encode(data).byteLength
+        : data.length)
       : data instanceof ArrayBuffer
       ? data.byteLength
       : (data as Blob).size ?? 0;

@@ -2,7 +2,7 @@
  * The hub's side of the bus: what this node stored goes out once per event-loop turn, and every
  * event from the other nodes is routed to the part of the hub that handles it.
  */
-import type { Bus, BusEvent } from "@/lib/bus/types.ts";
+import type { Bus, BusEvent, BusLine } from "@/lib/bus/types.ts";
 import type { Message, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import { setImmediate } from "node:timers";
 
@@ -17,20 +17,29 @@ import { setImmediate } from "node:timers";
  * out.push(message);
  */
 export class BusOutbox {
-  #outgoing: Message[] = [];
+  #outgoing: BusLine[] = [];
 
   constructor(readonly bus: Bus) {}
 
-  push(message: Message): void {
-    if (this.#outgoing.push(message) === 1) setImmediate(() => this.#publish());
+  /** `line`: the message's frame line, serialized once for every reader of every node. */
+  push(message: Message, line: string): void {
+    const item: BusLine = {
+      room: message.room,
+      seq: message.seq,
+      author: message.author.id,
+      kind: message.kind,
+      at: message.at,
+      line,
+    };
+    if (message.private) item.private = true;
+    if (this.#outgoing.push(item) === 1) setImmediate(() => this.#publish());
   }
 
   #publish(): void {
-    const messages = this.#outgoing;
+    const lines = this.#outgoing;
     this.#outgoing = [];
-    this.bus.publish(
-      messages.length === 1 ? { t: "message", message: messages[0] } : { t: "messages", messages },
-    );
+    // Strings, not message objects: the structured clone of a string is a copy, of an object a walk.
+    this.bus.publish({ t: "lines", lines });
   }
 }
 
@@ -38,6 +47,8 @@ export class BusOutbox {
 export interface BusRoutes {
   /** A message another node stored. */
   message(message: Message): void;
+  /** A message another node stored, as its frame line. */
+  line(line: BusLine): void;
   typing(room: string, user: UserRef): void;
   support(conversation: SupportSummary): void;
   sessionEnded(session: string): void;
@@ -60,6 +71,9 @@ export function busDispatch(r: BusRoutes): (event: BusEvent) => void {
         return r.message(event.message);
       case "messages":
         for (const message of event.messages) r.message(message);
+        return;
+      case "lines":
+        for (const line of event.lines) r.line(line);
         return;
       case "typing":
         return r.typing(event.room, event.user);

@@ -123,6 +123,10 @@ export class Hub implements ConnectionHost, HubContext {
         this.sendLimit.charge(message);
         this.rooms.deliver(message);
       },
+      line: (item) => {
+        this.sendLimit.charge(item);
+        this.rooms.deliver(item, item.line);
+      },
       typing: (room, user) => typingLocal(this.rooms, room, user),
       support: (conversation) => supportLocal(this.#registry, conversation),
       sessionEnded: (session) => closeSessionLocal(this.#registry, session),
@@ -184,8 +188,10 @@ export class Hub implements ConnectionHost, HubContext {
 
   /** Call after every store write of a room change on this node: local readers in order, then the other nodes. */
   deliver(message: Message): void {
-    this.#outbox.push(message);
-    this.rooms.deliver(message);
+    // The one serialization of this message, for the readers of this node and of every other.
+    const line = JSON.stringify({ type: "message", room: message.room, message });
+    this.#outbox.push(message, line);
+    this.rooms.deliver(message, line);
   }
 
   presence(room: string): Presence {

@@ -6,7 +6,6 @@
  */
 import { CloseCode } from "@/lib/shared/protocol.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
-import { DEFAULT_LOCALE, translator } from "@/lib/shared/i18n/mod.ts";
 
 interface Bucket {
   tokens: number;
@@ -28,22 +27,24 @@ export const REFUSALS_BEFORE_CLOSE = 20;
  */
 export function admitJoin(conn: Connection, room: string, now = performance.now()): boolean {
   const { maxRoomsPerSocket, joinBurst, joinsPerSecond } = conn.host.config;
-  // The hub does not know the reader's language yet; English until it does.
-  const { t } = translator(DEFAULT_LOCALE);
   let bucket = buckets.get(conn);
   if (!bucket) buckets.set(conn, bucket = { tokens: joinBurst, at: now, refused: 0 });
   bucket.tokens = Math.min(joinBurst, bucket.tokens + ((now - bucket.at) / 1000) * joinsPerSecond);
   bucket.at = now;
-  const refuse = (code: "rate_limited" | "too_many_rooms", message: string) => {
+  // `conn.error` puts a catalog key into the socket's language.
+  const refuse = (
+    code: "rate_limited" | "too_many_rooms",
+    message: "limits.too_many_rooms" | "limits.join_rate",
+  ) => {
     if (++bucket.refused >= REFUSALS_BEFORE_CLOSE) {
       conn.close(CloseCode.rateLimited, "Too many joins");
     } else conn.error(code, message, { room });
     return false;
   };
   if (!conn.rooms.has(room) && conn.rooms.size >= maxRoomsPerSocket) {
-    return refuse("too_many_rooms", t("limits.too_many_rooms"));
+    return refuse("too_many_rooms", "limits.too_many_rooms");
   }
-  if (bucket.tokens < 1) return refuse("rate_limited", t("limits.join_rate"));
+  if (bucket.tokens < 1) return refuse("rate_limited", "limits.join_rate");
   bucket.tokens -= 1;
   bucket.refused = 0;
   return true;

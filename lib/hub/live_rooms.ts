@@ -10,7 +10,7 @@ import type { Store } from "@/lib/store/types.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
 import type { HubPlugin } from "@/lib/hub/plugins.ts";
 import { log } from "@/lib/ops/log.ts";
-import { clearImmediate, setImmediate } from "node:timers";
+import { setImmediate } from "node:timers";
 
 /** Messages read from the store per page (gap refills and `since` replays). */
 export const PAGE = 200;
@@ -41,8 +41,8 @@ export interface LiveRoom {
   out: string[];
   outSeqs: number[];
   outChars: number;
-  /** The scheduled flush: at the end of this event-loop turn, or when the coalescing window ends. */
-  flushImmediate?: ReturnType<typeof setImmediate>;
+  /** The scheduled flush: at the end of this event-loop turn (`soon`), or when the coalescing window ends. */
+  soon: boolean;
   flushTimer?: ReturnType<typeof setTimeout>;
   flushedAt: number;
   /** The plugins that watch this room's messages, set by the first join (usually none). */
@@ -59,6 +59,8 @@ export interface LiveRoom {
 export class LiveRooms {
   readonly #rooms = new Map<string, LiveRoom>();
   gapsRefilled = 0;
+  /** Rooms whose frame leaves at the end of this event-loop turn. */
+  #soon: LiveRoom[] = [];
 
   readonly #taskMs: number;
 
@@ -93,6 +95,7 @@ export class LiveRooms {
           out: [],
           outSeqs: [],
           outChars: 0,
+          soon: false,
           flushedAt: 0,
         },
       );
@@ -130,17 +133,20 @@ export class LiveRooms {
     }
   }
 
-  /** Queues a stored message for this node's sockets in the room (if any). */
-  deliver(message: Message): void {
+  /**
+   * Queues a stored message for this node's sockets in the room (if any). `line`: its frame line,
+   * when the caller has it already (then only `room` and `seq` of `message` are read).
+   */
+  deliver(message: Pick<Message, "room" | "seq" | "private">, line?: string): void {
     const room = this.#rooms.get(message.room);
     if (!room) return;
     // The usual case, at once: nothing queued and the next seq. A task per message cost a timer,
     // an AbortController and three promises for every message on every node.
     if (room.pending === 0) {
       if (room.last < 0 || message.seq <= room.last) return;
-      if (message.seq === room.last + 1) return this.#fanout(room, message);
+      if (message.seq === room.last + 1) return this.#fanout(room, message, line);
     }
-    this.run(room, () => this.#inOrder(room, message));
+    this.run(room, () => this.#inOrder(room, message, line));
   }
 
   /** Reads from the store and delivers every message after `room.last` up to `upTo`. */
@@ -159,7 +165,11 @@ export class LiveRooms {
     }
   }
 
-  async #inOrder(room: LiveRoom, message: Message): Promise<void> {
+  async #inOrder(
+    room: LiveRoom,
+    message: Pick<Message, "room" | "seq" | "private">,
+    line?: string,
+  ): Promise<void> {
     // No join has read the store yet: the join that will sees this message itself.
     if (room.last < 0 || message.seq <= room.last) return;
     if (message.seq > room.last + 1) {
@@ -175,45 +185,54 @@ export class LiveRooms {
         });
       }
     }
-    if (message.seq > room.last) this.#fanout(room, message);
+    if (message.seq > room.last) this.#fanout(room, message, line);
   }
 
   /** One JSON.stringify per message and one frame per flush, whatever the number of readers. */
-  #fanout(room: LiveRoom, message: Message): void {
+  #fanout(room: LiveRoom, message: Pick<Message, "room" | "seq" | "private">, line?: string): void {
     room.last = message.seq;
     if (room.conns.size === 0) return;
-    if (message.private) return this.#toCounselors(room, message);
-    const raw = JSON.stringify({ type: "message", room: room.id, message });
+    const raw = line ?? JSON.stringify({ type: "message", room: room.id, message });
+    if (message.private) return this.#toCounselors(room, message.seq, raw);
     // Big messages go one to a frame: coalescing them would only swell each socket's buffer.
     if (room.out.length > 0 && room.outChars + raw.length > COALESCE_MAX_CHARS) this.#flush(room);
     room.out.push(raw);
     room.outSeqs.push(message.seq);
     room.outChars += raw.length;
-    if (room.flushTimer === undefined && room.flushImmediate === undefined) {
+    if (room.flushTimer === undefined && !room.soon) {
       const wait = room.flushedAt + COALESCE_MS - performance.now();
       // A quiet, small room flushes once this turn of the event loop is done: setTimeout(0) would
       // add about 2 ms, as Deno's timers run on a 1 ms wheel. A big room keeps the timer, whose
       // delay gathers more messages into each of its many writes (with no timer in any room, the
       // fan-out bench's server CPU at 100 msg/s to 1,000 readers went from 74% to 97%).
       if (wait <= 0 && room.conns.size <= IMMEDIATE_MAX_READERS) {
-        room.flushImmediate = setImmediate(() => this.#flush(room));
+        room.soon = true;
+        // One immediate for every room that flushes this turn: a commit of 100 rooms' messages
+        // armed 100 of them.
+        if (this.#soon.push(room) === 1) setImmediate(() => this.#flushSoon());
       } else room.flushTimer = setTimeout(() => this.#flush(room), Math.max(0, wait));
     }
   }
 
+  #flushSoon(): void {
+    const rooms = this.#soon;
+    this.#soon = [];
+    // A room flushed meanwhile (its frame was full) is no longer `soon` and has nothing to send.
+    for (const room of rooms) if (room.soon) this.#flush(room);
+  }
+
   /** A private note goes to the room's counselors alone, in its place in the order, never batched. */
-  #toCounselors(room: LiveRoom, message: Message): void {
+  #toCounselors(room: LiveRoom, seq: number, raw: string): void {
     this.#flush(room);
-    const raw = JSON.stringify({ type: "message", room: room.id, message });
     for (const conn of room.conns) {
-      if (seesNotes(conn.session.role)) conn.sendMessage(room.id, message.seq, raw);
+      if (seesNotes(conn.session.role)) conn.sendMessage(room.id, seq, raw);
     }
   }
 
   #flush(room: LiveRoom): void {
     clearTimeout(room.flushTimer);
-    clearImmediate(room.flushImmediate);
-    room.flushTimer = room.flushImmediate = undefined;
+    room.flushTimer = undefined;
+    room.soon = false;
     if (room.out.length === 0) return;
     room.outChars = 0;
     room.flushedAt = performance.now();

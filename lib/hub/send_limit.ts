@@ -43,9 +43,9 @@ export class SendLimit {
   }
 
   /** A message another node stored: its author's tokens are spent here too. */
-  charge(message: Message): void {
+  charge(message: Pick<Message, "kind"> & { author: string | { id: string } }): void {
     if (message.kind === "system") return;
-    this.#bucket(message.author.id).spend(1);
+    this.#bucket(typeof message.author === "string" ? message.author : message.author.id).spend(1);
   }
 
   #bucket(userId: string): RateLimiter {

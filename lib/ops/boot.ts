@@ -55,6 +55,9 @@ export async function openServices(config: Config): Promise<Services> {
 /** Closes everything in order: sockets first (1012, so clients reconnect elsewhere), then bus and store. */
 export async function closeServices(s: Services): Promise<void> {
   await s.hub.shutdown();
+  // Mail still waiting for a retry is given up; availability tells the other nodes it is gone.
+  s.widget?.mailer?.close();
+  s.widget?.availability.close();
   await s.bus.close();
   await s.store.close();
   await s.files.close();

@@ -134,7 +134,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     maxRoomsPerSocket: int(env, "MAX_ROOMS_PER_SOCKET", 50, 1),
     joinBurst: int(env, "JOIN_BURST", 20, 1),
     joinsPerSecond: int(env, "JOINS_PER_SECOND", 5, 1),
-    maxSocketsPerAddress: int(env, "MAX_SOCKETS_PER_ADDRESS", 2, 1),
+    maxSocketsPerAddress: int(env, "MAX_SOCKETS_PER_ADDRESS", 64, 1),
     lobbyPageSize: int(env, "LOBBY_PAGE_SIZE", 50, 1),
     wsIdleTimeout: int(env, "WS_IDLE_TIMEOUT", 30, 1),
     widgetOrigins: origins(env, "WIDGET_ORIGINS", true),

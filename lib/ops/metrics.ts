@@ -34,6 +34,14 @@ export function trackBusLag(bus: Bus, now: () => number = Date.now): BusLag {
     // A busy node publishes what it stored in one tick as one `messages` event: count each message,
     // and date the lag by the newest, or the figure goes stale exactly under load. Changes (edits,
     // reactions) carry the changed message's own time, not theirs: not a lag sample.
+    if (event.t === "lines") {
+      const last = event.lines.at(-1);
+      if (!last) return;
+      tracked.received += event.lines.length;
+      const at = Date.parse(last.at);
+      if (Number.isFinite(at)) tracked.lastSeconds = Math.max(0, (now() - at) / 1000);
+      return;
+    }
     const newest = event.t === "message"
       ? ("update" in event.message ? undefined : event.message)
       : event.t === "messages"

@@ -125,3 +125,33 @@ Deno.test("[metrics] bus lag - a batched `messages` event counts each message an
     await b.close();
   }
 });
+
+Deno.test("[metrics] bus lag - the hub's `lines` events count each line and date the lag by the newest", async () => {
+  const name = `parley-test-${crypto.randomUUID()}`;
+  const a = createBroadcastBus(name);
+  const b = createBroadcastBus(name);
+  try {
+    const lag = trackBusLag(b, () => Date.parse("2024-01-01T00:00:05.000Z"));
+    const line = (seq: number, at: string) => ({
+      room: "r",
+      seq,
+      author: "u",
+      kind: "text" as const,
+      at,
+      line: "{}",
+    });
+    a.publish({
+      t: "lines",
+      lines: [
+        line(1, "2024-01-01T00:00:01.000Z"),
+        line(2, "2024-01-01T00:00:02.000Z"),
+        line(3, "2024-01-01T00:00:04.000Z"),
+      ],
+    });
+    await waitFor(() => lag.received === 3, 3000, "the three lines on b");
+    equal(lag.lastSeconds, 1);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});

@@ -7,6 +7,7 @@ import type { Session } from "@/lib/store/types.ts";
 import { clientAddress } from "@/lib/web/origin.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 import { Throttle } from "@/lib/accounts/throttle.ts";
+import { translator } from "@/lib/shared/i18n/mod.ts";
 
 const HOUR = 3_600_000;
 
@@ -27,5 +28,7 @@ export async function limitRoomCreation(c: AppContext, session: Session): Promis
   const wait = Math.max(userWait, addressWait);
   if (wait === 0) return;
   const key = userWait > 0 ? "limits.rooms_per_user" : "limits.rooms_per_address";
-  throw new HttpError(429, "rate_limited", c.var.i18n.t(key, { wait }), { "Retry-After": String(wait) });
+  throw new HttpError(429, "rate_limited", translator("en").t(key, { wait }), {
+    "Retry-After": String(wait),
+  });
 }

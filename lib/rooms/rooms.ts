@@ -1,9 +1,9 @@
 /** Rooms: creation rules, who may read and join, and their public JSON shape. */
 import type { Room, Session, Store, Visibility } from "@/lib/store/types.ts";
 import { randomToken } from "@/lib/accounts/auth.ts";
-import { badRequest, conflict, forbidden, HttpError, notFound } from "@/lib/web/errors.ts";
+import { badRequest, conflict, forbidden, notFound } from "@/lib/web/errors.ts";
 import type { AppContext } from "@/lib/web/app_env.ts";
-import { type Translator, translator } from "@/lib/shared/i18n/mod.ts";
+import { StoreConflictError } from "@/lib/store/errors.ts";
 
 /** Room JSON as the API returns it; the invite code only to members. */
 export interface RoomView {
@@ -46,13 +46,13 @@ export function newInviteCode(): string {
 
 /**
  * Creates a room owned by the session's user, who becomes its first member. `name` is already checked
- * (`requireName(i18n, "room", raw)`); a taken public name is a 409 `room_exists` in `i18n`'s language.
+ * (`requireName(i18n, "room", raw)`); a taken public name is a 409 `room_exists` (its message a
+ * catalog key, put into the reader's language where errors are answered).
  */
 export async function createRoom(
   store: Store,
   session: Session,
   input: { name: string; visibility: "public" | "private" },
-  i18n: Translator = translator("en"),
 ): Promise<Room> {
   let room: Room;
   try {
@@ -63,8 +63,8 @@ export async function createRoom(
       inviteCode: input.visibility === "private" ? newInviteCode() : undefined,
     });
   } catch (error) {
-    if (error instanceof HttpError && error.code === "room_exists") {
-      throw conflict(i18n.t("limits.room_exists"), "room_exists");
+    if (error instanceof StoreConflictError && error.code === "room_exists") {
+      throw conflict("limits.room_exists", "room_exists");
     }
     throw error;
   }
@@ -108,7 +108,7 @@ export async function lobbyPage(
 ): Promise<{ rooms: RoomView[]; nextCursor: string | null }> {
   const { store, hub, config } = c.var.services;
   if (cursor !== undefined && cursor !== "" && !CURSOR.test(cursor)) {
-    throw badRequest(c.var.i18n.t("limits.bad_cursor"), "bad_cursor");
+    throw badRequest("limits.bad_cursor", "bad_cursor");
   }
   const limit = config.lobbyPageSize;
   // One more than a page tells whether another page follows without a second query.

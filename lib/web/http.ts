@@ -36,6 +36,6 @@ export async function readForm(c: AppContext): Promise<Record<string, string | F
     return await c.req.parseBody();
   } catch (error) {
     if (error instanceof HttpError) throw error; // the body limit's 413
-    throw badRequest(c.var.i18n.t("limits.bad_body"), "bad_body");
+    throw badRequest("limits.bad_body", "bad_body");
   }
 }

@@ -168,7 +168,7 @@ export function sameOrigin(): MiddlewareHandler<AppEnv> {
     try {
       await check(asForm, () => Promise.resolve());
     } catch (error) {
-      if (error instanceof HTTPException) throw forbidden(c.var.i18n.t("limits.cross_site"));
+      if (error instanceof HTTPException) throw forbidden("limits.cross_site");
       throw error;
     }
     await next();

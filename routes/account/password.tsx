@@ -3,13 +3,14 @@ import { readForm } from "@/lib/web/http.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 import { changePassword } from "@/lib/accounts/password_change.ts";
 import { useT } from "@/lib/shared/i18n/context.ts";
+import { localizeError, translator } from "@/lib/shared/i18n/mod.ts";
 
 interface Data {
   done?: boolean;
   error?: string;
 }
 
-export const title = "Change password";
+export const title = (props: PageProps<Data>) => translator(props.locale).t("limits.password.title");
 
 export const handler = {
   GET(c: AppContext) {
@@ -28,7 +29,8 @@ export const handler = {
     } catch (err) {
       if (!(err instanceof HttpError) || err.status >= 500) throw err;
       for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return c.var.render({ error: err.message } satisfies Data, { status: err.status });
+      const error = localizeError(c.get("locale"), err.code, err.message);
+      return c.var.render({ error } satisfies Data, { status: err.status });
     }
   },
 };

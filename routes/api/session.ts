@@ -6,7 +6,7 @@ import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
 import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { requireName } from "@/lib/web/names.ts";
 
-const body = z.object({ nickname: z.string().max(1024) });
+const body = z.object({ nickname: z.string().max(16_384) });
 
 export const handler = {
   /** Starts a guest session: `{nickname}` → `{id, name, role}` and the session cookie. */

@@ -28,6 +28,7 @@ export type Command =
   | { op: "stop" }
   | { op: "reset" }
   | { op: "stats" }
+  | { op: "count" }
   | { op: "close" };
 
 export interface ClientStats {
@@ -36,7 +37,7 @@ export interface ClientStats {
   /** Messages that came back to their sender (closed loop). */
   echoed: number;
   hist: ReturnType<Histogram["toJSON"]>;
-  /** Close codes seen since the last reset, with counts. */
+  /** Close codes seen since the last reset, with counts; `error:<code>` counts Parley's error frames. */
   closes: Record<string, number>;
   /** When the last delivery arrived, epoch ms. */
   lastAt: number;
@@ -45,15 +46,21 @@ export interface ClientStats {
 const conns: Conn[] = [];
 let senderOnly = new Set<number>();
 let hist = new Histogram();
-let received = 0, sent = 0, echoed = 0, lastAt = 0;
+let received = 0, sent = 0, echoed = 0, lastAt = 0, resetAt = 0;
 let closes: Record<string, number> = {};
 let closing = false;
 let sendTimer: ReturnType<typeof setInterval> | undefined;
 /** Closed loop: what each sending connection sends next, while the loop runs. */
 let looping: Map<number, { room: string; left: number }> | undefined;
 
+const ERROR_CODE = /"type":"error","code":"([a-z_]+)"/g;
+
 function onData(conn: number, data: string): void {
   const t = now();
+  // A refused send never comes back: counted by its code (as "error:<code>") beside the disconnects.
+  if (data.includes('"type":"error"')) {
+    for (const m of data.matchAll(ERROR_CODE)) closes[`error:${m[1]}`] = (closes[`error:${m[1]}`] ?? 0) + 1;
+  }
   const sentAt = stamps(data);
   if (senderOnly.has(conn)) {
     echoed += sentAt.length;
@@ -64,9 +71,13 @@ function onData(conn: number, data: string): void {
     }
     return;
   }
-  for (const at of sentAt) hist.add(t - at);
-  received += sentAt.length;
-  if (sentAt.length) lastAt = t;
+  for (const at of sentAt) {
+    // Sent before the last reset: a late copy from an earlier step, which must not count in this one.
+    if (at < resetAt) continue;
+    hist.add(t - at);
+    received++;
+    lastAt = t;
+  }
 }
 
 function onClosed(code: number): void {
@@ -163,10 +174,12 @@ function handle(cmd: Command): unknown {
       looping = undefined;
       return { received, sent, echoed, at: now() };
     case "reset":
-      hist = new Histogram(), received = 0, sent = 0, echoed = 0, lastAt = 0, closes = {};
+      hist = new Histogram(), received = 0, sent = 0, echoed = 0, lastAt = 0, closes = {}, resetAt = now();
       return {};
     case "stats":
       return stats();
+    case "count": // cheap enough to poll while a loop runs (stats walks the whole histogram)
+      return { received, echoed };
     case "close":
       clearInterval(sendTimer);
       looping = undefined;

@@ -31,10 +31,11 @@ Scenarios:
   100 ms or less than 95% is delivered (a failing step is tried twice).
 - **rooms**: 500 rooms of 10, each member sending every 5 s. **idle**: idle connections up to 10,000,
   resident memory per connection.
-- **history** (Parley): a room of 1,000,000 messages, the p99 of a history page and of join-with-\`since\`
-  replaying 100, on Deno KV and on FerretDB.
+- **history** (Parley): a room of 1,000,000 messages on Deno KV (100,000 on FerretDB, which seeds too
+  slowly for more in the time budget), the p99 of a history page and of join-with-\`since\` replaying 100.
 - **pages** (Parley): bytes on the wire of every page and asset for \`Accept-Encoding\` identity, gzip and
-  br, and \`/widget.js\` once the server serves it.
+  br, and the widget once the server serves it: \`/widget.js\` (what a host site loads) and its \`/widget\`
+  frame.
 
 Every disconnect a client sees is counted by its close code (1006: dropped without a close frame) and
 shown beside the step it happened in.
@@ -42,7 +43,8 @@ shown beside the step it happened in.
 Flags: \`--only=parley,centrifugo,socketio,fastapi,ws\`, \`--scenario=smallrooms,oneroom,fanout,rooms,idle,history,pages\`,
 \`--quick\` (small sizes, short steps: proves the harness, not the figures), \`--clients=N\` (client
 processes, default 2), \`--history-size=N\`, \`--json=FILE\`, \`--md=FILE\`, and \`--save\` (writes
-\`docs/bench/<date>.json\` and rewrites this page from it).`;
+\`docs/bench/<date>.json\` and rewrites this page from it). A full run, every server and every scenario,
+is sized to take about 12 minutes on a 2-core machine; the time it took is written below.`;
 
 function section(t: Table): string {
   return renderTable(t, true);
@@ -69,7 +71,12 @@ export function benchmarksPage(results: Results, jsonPath: string): string {
     "```",
     "",
     `Machine: ${m.cpu}, ${m.nproc} cores (nproc), ${m.memory}, ${m.os}, Deno ${m.deno}. ` +
-    `Load average before the run: ${m.loadBefore ?? "–"}; after: ${m.loadAfter ?? "–"}. ` +
+    `Load average before the run: ${m.loadBefore ?? "–"}; after: ${m.loadAfter ?? "–"}` +
+    (m.cpuPressureBefore
+      ? ` (time tasks waited for a CPU over the last minute: ${m.cpuPressureBefore} before, ` +
+        `${m.cpuPressureAfter ?? "–"} after)`
+      : "") +
+    ". " +
     `${results.seconds ? `The run took ${Math.round(results.seconds / 60)} min. ` : ""}` +
     `Load: ${results.generator}. Raw figures: [${jsonPath}](${jsonPath.replace(/^docs\//, "")}).`,
   ];

@@ -19,7 +19,7 @@ export interface Options {
   sizes: Sizes;
 }
 
-const FANOUT_RATES = [100, 200, 400, 700, 1000, 1500, 2000, 3000, 4000, 6000, 8000];
+const FANOUT_RATES = [100, 200, 300, 400, 550, 700, 850, 1000, 1250, 1500, 2000, 3000, 4000, 6000];
 
 export const FULL: Sizes = {
   fanoutReaders: 1000,
@@ -28,14 +28,14 @@ export const FULL: Sizes = {
   rates: FANOUT_RATES,
   rooms: 500,
   roomSize: 10,
-  roomsSeconds: 10,
+  roomsSeconds: 8,
   idle: 10_000,
   smallRooms: 100,
   smallReaders: 5,
   inFlight: 8,
-  loopSeconds: 10,
+  loopSeconds: 8,
   latencyRate: 200,
-  latencySeconds: 10,
+  latencySeconds: 8,
   oneRoomReaders: 10,
   oneRoomMessages: 5000,
 };

@@ -18,6 +18,9 @@ export function renderDocs(json: string): string {
   const results: Results = JSON.parse(Deno.readTextFileSync(`${ROOT}${json}`));
   const page = `${ROOT}docs/benchmarks.md`;
   Deno.writeTextFileSync(page, benchmarksPage(results, json));
+  // The page and the JSON are checked by `deno fmt --check` like every other file.
+  new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", json, "docs/benchmarks.md"], cwd: ROOT })
+    .outputSync();
   return page;
 }
 

@@ -83,7 +83,7 @@ export function sumCloses(...all: (Record<string, number> | undefined)[]): Recor
   return out;
 }
 
-/** "3012×4, 1006×1", or "none". */
+/** "3012×4, 1006×1, error:rate_limited×2" (close codes, then refused sends by code), or "none". */
 export function closesText(closes?: Record<string, number>): string {
   const parts = Object.entries(closes ?? {}).map(([code, n]) => `${code}×${n}`);
   return parts.length ? parts.join(", ") : "none";
@@ -144,7 +144,7 @@ export function tables(results: Results): Table[] {
         "server CPU",
         "p50 / p99 at fixed rate",
         "delivered",
-        "disconnects",
+        "disconnects, errors",
       ],
       (s) => !!s.smallrooms,
       (s) => {
@@ -169,7 +169,7 @@ export function tables(results: Results): Table[] {
         num(o?.messages ?? 5000)
       } messages, closed loop, ` +
         `${o?.inFlight ?? 8} in flight`,
-      ["server", "deliveries/s", "seconds", "server CPU", "p50 / p99", "delivered", "disconnects"],
+      ["server", "deliveries/s", "seconds", "server CPU", "p50 / p99", "delivered", "disconnects, errors"],
       (s) => !!s.oneroom,
       (s) => {
         const r = s.oneroom!;
@@ -200,7 +200,7 @@ export function tables(results: Results): Table[] {
         "p50 / p99 there",
         "p50 / p99 at half",
         "server CPU",
-        "disconnects",
+        "disconnects, errors",
       ],
       (s) => !!s.fanout,
       (s) => {
@@ -230,7 +230,7 @@ export function tables(results: Results): Table[] {
     out.push(perServer(
       results,
       `Many rooms: ${num(r0?.rooms ?? 500)} rooms of ${r0?.roomSize ?? 10}, each member sending every 5 s`,
-      ["server", "deliveries/s", "delivered", "p50 / p99", "server CPU", "RSS", "disconnects"],
+      ["server", "deliveries/s", "delivered", "p50 / p99", "server CPU", "RSS", "disconnects, errors"],
       (s) => !!s.rooms,
       (s) => {
         const r = s.rooms!;
@@ -250,7 +250,14 @@ export function tables(results: Results): Table[] {
     out.push(perServer(
       results,
       "Idle connections",
-      ["server", "held / asked", "RSS per connection", "opened per second", "stopped by", "disconnects"],
+      [
+        "server",
+        "held / asked",
+        "RSS per connection",
+        "opened per second",
+        "stopped by",
+        "disconnects, errors",
+      ],
       (s) => !!s.idle,
       (s) => {
         const r = s.idle!;

@@ -11,6 +11,8 @@ const PEERS = new URL("./peers/", import.meta.url).pathname;
 const HOME_CACHE = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`;
 const CACHE = `${HOME_CACHE}/parley/bench`;
 export const CENTRIFUGO_VERSION = "v6.9.1";
+/** The host site the bench's Parley lets frame its widget. */
+export const WIDGET_HOST = "https://shop.example";
 /** Where the Centrifugo binary is cached; scripts/test_deps.ts builds it too. */
 export const CENTRIFUGO_BIN = `${HOME_CACHE}/parley/bin/centrifugo-${CENTRIFUGO_VERSION}`;
 
@@ -149,6 +151,15 @@ function parley(kvPath: string, extraEnv: Record<string, string>): Launch | stri
       RATE_PER_SECOND: big,
       GUEST_SESSIONS_PER_MINUTE: big,
       MAX_SOCKETS_PER_SESSION: big,
+      // Every connection comes from 127.0.0.1 and a few sessions: the abuse limits would be what is measured.
+      MAX_SOCKETS_PER_ADDRESS: big,
+      ROOMS_PER_USER_PER_HOUR: big,
+      ROOMS_PER_ADDRESS_PER_HOUR: big,
+      JOIN_BURST: big,
+      JOINS_PER_SECOND: big,
+      MAX_ROOMS_PER_SOCKET: big,
+      // The widget's frame answers only for a listed site: the page-weight table weighs it as one would.
+      WIDGET_ORIGINS: WIDGET_HOST,
       ...extraEnv,
     },
     version: `parley ${commit()}, deno ${Deno.version.deno} serve --parallel, Deno KV`,

@@ -60,10 +60,10 @@ async function flow(browser: Browser, base: string) {
   // 3. A second browser follows the invite link (as a guest) and lands in the room.
   const b = await newPage(browser);
   await b.page.goto(invite);
-  await b.page.fill("#join-nick", "bea");
-  // The link pre-fills the field; pasting the link itself works the same (and covers a lost pre-fill).
-  await b.page.fill("#join-target", invite);
-  await b.page.click("form:has(#join-target) button[type=submit]");
+  // The invite page names the room and offers one "Join" button, with a nickname first for a stranger.
+  await b.page.locator(".invite-page strong", { hasText: roomName }).waitFor();
+  await b.page.fill("#invite-nick", "bea");
+  await b.page.click("button.join-invite");
   await b.page.waitForURL(roomUrl, { timeout: 10_000 }).catch(async (err) => {
     const said = await b.page.locator("[role=alert]").allInnerTexts();
     throw new Error(

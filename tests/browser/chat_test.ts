@@ -32,6 +32,23 @@ async function waitForText(page: Page, text: string, timeout = 10_000) {
   await page.locator(".msg:not(.pending) .bubble", { hasText: text }).first().waitFor({ timeout });
 }
 
+/** Resolves after the page painted twice: whatever the last events changed is rendered by then. */
+async function painted(page: Page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/**
+ * Sends a marker from `from` and waits for it on every page: messages show in seq order, so anything
+ * sent before it (a second copy, a late message) is on screen by then. Tests prove "not sent twice"
+ * this way, not by sleeping.
+ */
+async function marker(from: Page, pages: Page[]): Promise<string> {
+  const text = `marker ${crypto.randomUUID().slice(0, 8)}`;
+  await say(from, text);
+  for (const page of pages) await waitForText(page, text);
+  return text;
+}
+
 /** Makes a public room through the lobby's form; returns its URL. */
 async function createRoom(page: Page, base: string, nickname: string, name: string): Promise<string> {
   await page.goto(base + "/");
@@ -108,7 +125,8 @@ Deno.test({
               );
               key({ isComposing: true, keyCode: 229 });
             });
-            await a.page.waitForTimeout(500);
+            // A send shows a pending bubble on the next render.
+            await painted(a.page);
             assert.equal((await texts(a.page)).length, before, "Enter while composing sent a message");
             assert.equal(await a.page.locator(".msg.pending").count(), 0);
             // The same physical Enter: the IME commits, then passes the key on (Chrome/Windows, Korean).
@@ -126,9 +144,9 @@ Deno.test({
               );
             });
             await waitForText(a.page, "안녕");
-            await a.page.waitForTimeout(300);
-            assert.equal((await texts(a.page)).filter((x) => x === "안녕").length, 1);
             assert.equal(await a.page.inputValue("#composer-input"), "");
+            await marker(a.page, [a.page]);
+            assert.equal((await texts(a.page)).filter((x) => x === "안녕").length, 1);
             await waitForText(b.page, "안녕");
           },
         );
@@ -144,18 +162,19 @@ Deno.test({
         });
 
         await t.step("an empty or blank message is not sent: 'Enter a message'", async () => {
-          const before = (await texts(a.page)).length;
+          const before = await texts(a.page);
           await say(a.page, "   ");
           const alert = a.page.locator("#composer-error");
           await alert.waitFor();
           assert.equal(await alert.innerText(), "Enter a message");
           assert.equal(await alert.getAttribute("role"), "alert");
           assert.equal(await a.page.getAttribute("#composer-input", "aria-invalid"), "true");
-          await a.page.waitForTimeout(300);
-          assert.equal((await texts(a.page)).length, before);
           await a.page.fill("#composer-input", "x");
           assert.equal(await alert.count(), 0, "the error clears once there is text");
           await a.page.fill("#composer-input", "");
+          // Nothing was sent: a marker sent now is the next message after the ones before.
+          const sent = await marker(a.page, [a.page]);
+          assert.deepEqual(await texts(a.page), [...before, sent]);
         });
 
         await t.step("markup is shown as text and never runs", async () => {
@@ -166,7 +185,7 @@ Deno.test({
           ];
           for (const p of payloads) await say(b.page, p);
           for (const p of payloads) await waitForText(a.page, p);
-          await a.page.waitForTimeout(300);
+          await painted(a.page);
           for (const page of [a.page, b.page]) {
             const bubbles = await texts(page);
             for (const p of payloads) assert.ok(bubbles.includes(p), `missing ${p}`);
@@ -244,7 +263,8 @@ Deno.test({
         await a.page.waitForSelector(".conn-open", { timeout: 20_000 });
         await waitForText(a.page, "missed 3");
         await waitForText(b.page, "sent while down");
-        await a.page.waitForTimeout(800);
+        // A resent copy would be stored, and shown, before a message sent after the reconnect.
+        await marker(b.page, [a.page, b.page]);
         const expected = ["before restart", "sent while down", "missed 1", "missed 2", "missed 3"];
         for (const page of [a.page, b.page]) {
           const got = await texts(page);

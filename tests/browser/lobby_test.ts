@@ -28,15 +28,12 @@ async function createRoom(base: string, name: string): Promise<string> {
 
 /** Waits until the room's card in the lobby shows `count` online. */
 async function waitForCount(lobby: Page, name: string, count: number): Promise<void> {
-  const badge = lobby.locator(".room-card", { hasText: name }).locator(".room-count");
-  const deadline = Date.now() + 10_000;
-  let text = "";
-  while (Date.now() < deadline) {
-    text = (await badge.textContent())?.trim() ?? "";
-    if (new RegExp(`^${count}\\b`).test(text)) return;
-    await lobby.waitForTimeout(100);
-  }
-  assert.fail(`expected ${count} online for ${name}, the card says "${text}"`);
+  const card = lobby.locator(".room-card", { hasText: name });
+  await card.locator(".room-count", { hasText: new RegExp(`^\\s*${count}\\b`) }).waitFor({ timeout: 10_000 })
+    .catch(async () => {
+      const text = (await card.locator(".room-count").textContent())?.trim() ?? "";
+      assert.fail(`expected ${count} online for ${name}, the card says "${text}"`);
+    });
 }
 
 async function enterRoom(page: Page, url: string, nickname: string): Promise<void> {

@@ -140,6 +140,11 @@ Deno.test({
             const counselor = await browser.newContext();
             const c = await logIn(counselor, server.url);
             await availability(frame, true);
+            // "I'm away" on the console says so in the frame at once; "I'm back" undoes it.
+            await c.getByRole("button", { name: "I'm away" }).click();
+            await availability(frame, false);
+            await c.getByRole("button", { name: "I'm back" }).click();
+            await availability(frame, true);
             const item = c.locator(".queue-item", { hasText: "Visitor" });
             await item.waitFor({ timeout: 10_000 });
             assert.match(await item.innerText(), /Left while away/);
@@ -161,14 +166,19 @@ Deno.test({
 
             // Next visit: the badge says there is a reply; opening shows it in the same conversation.
             const back = await visitor.context.newPage();
+            const sockets: string[] = [];
+            back.on("websocket", (ws) => sockets.push(ws.url()));
             await back.goto(site);
             const badge = back.locator("[data-parley-widget] .launcher-badge");
             await badge.waitFor({ state: "visible", timeout: 15_000 });
             assert.equal(await badge.innerText(), "1");
+            // The badge came over HTTP: an unopened bubble holds no socket on every page view.
+            assert.deepEqual(sockets, []);
             frame = await openWidget(back);
             await frame.locator(".bubble", { hasText: "Yes, on Saturdays." }).waitFor();
             await frame.locator(".bubble", { hasText: "Do you have weekend classes?" }).waitFor();
             await badge.waitFor({ state: "hidden" });
+            assert.equal(sockets.length, 1, "opened, the chat has its one socket");
 
             // Live while both are there: the visitor writes, the counselor answers, the frame shows it.
             await frame.locator("textarea").fill("Great, and the price?");
@@ -202,9 +212,18 @@ Deno.test({
             await frame.locator(".bubble", { hasText: "Great, and the price?" }).waitFor();
             assert.equal(await frame.locator(".msg.own").count(), 2);
 
-            // The console closing makes the counselor away again.
+            // Parley's own /support page says the same, live.
+            const own = await visitor.context.newPage();
+            await own.goto(`${server.url}/support`);
+            await own.locator('input[name="nickname"]').fill("민지");
+            await own.locator('form.nickname-form button[type="submit"]').click();
+            await own.locator('.availability[data-available="true"]').waitFor({ timeout: 15_000 });
+
+            // The console closing makes the counselor away again, in the frame and on /support.
             await c.close();
             await availability(frame, false);
+            await own.locator('.availability[data-available="false"]').waitFor({ timeout: 15_000 });
+            await own.close();
 
             // A site that is not listed is refused, and no conversation is made for it.
             const queueBefore = await counselor.request.get(`${server.url}/api/support`);

@@ -62,7 +62,8 @@ let addressCounter = 0;
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   // The log module reads the process environment; tests want only warnings.
   if (!Deno.env.get("LOG_LEVEL")) Deno.env.set("LOG_LEVEL", "warn");
-  const config = loadConfig(options.env ?? {});
+  // WebSockets of `listen()` all come from 127.0.0.1: sockets per address are raised unless set.
+  const config = loadConfig({ MAX_SOCKETS_PER_ADDRESS: "100000", ...options.env });
   let store: Store;
   let drop = async () => {};
   if (options.mongoUri) {

@@ -1,5 +1,6 @@
 /** Small clients for integration tests: guest sessions over HTTP and WebSockets that queue frames. */
 import type { Message } from "@/lib/shared/protocol.ts";
+import { changed } from "./changes.ts";
 
 // deno-lint-ignore no-explicit-any -- tests look into frames field by field
 export type Frame = Record<string, any>;
@@ -57,12 +58,14 @@ export class TestSocket {
     ws.onmessage = (e) => {
       for (const line of String(e.data).split("\n")) this.frames.push(JSON.parse(line));
       this.#wake();
+      changed();
     };
     this.closed = new Promise((resolve) => {
       ws.onclose = (e) => {
         this.closeEvent = e;
         resolve(e);
         this.#wake();
+        changed();
       };
     });
   }

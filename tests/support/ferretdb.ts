@@ -112,25 +112,49 @@ export async function ensureFerretDB(): Promise<string> {
   return bin;
 }
 
-async function waitForPing(uri: string, process: Deno.ChildProcess, exited: { done: boolean }) {
-  const deadline = Date.now() + 20_000;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (exited.done) throw new Error("FerretDB exited during start-up");
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, directConnection: true });
-    try {
-      await client.connect();
-      await client.db("admin").command({ ping: 1 });
-      return;
-    } catch (error) {
-      lastError = error;
-    } finally {
-      await client.close().catch(() => {});
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+/**
+ * Resolves once FerretDB logs "Listening on TCP …" (it logs at info level for that line), then checks
+ * one ping; throws if it exits first or stays silent for 20 s. Its ERROR lines are passed on
+ * to stderr, the rest of its log is drained unread.
+ */
+async function waitForListening(uri: string, process: Deno.ChildProcess, exited: { done: boolean }) {
+  const listening = Promise.withResolvers<boolean>();
+  let pending = "";
+  const decoder = new TextDecoder();
+  process.stderr.pipeTo(
+    new WritableStream({
+      write(chunk) {
+        pending += decoder.decode(chunk, { stream: true });
+        const lines = pending.split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) {
+          if (line.includes("Listening on TCP")) listening.resolve(true);
+          else if (/\t(ERROR|DPANIC|PANIC|FATAL)\t/.test(line)) console.error(line);
+        }
+      },
+    }),
+  ).catch(() => {}).finally(() => listening.resolve(false));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const ok = await Promise.race([
+    listening.promise,
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), 20_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (!ok || exited.done) {
+    if (!exited.done) process.kill("SIGKILL");
+    throw new Error(exited.done ? "FerretDB exited during start-up" : "FerretDB did not listen within 20 s");
   }
-  process.kill("SIGKILL");
-  throw new Error(`FerretDB did not answer a ping within 20 s: ${lastError}`);
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000, directConnection: true });
+  try {
+    await client.connect();
+    await client.db("admin").command({ ping: 1 });
+  } catch (error) {
+    process.kill("SIGKILL");
+    throw new Error(`FerretDB listens but did not answer a ping: ${error}`);
+  } finally {
+    await client.close().catch(() => {});
+  }
 }
 
 /**
@@ -151,7 +175,7 @@ export async function startFerretDB(): Promise<FerretDB> {
       `--sqlite-url=file:${dataDir}/`,
       `--listen-addr=127.0.0.1:${port}`,
       "--telemetry=disable",
-      "--log-level=error",
+      "--log-level=info", // for the "Listening on" line; the rest is drained
       // "-" turns off the debug HTTP listener, whose fixed default port would clash between instances.
       "--debug-addr=-",
       // Otherwise FerretDB writes state.json into the current directory.
@@ -159,7 +183,7 @@ export async function startFerretDB(): Promise<FerretDB> {
     ],
     stdin: "null",
     stdout: "null",
-    stderr: "inherit",
+    stderr: "piped",
   });
   const uri = `mongodb://127.0.0.1:${port}/`;
   // One running FerretDB at a time; restart() replaces it on the same port and data dir.
@@ -175,7 +199,7 @@ export async function startFerretDB(): Promise<FerretDB> {
       return s;
     });
     try {
-      await waitForPing(uri, process, state);
+      await waitForListening(uri, process, state);
     } catch (error) {
       await status;
       throw error;

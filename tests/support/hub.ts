@@ -86,8 +86,9 @@ export function lossyBus(bus: Bus, drop: (event: BusEvent) => boolean): Bus {
     // A batch of messages is judged message by message, as if each had come on its own.
     subscribe: (listener) =>
       bus.subscribe((e) => {
-        if (e.t !== "messages") return drop(e) ? undefined : listener(e);
-        for (const message of e.messages) {
+        if (e.t !== "messages" && e.t !== "lines") return drop(e) ? undefined : listener(e);
+        const messages = e.t === "messages" ? e.messages : e.lines.map((l) => JSON.parse(l.line).message);
+        for (const message of messages) {
           if (!drop({ t: "message", message })) listener({ t: "message", message });
         }
       }),

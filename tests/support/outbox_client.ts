@@ -5,6 +5,7 @@
  * and resends the outbox with the same clientIds.
  */
 import type { Message, Presence, ServerFrame, UserRef } from "@/lib/shared/protocol.ts";
+import { changed, nextChange } from "./changes.ts";
 
 export interface OutboxClientOptions {
   /** `ws://…/ws` of every process; each reconnect moves to the next one. */
@@ -191,9 +192,11 @@ export class OutboxClient {
         const since = this.lastSeq(room);
         this.#frame({ type: "join", room, ...(this.opens > 1 || since > 0 ? { since } : {}) });
       }
+      changed();
     };
     ws.onmessage = (e) => {
       for (const line of String(e.data).split("\n")) if (line) this.#onFrame(JSON.parse(line));
+      changed();
     };
     ws.onerror = () => {}; // onclose follows and reconnects
     ws.onclose = (e) => {
@@ -204,6 +207,7 @@ export class OutboxClient {
       // 1012 means "restarting: reconnect at once"; `deno serve` itself closes with 1001 on SIGTERM.
       const now = e.code === 1012 || e.code === 1001;
       if (!this.#stopped) this.#later(now ? 0 : this.options.retryMs ?? 100, () => this.#connect());
+      changed();
     };
   }
 
@@ -283,11 +287,22 @@ export class OutboxClient {
   }
 }
 
-/** Polls until `done()` or throws after `ms`, naming `what`. */
+/**
+ * Resolves once `done()` holds, checking it after every frame, open or close of a test client
+ * (tests/support/changes.ts); throws after `ms`, naming `what`.
+ */
 export async function until(done: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<"expired">((resolve) => {
+    timer = setTimeout(() => resolve("expired"), ms);
+  });
+  try {
+    while (!done()) {
+      if ((await Promise.race([nextChange(), expired])) === "expired" && !done()) {
+        throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+      }
+    }
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -53,6 +53,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     env: {
       LOG_LEVEL: "warn",
       GUEST_SESSIONS_PER_MINUTE: "100000",
+      // Every test client comes from 127.0.0.1: address-keyed limits are raised unless a test sets them.
+      MAX_SOCKETS_PER_ADDRESS: "100000",
+      ROOMS_PER_ADDRESS_PER_HOUR: "100000",
       DENO_JOBS: String(options.jobs ?? 2),
       KV_PATH: kvPath,
       ...options.env,

@@ -111,12 +111,14 @@ export function translator(locale: Locale): Translator {
 type Matcher = { key: MessageKey; names: string[]; pattern: RegExp };
 let matchers: Matcher[] | undefined;
 
-/** The English `errors.*` templates as patterns, longest first, so "{x} bytes" never beats a literal. */
+/** The English `errors.*` (and `limits.*`) templates as patterns, longest first, so "{x} bytes" never beats a literal. */
 function errorMatchers(): Matcher[] {
   if (matchers) return matchers;
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   matchers = Object.entries(catalogs.en)
-    .filter(([key]) => key.startsWith("errors.") && !key.startsWith("errors.code."))
+    .filter(([key]) =>
+      (key.startsWith("errors.") && !key.startsWith("errors.code.")) || key.startsWith("limits.")
+    )
     .map(([key, text]) => {
       const names: string[] = [];
       const source = String(text).split(/\{(\w+)\}/).map((part, i) => {
@@ -141,6 +143,8 @@ function errorMatchers(): Matcher[] {
 export function localizeError(locale: Locale, code: string, message: string): string {
   const { t } = translator(locale);
   if (message in catalogs.en) return t(message as MessageKey);
+  // Already written in Korean (a route that translated it itself): keep its detail.
+  if (locale === "ko" && /[\uAC00-\uD7A3]/.test(message)) return message;
   for (const m of errorMatchers()) {
     const found = m.pattern.exec(message);
     if (!found) continue;

@@ -34,6 +34,8 @@ export const en = {
   "widget.mail.subject": "A counselor replied to your message",
   "widget.mail.body": "{counselor} replied:\n\n{text}\n\nContinue the conversation: {link}\n",
   "widget.origin.refused": "This site is not allowed to embed the chat",
+  "widget.error.noEmail": "E-mail is not offered on this server",
+  "widget.error.notBuilt": "widget.js is not built: run deno task build",
 } as const;
 
 export const ko: Record<keyof typeof en, string> = {
@@ -71,4 +73,6 @@ export const ko: Record<keyof typeof en, string> = {
   "widget.mail.subject": "상담사가 메시지에 답했습니다",
   "widget.mail.body": "{counselor} 님의 답변:\n\n{text}\n\n대화 이어가기: {link}\n",
   "widget.origin.refused": "이 사이트에는 채팅을 넣을 수 없습니다",
+  "widget.error.noEmail": "이 서버에서는 이메일을 받지 않습니다",
+  "widget.error.notBuilt": "widget.js가 빌드되지 않았습니다: deno task build를 실행하세요",
 };

@@ -49,18 +49,21 @@ const idemId = (i: NewMessage) => `${i.room}\u0000${i.author.id}\u0000${i.client
 
 /** Builds the stored form of a message at `seq`. */
 export function storedMessage(input: NewMessage, seq: number, at = new Date().toISOString()): Message {
-  return withoutUndefined({
+  // Built field by field, not copied through `withoutUndefined`: this runs for every message.
+  const { id, name, role } = input.author;
+  const message: Message = {
     id: ulid(),
     seq,
     room: input.room,
     kind: input.kind,
-    author: { id: input.author.id, name: input.author.name, role: input.author.role },
-    text: input.text,
-    program: input.program,
-    private: input.private || undefined,
-    file: input.file,
-    at,
-  });
+    author: { id, name, role },
+  } as Message;
+  if (input.text !== undefined) message.text = input.text;
+  if (input.program !== undefined) message.program = withoutUndefined(input.program);
+  if (input.file !== undefined) message.file = input.file;
+  if (input.private) message.private = true;
+  message.at = at;
+  return message;
 }
 
 async function getAll<T>(kv: Deno.Kv, keys: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {

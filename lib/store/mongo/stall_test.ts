@@ -22,11 +22,15 @@ function text(room: string, clientId: string): NewMessage {
 /** Just enough of the collections for appends, in memory; the first `hang` inserts never settle. */
 function memoryCollections(hang: number) {
   const docs: MessageDoc[] = [];
+  const stuck = Promise.withResolvers<void>();
   let seq = 0;
   const c = {
     messages: {
       insertOne(doc: MessageDoc) {
-        if (hang-- > 0) return new Promise(() => {});
+        if (hang-- > 0) {
+          stuck.resolve(); // the append is now inside the database call that never answers
+          return new Promise(() => {});
+        }
         docs.push(doc);
         return Promise.resolve({ acknowledged: true });
       },
@@ -41,15 +45,15 @@ function memoryCollections(hang: number) {
       },
     },
   };
-  return { c: c as unknown as Collections, docs };
+  return { c: c as unknown as Collections, docs, stuck: stuck.promise };
 }
 
 Deno.test("[store:mongo] stall - an append that never settles does not hold up the room's next one", async () => {
-  const { c, docs } = memoryCollections(1);
+  const { c, docs, stuck } = memoryCollections(1);
   const messages = mongoMessages(c, { timeoutMs: 300 });
   const t0 = Date.now();
   const hung = messages.appendMessage(text("r1", "hung"));
-  await new Promise((r) => setTimeout(r, 100));
+  await stuck;
   const next = await messages.appendMessage(text("r1", "next"));
   assert.equal(next.message.seq, 1);
   assert.ok(Date.now() - t0 < 1_000, `the next append waited ${Date.now() - t0} ms`);

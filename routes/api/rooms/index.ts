@@ -8,7 +8,7 @@ import { requireName } from "@/lib/web/names.ts";
 import { unreadCount } from "@/lib/rooms/unread.ts";
 
 const createBody = z.object({
-  name: z.string().max(1024),
+  name: z.string().max(16_384),
   visibility: z.enum(["public", "private"]).default("public"),
 });
 
@@ -38,7 +38,7 @@ export const handler = {
     const body = await readJson(c, createBody);
     const name = requireName(c.var.i18n, "room", body.name);
     await limitRoomCreation(c, session);
-    const room = await createRoom(c.var.services.store, session, { ...body, name }, c.var.i18n);
+    const room = await createRoom(c.var.services.store, session, { ...body, name });
     return c.json(toRoomView(room, { withInvite: true, count: 0 }), 201);
   },
 };

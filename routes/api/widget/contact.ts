@@ -1,5 +1,5 @@
 /**
- * `POST /api/widget/contact {email, page?}`: the address a counselor's reply is mailed to while the
+ * `POST /api/widget/contact {email, page?, locale?}`: the address a counselor's reply is mailed to while the
  * visitor is away, and the page of the site the mail links back to. Only with SMTP_URL (404
  * otherwise); a malformed address is a 400 that says why.
  */
@@ -10,8 +10,14 @@ import { readJson } from "@/lib/web/http.ts";
 import { badRequest, notFound } from "@/lib/web/errors.ts";
 import { openSupport } from "@/lib/support/support.ts";
 import { emailProblem } from "@/lib/shared/email.ts";
+import { isLocale } from "@/lib/shared/i18n/mod.ts";
 
-const body = z.object({ email: z.string().trim().max(1000), page: z.string().max(2000).optional() });
+const body = z.object({
+  email: z.string().trim().max(1000),
+  page: z.string().max(2000).optional(),
+  /** The language the frame shows (the host page's): the mail is written in it. */
+  locale: z.string().max(8).optional(),
+});
 
 /** The page only if it is on a listed site, without its fragment (the link adds its own). */
 function pageOn(page: string | undefined, origins: string[]): string | undefined {
@@ -30,8 +36,8 @@ export const handler = {
   async POST(c: AppContext) {
     const session = assertSignedIn(c);
     const { config, store } = c.var.services;
-    if (!config.smtpUrl) throw notFound("E-mail is not offered on this server");
-    const { email, page } = await readJson(c, body);
+    if (!config.smtpUrl) throw notFound("widget.error.noEmail");
+    const { email, page, locale } = await readJson(c, body);
     const problem = emailProblem(email);
     if (problem) {
       throw badRequest(
@@ -41,7 +47,11 @@ export const handler = {
     }
     const { room } = await openSupport(c.var.services, session);
     await store.updateSupport(room, {
-      contact: { email, page: pageOn(page, config.widgetOrigins), locale: c.var.locale },
+      contact: {
+        email,
+        page: pageOn(page, config.widgetOrigins),
+        locale: isLocale(locale) ? locale : c.var.locale,
+      },
     });
     return c.json({ email });
   },
