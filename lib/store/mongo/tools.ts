@@ -6,7 +6,9 @@ import type { Db } from "mongodb";
 import type { Rating, SavedReply, SearchFilter, ToolsStore } from "../tools.ts";
 import { assertStrings, withoutUndefined } from "../records.ts";
 import { StoreConflictError } from "../errors.ts";
-import { type Collections, isDuplicateKey } from "./docs.ts";
+import { type Collections, fromMessageDoc, isDuplicateKey } from "./docs.ts";
+import type { Message } from "@/lib/shared/protocol.ts";
+import { escapeRegExp } from "../types.ts";
 
 type ReplyDoc = Omit<SavedReply, "id"> & { _id: string };
 type RatingDoc = Omit<Rating, "room"> & { _id: string };
@@ -92,6 +94,25 @@ export function mongoTools(db: Db, c: Collections): ToolsStore {
 
     async listSearchFilters() {
       return (await filters.find({}).toArray()).map(({ _id, ...rest }) => ({ room: _id, ...rest }));
+    },
+
+    async matchMessages(rooms, q, perRoom) {
+      assertStrings(Object.fromEntries(rooms.map((room, i) => [`room${i}`, room])));
+      const found: Record<string, Message[]> = {};
+      if (rooms.length === 0) return found;
+      // One query for all the rooms: FerretDB reads the collection once, whatever their number.
+      const docs = c.messages.find({
+        room: { $in: rooms },
+        text: { $regex: escapeRegExp(String(q)), $options: "i" },
+      });
+      for await (const doc of docs) {
+        if (doc.kind === "system" || doc.deleted) continue;
+        (found[doc.room] ??= []).push(fromMessageDoc(doc));
+      }
+      for (const room of Object.keys(found)) {
+        found[room] = found[room].sort((a, b) => a.seq - b.seq).slice(0, perRoom);
+      }
+      return found;
     },
 
     async getSearchFilter(room) {
