@@ -20,11 +20,11 @@ import {
 import { renderTable, type Results, type ServerResult, tables } from "./bench/report.ts";
 import { historyTable, targets } from "./bench/summary.ts";
 import { benchmarksPage } from "./bench/docs_page.ts";
-import { renderDocs } from "./bench/render.ts";
-import { parseOptions } from "./bench/options.ts";
+import { newestRun, renderDocs } from "./bench/render.ts";
+import { parseOptions, SCENARIOS } from "./bench/options.ts";
 import { type PageWeights, pageWeights } from "./bench/pageweight.ts";
 import { createRooms } from "./bench/parley.ts";
-import type { ServerKind } from "./bench/protocols.ts";
+import { SERVER_KINDS, type ServerKind } from "./bench/protocols.ts";
 
 const opts = (() => {
   try {
@@ -58,6 +58,8 @@ function machine() {
     memory: `${Math.round(mem / 2 ** 20)} GiB`,
     os: `Linux ${Deno.osRelease()}`,
     deno: Deno.version.deno,
+    // Parley's KV file lives under it: on tmpfs (TMPDIR=/dev/shm) its commits skip the disk's fsync.
+    storeDir: Deno.env.get("TMPDIR") ?? "/tmp",
     loadBefore: loadavg(),
     cpuPressureBefore: cpuPressure(),
   };
@@ -166,14 +168,17 @@ results.machine.loadAfter = loadavg();
 results.machine.cpuPressureAfter = cpuPressure();
 results.seconds = Math.round((performance.now() - began) / 1000);
 
-const stampName = `${results.date}${opts.quick ? "-quick" : ""}`;
+// A narrowed run never overwrites the day's full run, which the docs page is meant to show.
+const narrowed = opts.only.length < SERVER_KINDS.length || opts.scenarios.length < SCENARIOS.length;
+const stampName = `${results.date}${opts.quick ? "-quick" : ""}${narrowed ? "-partial" : ""}`;
 const jsonPath = opts.save ? `docs/bench/${stampName}.json` : opts.json ?? "scripts/bench/last-run.json";
 const absolute = (p: string) => (p.startsWith("/") ? p : `${ROOT}${p}`);
 await Deno.mkdir(absolute(jsonPath).replace(/\/[^/]+$/, ""), { recursive: true });
 await Deno.writeTextFile(absolute(jsonPath), JSON.stringify(results, null, 2) + "\n");
 let mdPath = opts.md ?? "scripts/bench/last-run.md";
 if (opts.save) {
-  mdPath = renderDocs(jsonPath).replace(ROOT, "");
+  // The page shows the newest run by name: the day's full run sorts after its quick and partial ones.
+  mdPath = renderDocs(newestRun() ?? jsonPath).replace(ROOT, "");
 } else {
   await Deno.writeTextFile(absolute(mdPath), benchmarksPage(results, jsonPath));
 }

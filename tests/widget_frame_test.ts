@@ -75,3 +75,21 @@ Deno.test("[widget] frame - with SMTP_URL the frame offers the e-mail form", asy
     await t.close();
   }
 });
+
+Deno.test("[widget] token - a token sent on purpose wins over the browser's own Parley cookie", async () => {
+  const t = await testApp({ env: { WIDGET_ORIGINS: SITE } });
+  try {
+    const browser = t.client();
+    assert.equal((await browser.post("/api/session", { nickname: "mina" })).status, 201);
+    const made = await browser.post("/api/widget/session", { origin: SITE });
+    const res = await browser.request("/api/widget/conversation", {
+      headers: { authorization: `Bearer ${made.json!.token}` },
+    });
+    const body = await res.json();
+    assert.equal(body.me.id, (made.json!.me as { id: string }).id);
+    assert.equal(body.room, made.json!.room);
+    assert.notEqual(body.me.name, "mina");
+  } finally {
+    await t.close();
+  }
+});

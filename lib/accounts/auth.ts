@@ -58,9 +58,13 @@ export function tokenOf(req: Request): string | undefined {
     .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
 }
 
-/** The session of a request, from its cookie or its token (the session middleware calls this once). */
+/**
+ * The session of a request, from its token or else its cookie (the session middleware calls this
+ * once). A token is sent on purpose, so it wins: a widget frame on a site that shares Parley's
+ * registrable domain also carries the browser's own Parley cookie, which is someone else's session.
+ */
 export function readSession(c: AppContext): Promise<Session | null> {
-  const id = getCookie(c, SESSION_COOKIE) ?? tokenOf(c.req.raw);
+  const id = tokenOf(c.req.raw) ?? getCookie(c, SESSION_COOKIE);
   return id ? loadSession(c.var.services.store, id) : Promise.resolve(null);
 }
 

@@ -19,7 +19,7 @@ export interface HubContext {
   /** Stores a socket's message, delivers it, acks it. */
   readonly sender: SendPipeline;
   /** Call after every store write of a room change on this node: local readers, then the other nodes. */
-  deliver(message: Message): void;
+  deliver(message: Message, line?: string): void;
   join(conn: Connection, room: string, since?: number): Promise<void>;
   leave(conn: Connection, room: string): void;
   typing(conn: Connection, room: string): void;

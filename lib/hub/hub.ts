@@ -186,10 +186,15 @@ export class Hub implements ConnectionHost, HubContext {
     return this.#registry.total(sessionId);
   }
 
-  /** Call after every store write of a room change on this node: local readers in order, then the other nodes. */
-  deliver(message: Message): void {
-    // The one serialization of this message, for the readers of this node and of every other.
-    const line = JSON.stringify({ type: "message", room: message.room, message });
+  /**
+   * Call after every store write of a room change on this node: local readers in order, then the
+   * other nodes. `line` is the frame readers get, serialized once for every node: a `message` frame
+   * unless the caller gives another (an `update` frame for an edit, say, at its own seq).
+   */
+  deliver(
+    message: Message,
+    line = JSON.stringify({ type: "message", room: message.room, message }),
+  ): void {
     this.#outbox.push(message, line);
     this.rooms.deliver(message, line);
   }

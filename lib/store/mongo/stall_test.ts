@@ -37,6 +37,7 @@ function memoryCollections(hang: number) {
       findOne: () => Promise.resolve(null),
     },
     clientIds: { insertMany: () => Promise.resolve({}) },
+    messageIds: { insertMany: () => Promise.resolve({}) },
     rooms: {
       findOne: () => Promise.resolve({ seq }),
       updateOne: (_filter: unknown, update: { $max: { seq: number } }) => {

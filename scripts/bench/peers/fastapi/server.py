@@ -33,7 +33,7 @@ async def ws_endpoint(ws: WebSocket) -> None:
                         await peer.send_json(out)
                     except Exception:
                         rooms[room].discard(peer)
-    except WebSocketDisconnect:
+    except (WebSocketDisconnect, RuntimeError):  # RuntimeError: the client left mid-receive
         pass
     finally:
         for room in joined:
