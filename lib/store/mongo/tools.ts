@@ -6,9 +6,12 @@ import type { Db } from "mongodb";
 import type { Rating, SavedReply, SearchFilter, ToolsStore } from "../tools.ts";
 import { assertStrings, withoutUndefined } from "../records.ts";
 import { StoreConflictError } from "../errors.ts";
-import { type Collections, fromMessageDoc, isDuplicateKey } from "./docs.ts";
+import { type Collections, fromMessageDoc, isDuplicateKey, messageKey } from "./docs.ts";
 import type { Message } from "@/lib/shared/protocol.ts";
-import { escapeRegExp } from "../types.ts";
+
+/** Messages read by `_id` at once per room, and rooms searched at once. */
+const SCAN_CHUNK = 20;
+const ROOMS_AT_ONCE = 4;
 
 type ReplyDoc = Omit<SavedReply, "id"> & { _id: string };
 type RatingDoc = Omit<Rating, "room"> & { _id: string };
@@ -98,19 +101,29 @@ export function mongoTools(db: Db, c: Collections): ToolsStore {
 
     async matchMessages(rooms, q, perRoom) {
       assertStrings(Object.fromEntries(rooms.map((room, i) => [`room${i}`, room])));
+      const needle = String(q).toLowerCase();
       const found: Record<string, Message[]> = {};
-      if (rooms.length === 0) return found;
-      // One query for all the rooms: FerretDB reads the collection once, whatever their number.
-      const docs = c.messages.find({
-        room: { $in: rooms },
-        text: { $regex: escapeRegExp(String(q)), $options: "i" },
-      });
-      for await (const doc of docs) {
-        if (doc.kind === "system" || doc.deleted) continue;
-        (found[doc.room] ??= []).push(fromMessageDoc(doc));
+      // FerretDB 1.24 (SQLite) pushes down no filter but an exact `_id`: any other query reads the whole
+      // collection. So each room is read by its messages' `_id`s, a few rooms at a time.
+      async function scan(room: string): Promise<void> {
+        const last = (await c.rooms.findOne({ _id: room }, { projection: { seq: 1 } }))?.seq ?? 0;
+        const list: Message[] = [];
+        for (let from = 1; from <= last && list.length < perRoom; from += SCAN_CHUNK) {
+          const seqs = Array.from({ length: Math.min(SCAN_CHUNK, last - from + 1) }, (_, k) => from + k);
+          const docs = await Promise.all(
+            seqs.map((seq) => c.messages.findOne({ _id: messageKey(room, seq) })),
+          );
+          for (const doc of docs) {
+            if (!doc || doc.kind === "system" || doc.deleted || !doc.text?.toLowerCase().includes(needle)) {
+              continue;
+            }
+            if (list.push(fromMessageDoc(doc)) >= perRoom) break;
+          }
+        }
+        if (list.length > 0) found[room] = list;
       }
-      for (const room of Object.keys(found)) {
-        found[room] = found[room].sort((a, b) => a.seq - b.seq).slice(0, perRoom);
+      for (let k = 0; k < rooms.length; k += ROOMS_AT_ONCE) {
+        await Promise.all(rooms.slice(k, k + ROOMS_AT_ONCE).map(scan));
       }
       return found;
     },
