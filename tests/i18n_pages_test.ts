@@ -25,6 +25,8 @@ const LATIN_OK = new Set([
   "WebSocket",
   "WIDGET",
   "ORIGINS",
+  "Alt",
+  "Ctrl",
 ]);
 const KEYS = Object.keys(catalogs.en);
 

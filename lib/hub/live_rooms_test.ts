@@ -1,9 +1,17 @@
 import assert from "node:assert/strict";
-import { COALESCE_MS, IMMEDIATE_MAX_READERS, LiveRooms } from "./live_rooms.ts";
+import { IMMEDIATE_MAX_READERS, LiveRooms } from "./live_rooms.ts";
 import { setImmediate } from "node:timers";
 import { Connection, type ConnectionHost } from "./connection.ts";
 import type { Message } from "../shared/protocol.ts";
 import type { Session, Store } from "../store/types.ts";
+
+/** Resolved at every frame a fake socket sends, so tests wait for frames rather than for time. */
+let sent = Promise.withResolvers<void>();
+
+/** Resolves once `frames` holds `count` frames. */
+async function framesReach(frames: string[], count: number): Promise<void> {
+  while (frames.length < count) await sent.promise;
+}
 
 function fakeConn(frames: string[]): Connection {
   const host = {
@@ -11,7 +19,13 @@ function fakeConn(frames: string[]): Connection {
     counters: { messagesOut: 0, sendErrors: 0 },
     detach() {},
   } as unknown as ConnectionHost;
-  const socket = { readyState: WebSocket.OPEN, bufferedAmount: 0, send: (raw: string) => frames.push(raw) };
+  const send = (raw: string) => {
+    frames.push(raw);
+    const woken = sent;
+    sent = Promise.withResolvers<void>();
+    woken.resolve();
+  };
+  const socket = { readyState: WebSocket.OPEN, bufferedAmount: 0, send };
   const session = { id: "s", userId: "u", name: "u", role: "guest" } as Session;
   return new Connection(host, socket as unknown as WebSocket, session);
 }
@@ -26,8 +40,6 @@ const message = (seq: number, text = `m${seq}`): Message => ({
   at: new Date(0).toISOString(),
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 Deno.test("[hub_rooms] fanout - messages stored together leave in one frame, shared by every reader", async () => {
   const rooms = new LiveRooms({} as Store);
   const room = rooms.open("r1");
@@ -39,7 +51,8 @@ Deno.test("[hub_rooms] fanout - messages stored together leave in one frame, sha
   connB.rooms.set("r1", 2);
   room.conns.add(connA).add(connB);
   for (const seq of [1, 2, 3]) rooms.deliver(message(seq));
-  await sleep(COALESCE_MS * 3);
+  await framesReach(a, 1);
+  await framesReach(b, 1);
   assert.equal(a.length, 1);
   assert.deepEqual(a[0].split("\n").map((line) => JSON.parse(line).message.seq), [1, 2, 3]);
   assert.deepEqual(b.map((frame) => JSON.parse(frame).message.seq), [3]);
@@ -47,7 +60,7 @@ Deno.test("[hub_rooms] fanout - messages stored together leave in one frame, sha
   // Later messages go in a later frame, and nothing is sent twice.
   rooms.deliver(message(3));
   rooms.deliver(message(4));
-  await sleep(COALESCE_MS * 3);
+  await framesReach(a, 2);
   assert.deepEqual(a.slice(1).map((frame) => JSON.parse(frame).message.seq), [4]);
 });
 
@@ -60,7 +73,7 @@ Deno.test("[hub_rooms] fanout - big messages are not coalesced past the frame bo
   conn.rooms.set("r1", 0);
   room.conns.add(conn);
   for (const seq of [1, 2, 3]) rooms.deliver(message(seq, "x".repeat(10_000)));
-  await sleep(COALESCE_MS * 4);
+  await framesReach(frames, 3);
   assert.deepEqual(frames.map((f) => f.split("\n").length), [1, 1, 1]);
 });
 
@@ -85,6 +98,6 @@ Deno.test("[hub_rooms] fanout - a quiet small room sends at the end of the turn;
   await nextTurn();
   assert.equal(smallFrames.length, 1, "the small room's reader has it already");
   assert.equal(bigFrames.length, 0, "the big room waits for its timer");
-  await sleep(COALESCE_MS * 3);
+  await framesReach(bigFrames, IMMEDIATE_MAX_READERS + 1);
   assert.equal(bigFrames.length, IMMEDIATE_MAX_READERS + 1);
 });

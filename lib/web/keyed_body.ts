@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { AppContext } from "@/lib/web/app_env.ts";
 import { badRequest } from "@/lib/web/errors.ts";
 import { catalogs } from "@/lib/shared/i18n/catalog.ts";
+import { firstIssue } from "@/lib/shared/zod_error.ts";
 
 /**
  * Like `readJson`, but a failed check whose message is a catalog key throws that key as the error's
@@ -24,9 +25,8 @@ export async function readKeyedJson<S extends z.ZodType>(
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const message = issue?.message ?? "invalid";
-  if (message in catalogs.en) throw badRequest(message, code);
-  const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-  throw badRequest(`${where}${message}`, code);
+  // A message that is an i18n key goes out alone (the error handler translates it); else path: message.
+  const message = result.error.issues[0]?.message;
+  if (message && message in catalogs.en) throw badRequest(message, code);
+  throw badRequest(firstIssue(result.error), code);
 }

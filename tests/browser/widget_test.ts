@@ -16,6 +16,7 @@ import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { hashPassword } from "@/lib/accounts/password.ts";
 import { serveHostPage } from "@/scripts/widget_demo.ts";
 import { loadCatalog } from "@/scripts/load_programs.ts";
+import { freePort } from "@/tests/support/ports.ts";
 
 const COUNSELOR = { username: "mina", password: "correct horse battery" };
 
@@ -37,13 +38,6 @@ async function seedCounselor(kvPath: string): Promise<void> {
   } finally {
     await store.close();
   }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /** Opens the bubble on `page` and returns the chat frame. */

@@ -70,7 +70,8 @@ export async function fullHistory(baseUrl: string, cookie: string, room: string)
   for (;;) {
     const q = before === undefined ? "limit=100" : `limit=100&before=${before}`;
     let res = await fetch(`${baseUrl}/api/rooms/${room}/messages?${q}`, { headers: { cookie } });
-    // A busy or paused database answers 503 for a while: ask again, for up to a minute.
+    // A busy or paused database answers 503 for a while: ask again, for up to a minute. A fixed pause:
+    // nothing outside the server tells when its database is back.
     for (let i = 0; res.status === 503 && i < 30; i++) {
       await res.body?.cancel();
       await new Promise((resolve) => setTimeout(resolve, 2_000));

@@ -12,10 +12,20 @@
  * const port = freePort(); // then `redis-server --port ${port}`
  */
 export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
+  return freePorts(1)[0];
+}
+
+/**
+ * `n` such ports, all held open together so none is handed out twice.
+ *
+ * @example
+ * const [s3, master, volume] = freePorts(3);
+ */
+export function freePorts(n: number): number[] {
+  const listeners = Array.from({ length: n }, () => Deno.listen({ hostname: "127.0.0.1", port: 0 }));
+  const ports = listeners.map((l) => (l.addr as Deno.NetAddr).port);
+  listeners.forEach((l) => l.close());
+  return ports;
 }
 
 /**

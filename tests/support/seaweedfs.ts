@@ -3,6 +3,7 @@
  * loopback for the S3 FileStore's tests, building the binary once when it is missing, like
  * `ferretdb.ts`. The S3 gateway gets one identity, so every request is really signed and checked.
  */
+import { freePorts } from "./ports.ts";
 
 /** A pinned snapshot of the Go module (no tagged release of the v3 line is a Go module version). */
 export const SEAWEEDFS_VERSION = "v0.0.0-20261109003541-7506e5f91cd6";
@@ -71,14 +72,6 @@ export async function ensureSeaweedFS(): Promise<string> {
     await buildWeed(bin);
   }
   return bin;
-}
-
-/** Free loopback ports, all held open together so none is handed out twice. */
-function freePorts(n: number): number[] {
-  const listeners = Array.from({ length: n }, () => Deno.listen({ hostname: "127.0.0.1", port: 0 }));
-  const ports = listeners.map((l) => (l.addr as Deno.NetAddr).port);
-  listeners.forEach((l) => l.close());
-  return ports;
 }
 
 /**

@@ -11,5 +11,7 @@
  */
 export async function awaitRoomInWindow(windowMs: number, needMs = 10_000): Promise<void> {
   const left = windowMs - (Date.now() % windowMs);
+  // Fixed wait: the windows follow the server's wall clock, which a test of the real server cannot
+  // advance (the throttle's own tests inject a clock instead).
   if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
 }

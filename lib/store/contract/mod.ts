@@ -21,8 +21,8 @@ import { registerBatchContract } from "./batch.ts";
 import { registerProgramContract } from "./programs.ts";
 import { registerSupportContract } from "./support.ts";
 import { registerCounterContract } from "./counters.ts";
-import { registerToolsContract } from "./tools.ts";
 import { registerChangeContract } from "./changes.ts";
+import { registerToolsContract } from "./tools.ts";
 
 export * from "./data.ts";
 export { assertGapFreeAppends } from "./messages.ts";
@@ -308,8 +308,8 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
   });
 
   registerCounterContract(test, options);
-  registerToolsContract(test);
   registerChangeContract(test, options);
+  registerToolsContract(test);
 
   test("ping - succeeds on a reachable store", async (store) => {
     await store.ping();

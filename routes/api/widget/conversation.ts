@@ -5,6 +5,8 @@
 import type { AppContext } from "@/lib/web/app_env.ts";
 import { assertSignedIn } from "@/lib/accounts/auth.ts";
 import { openSupport } from "@/lib/support/support.ts";
+import { historyPage } from "@/lib/rooms/history.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 
 const HISTORY = 50;
 
@@ -13,14 +15,15 @@ export const handler = {
     const session = assertSignedIn(c);
     const { store, hub } = c.var.services;
     const conversation = await openSupport(c.var.services, session);
-    const page = await store.listMessages(conversation.room, { limit: HISTORY + 1 });
-    const hasMore = page.length > HISTORY;
-    const messages = hasMore ? page.slice(1) : page;
+    const { messages, hasMore } = await historyPage(store, conversation.room, {
+      limit: HISTORY,
+      role: session.role,
+    });
     c.header("Cache-Control", "no-store");
     return c.json({
       room: conversation.room,
       state: conversation.state,
-      me: { id: session.userId, name: session.name, role: session.role },
+      me: userRefOf(session),
       history: { messages, hasMore, lastSeq: messages.at(-1)?.seq ?? 0 },
       presence: hub.presence(conversation.room),
       readSeq: await store.getReadMark(conversation.room, session.userId),

@@ -11,6 +11,7 @@ import { limitGuestSessions } from "@/lib/accounts/guest_limit.ts";
 import { readJson } from "@/lib/web/http.ts";
 import { HttpError } from "@/lib/web/errors.ts";
 import { openSupport } from "@/lib/support/support.ts";
+import { userRefOf } from "@/lib/accounts/user_ref.ts";
 
 const body = z.object({ origin: z.string().max(300) });
 
@@ -28,7 +29,7 @@ export const handler = {
     const conversation = await openSupport(c.var.services, session);
     return c.json({
       token: session.id,
-      me: { id: session.userId, name: session.name, role: session.role },
+      me: userRefOf(session),
       room: conversation.room,
     }, 201);
   },
