@@ -17,6 +17,9 @@ const LATIN_OK = new Set([
   "English",
   "Enter",
   "Shift",
+  // Key names, like Enter and Shift (the console's shortcuts).
+  "Alt",
+  "Ctrl",
   "UTC",
   "JSON",
   "WebSocket",

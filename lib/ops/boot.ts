@@ -1,4 +1,5 @@
 /** Opens what one isolate needs (store, bus, hub) from the configuration. */
+import { availableIn } from "@/lib/support/assignment.ts";
 import type { Config } from "@/lib/ops/config.ts";
 import type { Services } from "@/lib/ops/services.ts";
 import { openStore } from "@/lib/store/mod.ts";
@@ -26,7 +27,7 @@ export function hubPlugins(
   extras?: { widget: WidgetParts; config: Config },
   files?: FileStore,
 ): HubPlugin[] {
-  const support = supportQueue(store);
+  const support = supportQueue(store, extras && availableIn(extras.widget.availability));
   const queue = extras ? widgetQueue(support, extras.widget, store, extras.config) : support;
   return [queue, programCards(store), ...(files ? [attachments(files)] : [])];
 }
