@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cluster, type FakeSocket, randomSession, tick } from "@/tests/support/hub.ts";
+import { cluster, type FakeSocket, fence, randomSession, until } from "@/tests/support/hub.ts";
 import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import type { Store } from "@/lib/store/types.ts";
 
@@ -23,9 +23,9 @@ Deno.test("[hub] deliver - a message sent on node A reaches node B exactly once"
     assert.equal(got.message.author.id, (await onA.next((f) => f.type === "message")).message.author.id);
     assert.notEqual(got.message.author.id, "evil");
     await onA.next((f) => f.type === "message");
-    await tick(50);
-    assert.equal(onB.messages(room.id).length, 1);
-    assert.equal(onA.messages(room.id).length, 1);
+    const last = await fence(c, c.a, room.id, [onA, onB]);
+    assert.equal(onB.messages(room.id).filter((m) => m.seq < last).length, 1);
+    assert.equal(onA.messages(room.id).filter((m) => m.seq < last).length, 1);
   } finally {
     await c.close();
   }
@@ -44,8 +44,11 @@ Deno.test("[hub] deliver - gaps left by a lossy bus are refilled from the store,
       writer.client({ type: "send", room: room.id, clientId: `m${i}`, text: `m${i}` });
     }
     await reader.next(() => reader.messages(room.id).length >= 20);
-    await tick(50);
-    assert.deepEqual(reader.messages(room.id).map((m) => m.seq), Array.from({ length: 20 }, (_, i) => i + 1));
+    const last = await fence(c, c.a, room.id, [reader]);
+    assert.deepEqual(
+      reader.messages(room.id).filter((m) => m.seq < last).map((m) => m.seq),
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     assert.ok(c.b.stats().gapsRefilled >= dropped.size);
   } finally {
     await c.close();
@@ -68,10 +71,11 @@ Deno.test("[hub] join - racing live messages never doubles or skips one", async 
       }
     }
     await writer.next(() => writer.frames.filter((f) => f.type === "ack").length === 40);
-    await tick(100);
+    for (const r of readers) await r.next((f) => f.type === "joined");
+    const last = await fence(c, c.a, room.id, readers);
     for (const r of readers) {
       const j = await r.next((f) => f.type === "joined");
-      const seqs = [...j.messages, ...r.messages(room.id)].map((m) => m.seq);
+      const seqs = [...j.messages, ...r.messages(room.id)].map((m) => m.seq).filter((seq) => seq < last);
       assert.deepEqual(seqs, Array.from({ length: 40 }, (_, i) => i + 1).slice(seqs[0] - 1));
       assert.ok(seqs[0] <= 1 || j.messages.length === 50 || seqs.at(-1) === 40);
     }
@@ -121,9 +125,9 @@ Deno.test("[hub] send - a repeated clientId is acked again and stored once", asy
     await s.next(() => s.frames.filter((f) => f.type === "ack").length === 2);
     const [a1, a2] = s.frames.filter((f) => f.type === "ack");
     assert.deepEqual(a1, a2);
-    await tick(30);
-    assert.equal(s.messages(room.id).length, 1);
-    assert.equal((await c.store.listMessages(room.id, { limit: 10 })).length, 1);
+    const last = await fence(c, c.a, room.id, [s]);
+    assert.equal(s.messages(room.id).filter((m) => m.seq < last).length, 1);
+    assert.equal((await c.store.listMessages(room.id, { limit: 10 })).filter((m) => m.seq < last).length, 1);
   } finally {
     await c.close();
   }
@@ -205,7 +209,7 @@ Deno.test("[hub] send - past the burst is refused and not stored; sustained abus
     await s.next(() => s.frames.filter((f) => f.type === "ack").length === 3);
     assert.equal((await c.store.listMessages(room.id, { limit: 10 })).length, 3);
     for (let i = 0; i < 6; i++) s.client({ type: "send", room: room.id, clientId: `z${i}`, text: "x" });
-    await tick(20);
+    await s.closed();
     assert.equal(s.closedWith?.code, 4029);
   } finally {
     await c.close();
@@ -223,8 +227,9 @@ Deno.test("[hub] send - a reader whose buffer passed the bound is closed with 40
     slow.bufferedAmount = c.b.config.maxBufferedBytes + 1;
     writer.client({ type: "send", room: room.id, clientId: "s1", text: "x" });
     await writer.next((f) => f.type === "message");
-    await tick(30);
+    await slow.closed();
     assert.equal(slow.closedWith?.code, 4008);
+    await until(() => c.b.presence(room.id).count === 1);
     assert.equal(c.b.presence(room.id).count, 1);
   } finally {
     await c.close();
@@ -263,7 +268,9 @@ Deno.test("[hub] join - a send right behind a join on one socket waits for it, n
     s.client({ type: "typing", room: room.id });
     const ack = await s.next((f) => f.type === "ack" && f.clientId === "first");
     assert.equal(ack.seq, 1);
-    await tick(30);
+    // A pong answers a frame written after all three: a refusal of any of them would be ahead of it.
+    s.client({ type: "ping" });
+    await s.next((f) => f.type === "pong");
     assert.deepEqual(s.frames.filter((f) => f.type === "error"), []);
     assert.deepEqual((await c.store.listMessages(room.id, { limit: 10 })).map((m) => m.text), ["at once"]);
   } finally {
@@ -277,11 +284,11 @@ Deno.test("[hub] socketCount - a session's sockets on every node count toward it
     const session = randomSession();
     const onA = [c.connect(c.a, session), c.connect(c.a, session)];
     c.connect(c.b, session);
-    await tick(20);
+    await until(() => c.a.socketCount(session.id) === 3 && c.b.socketCount(session.id) === 3);
     assert.equal(c.a.socketCount(session.id), 3);
     assert.equal(c.b.socketCount(session.id), 3);
     onA[0].close();
-    await tick(20);
+    await until(() => c.b.socketCount(session.id) === 2);
     assert.equal(c.b.socketCount(session.id), 2);
     assert.equal(c.b.socketCount(randomSession().id), 0);
   } finally {
@@ -312,7 +319,7 @@ Deno.test("[hub] typing, support, endSession - reach the right sockets on every 
     const session = randomSession();
     const tab = c.connect(c.b, session);
     c.a.endSession(session.id);
-    await tick(30);
+    await tab.closed();
     assert.equal(tab.closedWith?.code, 4403);
     assert.equal(typist.frames.some((f) => f.type === "typing" || f.type === "support"), false);
     assert.equal(other.frames.some((f) => f.type === "support"), false);
