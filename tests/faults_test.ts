@@ -8,6 +8,7 @@ import { startRedis } from "@/tests/support/redis.ts";
 import { startServer } from "@/tests/support/server.ts";
 import { connect, guest } from "@/tests/support/client.ts";
 import { createRoom, fullHistory, guestCookie, OutboxClient, until } from "@/tests/support/outbox_client.ts";
+import { waitFor } from "@/tests/support/wait.ts";
 
 /**
  * The hub closes with 1012 ("restarting: reconnect at once"), but since Deno 2.8 `deno serve`
@@ -15,7 +16,6 @@ import { createRoom, fullHistory, guestCookie, OutboxClient, until } from "@/tes
  */
 const RESTART_CODES = [1012, 1001];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 async function health(url: string): Promise<{ status: number; body: Record<string, { state: string }> }> {
@@ -29,18 +29,19 @@ async function health(url: string): Promise<{ status: number; body: Record<strin
 
 type Health = Awaited<ReturnType<typeof health>>;
 
-/** Polls /healthz until `done`; returns the answer that satisfied it. */
+/** Polls /healthz until `done` (nothing else tells when the server's store or bus is back). */
 async function waitHealth(url: string, done: (h: Health) => boolean, ms: number): Promise<Health> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const h = await health(url);
-    if (done(h)) return h;
-    if (Date.now() > deadline) {
-      throw new Error(`/healthz of ${url} stayed ${h.status} ${JSON.stringify(h.body)}`);
-    }
-    // Polled: nothing but /healthz tells when the server's store or bus is back.
-    await sleep(100);
-  }
+  let h: Health | undefined;
+  return await waitFor(
+    async () => {
+      h = await health(url);
+      return done(h) && h;
+    },
+    `/healthz of ${url}`,
+    { timeoutMs: ms, everyMs: 100 },
+  ).catch(() => {
+    throw new Error(`/healthz of ${url} stayed ${h?.status} ${JSON.stringify(h?.body)}`);
+  });
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { Message, Presence, ServerFrame, UserRef } from "@/lib/shared/protocol.ts";
 import { changed, nextChange } from "./changes.ts";
+import { waitFor } from "./wait.ts";
 
 export interface OutboxClientOptions {
   /** `ws://…/ws` of every process; each reconnect moves to the next one. */
@@ -69,14 +70,17 @@ export async function fullHistory(baseUrl: string, cookie: string, room: string)
   let before: number | undefined;
   for (;;) {
     const q = before === undefined ? "limit=100" : `limit=100&before=${before}`;
-    let res = await fetch(`${baseUrl}/api/rooms/${room}/messages?${q}`, { headers: { cookie } });
-    // A busy or paused database answers 503 for a while: ask again, for up to a minute. A fixed pause:
-    // nothing outside the server tells when its database is back.
-    for (let i = 0; res.status === 503 && i < 30; i++) {
-      await res.body?.cancel();
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      res = await fetch(`${baseUrl}/api/rooms/${room}/messages?${q}`, { headers: { cookie } });
-    }
+    // A busy or paused database answers 503 for a while: ask again until it answers, for up to a
+    // minute (nothing outside the server tells when its database is back).
+    const res = await waitFor(
+      async () => {
+        const res = await fetch(`${baseUrl}/api/rooms/${room}/messages?${q}`, { headers: { cookie } });
+        if (res.status !== 503) return res;
+        await res.body?.cancel();
+      },
+      "the database to answer",
+      { timeoutMs: 60_000, everyMs: 2_000 },
+    );
     if (!res.ok) throw new Error(`GET messages: ${res.status} ${await res.text()}`);
     const page = await res.json() as { messages: Message[]; hasMore: boolean };
     all.unshift(...page.messages);
