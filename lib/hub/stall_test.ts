@@ -3,7 +3,7 @@
  * hold up the room's later joins and sends (the soak's "joined never came, ack never came").
  */
 import assert from "node:assert/strict";
-import { cluster, type FakeSocket, fence, randomSession, until } from "@/tests/support/hub.ts";
+import { cluster, fence, joined, randomSession, until } from "@/tests/support/hub.ts";
 import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { LiveRooms } from "@/lib/hub/live_rooms.ts";
 import type { Store } from "@/lib/store/types.ts";
@@ -23,11 +23,6 @@ async function stallingStore(method: "appendMessage" | "listMessages") {
     },
   };
   return { store, state };
-}
-
-async function joined(socket: FakeSocket, room: string, since?: number) {
-  socket.client({ type: "join", room, since });
-  return await socket.next((f) => f.type === "joined" && f.room === room);
 }
 
 Deno.test("[hub] stall - an append that never settles gets unavailable in time; the next send is acked", async () => {

@@ -80,6 +80,12 @@ export class FakeSocket extends EventTarget {
   }
 }
 
+/** Joins `room` on `socket` and waits for its `joined` frame. */
+export async function joined(socket: FakeSocket, room: string, since?: number): Promise<Frame> {
+  socket.client({ type: "join", room, since });
+  return await socket.next((f) => f.type === "joined" && f.room === room);
+}
+
 let sessions = 0;
 export function randomSession(role: Role = "guest"): Session {
   const n = ++sessions;
