@@ -7,7 +7,9 @@ import { type Cluster, LOAD_ENV, startCluster } from "@/tests/support/cluster.ts
 import { startRedis } from "@/tests/support/redis.ts";
 import { startServer } from "@/tests/support/server.ts";
 import { connect, guest } from "@/tests/support/client.ts";
-import { createRoom, fullHistory, guestCookie, OutboxClient, until } from "@/tests/support/outbox_client.ts";
+import { OutboxClient } from "@/tests/support/outbox_client.ts";
+import { createRoom, fullHistory, guestCookie } from "@/tests/support/room_http.ts";
+import { until } from "@/tests/support/changes.ts";
 import { waitFor } from "@/tests/support/wait.ts";
 
 /**
