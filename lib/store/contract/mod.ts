@@ -159,9 +159,10 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     const users = [randomUserRef(), randomUserRef(), randomUserRef()];
     const convs = [];
     for (const user of users) {
-      convs.push(await store.getOrCreateSupport(user, randomSupport(user)));
-      // The queue is oldest first: keep the creation times apart.
-      await new Promise((resolve) => setTimeout(resolve, 3));
+      const conv = await store.getOrCreateSupport(user, randomSupport(user));
+      convs.push(conv);
+      // The queue is oldest first: the next one is made once the clock has passed this one's time.
+      while (Date.now() <= Date.parse(conv.createdAt)) await new Promise((resolve) => setTimeout(resolve, 1));
     }
     const counselor = randomUserRef("counselor");
     const claimed = await store.updateSupport(convs[1].room, { state: "active", counselor });
