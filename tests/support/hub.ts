@@ -9,6 +9,7 @@ import { createBroadcastBus } from "@/lib/bus/broadcast.ts";
 import type { Bus, BusEvent } from "@/lib/bus/types.ts";
 import type { Session, Store } from "@/lib/store/types.ts";
 import type { Role } from "@/lib/shared/protocol.ts";
+import { waitFor } from "@/tests/support/wait.ts";
 
 // deno-lint-ignore no-explicit-any -- frames are checked field by field in tests
 export type Frame = Record<string, any>;
@@ -161,15 +162,11 @@ export async function cluster(
 }
 
 /**
- * Waits until `holds()` is true, checking at each turn of the event loop (state kept by the hub, such
- * as counts from other nodes, has no event of its own), or throws after `timeoutMs`.
+ * Waits until `holds()` is true (state kept by the hub, such as counts heard from other nodes, has no
+ * event of its own), or throws after `timeoutMs`.
  */
-export async function until(holds: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!holds()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for a condition");
-    await new Promise((r) => setTimeout(r, 1));
-  }
+export function until(holds: () => boolean, timeoutMs = 2_000): Promise<true> {
+  return waitFor(() => holds(), "a condition on the hub", { timeoutMs, everyMs: 1 });
 }
 
 /**
