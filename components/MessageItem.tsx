@@ -4,9 +4,16 @@ import Avatar from "@/components/Avatar.tsx";
 import ProgramCard from "@/components/ProgramCard.tsx";
 import RichText from "@/components/RichText.tsx";
 import { useT } from "@/lib/shared/i18n/context.ts";
+import { useContext, useState } from "preact/hooks";
+import Attachment from "@/components/Attachment.tsx";
+import { EditBox, MessageControls } from "@/components/MessageExtras.tsx";
+import { MessageActionsContext } from "@/components/message_actions.ts";
 
 export interface MessageItemProps {
-  message: Pick<Message, "kind" | "author" | "text" | "program" | "at" | "private">;
+  /** A stored message, or (without id and seq) the user's own one on its way. */
+  message:
+    & Pick<Message, "kind" | "author" | "text" | "program" | "at" | "private">
+    & Partial<Pick<Message, "id" | "seq" | "file" | "reactions" | "editedAt" | "deleted">>;
   own: boolean;
   /** First of a run by the same author: shows the name and avatar. */
   first: boolean;
@@ -19,7 +26,20 @@ export interface MessageItemProps {
 /** One chat line: system notice, program card, or a text bubble (own ones on the right). */
 export default function MessageItem({ message, own, first, state, onRetry }: MessageItemProps) {
   const { t, locale } = useT();
+  const actions = useContext(MessageActionsContext);
+  const [editing, setEditing] = useState(false);
   if (message.kind === "system") return <li class="notice">{message.text}</li>;
+  const stored = message.id !== undefined && message.seq !== undefined ? message as Message : null;
+  if (!own && actions?.hidden.has(message.author.id)) {
+    return (
+      <li class="msg hidden-msg">
+        <span class="msg-state">{t("messages.hidden")}</span>
+        <button type="button" class="link" onClick={() => actions.toggleHidden(message.author.id)}>
+          {t("messages.unhide")}
+        </button>
+      </li>
+    );
+  }
   const failed = state !== undefined && state !== "sending";
   const time = formatTime(message.at, undefined, locale);
   return (
@@ -38,13 +58,26 @@ export default function MessageItem({ message, own, first, state, onRetry }: Mes
             <time class="msg-time" dateTime={message.at}>{time}</time>
           </div>
         )}
-        {message.kind === "program" && message.program ? <ProgramCard program={message.program} /> : (
-          // dir="auto": text that keeps bidi controls is isolated and cannot reorder the page around it.
-          <p class="bubble" dir="auto" title={time}>
-            {message.private && <span class="note-label">{t("console.note.label")}</span>}
-            <RichText text={message.text ?? ""} />
-          </p>
-        )}
+        {message.deleted
+          ? <p class="bubble deleted">{t("messages.deleted")}</p>
+          : message.kind === "program" && message.program
+          ? <ProgramCard program={message.program} />
+          : editing && stored
+          ? <EditBox message={stored} onDone={() => setEditing(false)} />
+          : (
+            <>
+              {message.file && <Attachment file={message.file} />}
+              {(message.text || !message.file) && (
+                // dir="auto": text that keeps bidi controls is isolated and cannot reorder the page around it.
+                <p class="bubble" dir="auto" title={time}>
+                  {message.private && <span class="note-label">{t("console.note.label")}</span>}
+                  <RichText text={message.text ?? ""} />
+                  {message.editedAt && <span class="edited">({t("messages.edited")})</span>}
+                </p>
+              )}
+            </>
+          )}
+        {stored && !editing && <MessageControls message={stored} own={own} onEdit={() => setEditing(true)} />}
         {state === "sending" && <span class="msg-state">{t("chat.sending")}</span>}
         {failed && (
           <span class="msg-state msg-failed">

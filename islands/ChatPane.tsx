@@ -12,11 +12,15 @@ import NicknameForm from "@/components/NicknameForm.tsx";
 import InviteLink from "@/components/InviteLink.tsx";
 import { useChatRoom } from "./chat/use_chat_room.ts";
 import { useStickToBottom } from "./chat/use_stick_to_bottom.ts";
+import { useMessageActions } from "./chat/use_message_actions.ts";
+import { MessageActionsContext } from "@/components/message_actions.ts";
+import Uploads from "@/components/Uploads.tsx";
+import NotifyToggle from "@/components/NotifyToggle.tsx";
 import ReplyMenu from "@/components/console/ReplyMenu.tsx";
 import { filterReplies, type ReplyView, slashQuery } from "@/lib/shared/replies_view.ts";
 
 export interface ChatPaneProps {
-  room: { id: string; name: string; visibility: string; inviteCode?: string };
+  room: { id: string; name: string; visibility: string; inviteCode?: string; ownerId?: string };
   me: UserRef | null;
   /** History rendered with the page: the newest messages, oldest first. */
   history: { messages: Message[]; hasMore: boolean; lastSeq: number };
@@ -49,7 +53,12 @@ export default function ChatPane(
   const menu = query !== null && !pick.closed ? filterReplies(counselor!.replies, query) : null;
   // Support rooms store their own "<name> joined" line when a counselor claims; presence notices
   // there would say it twice (and announce every counselor who merely opens the conversation).
-  const chat = useChatRoom(room.id, me, { ...history, presence }, { notices: room.visibility !== "support" });
+  const chat = useChatRoom(room.id, me, { ...history, presence, name: heading ?? room.name }, {
+    notices: room.visibility !== "support",
+    // In their own support chat a user is told of the counselors' replies.
+    notify: room.visibility === "support" && me?.role !== "counselor" ? "counselors" : "all",
+  });
+  const extra = useMessageActions(room, me, chat);
   const guard = useMemo(() => new EnterGuard(), []);
   const textarea = useRef<HTMLTextAreaElement>(null);
   // What changes when a line is added at the end: the newest stored message and the pending sends
@@ -136,6 +145,7 @@ export default function ChatPane(
             onRetry={() => sharedConnection().retryNow()}
           />
         )}
+        {me && <NotifyToggle />}
         <button
           type="button"
           class="btn btn-quiet people-toggle"
@@ -148,18 +158,20 @@ export default function ChatPane(
       </header>
       <div class="chat-body">
         <div class="chat-column">
-          <MessageList
-            messages={chat.messages}
-            notices={chat.notices}
-            pending={chat.pending}
-            me={me}
-            hasMore={chat.hasMore}
-            loadingOlder={chat.loadingOlder}
-            onLoadOlder={chat.loadOlder}
-            onRetry={signedOut ? undefined : chat.retry}
-            onScroll={scroll.onScroll}
-            listRef={scroll.ref}
-          />
+          <MessageActionsContext.Provider value={extra.actions}>
+            <MessageList
+              messages={chat.messages}
+              notices={chat.notices}
+              pending={chat.pending}
+              me={me}
+              hasMore={chat.hasMore}
+              loadingOlder={chat.loadingOlder}
+              onLoadOlder={chat.loadOlder}
+              onRetry={signedOut ? undefined : chat.retry}
+              onScroll={scroll.onScroll}
+              listRef={scroll.ref}
+            />
+          </MessageActionsContext.Provider>
           {scroll.unseen > 0 && (
             <button type="button" class="btn new-messages" onClick={scroll.jump}>
               {t("chat.newMessages")}
@@ -194,6 +206,15 @@ export default function ChatPane(
               />{" "}
               {t("console.note.toggle")}
             </label>
+          )}
+          {me && !signedOut && (
+            <Uploads
+              uploads={extra.uploads}
+              onPick={extra.upload}
+              onRetry={extra.retryUpload}
+              onDrop={extra.dropUpload}
+              idPrefix={idPrefix}
+            />
           )}
           {me
             ? (

@@ -1,12 +1,10 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import type { UserRef } from "@/lib/shared/protocol.ts";
 import { api, ApiError, errorText, type RoomInfo, startGuest } from "@/lib/browser/api_client.ts";
 import { useT } from "@/lib/shared/i18n/context.ts";
 
 export interface JoinRoomProps {
   me: UserRef | null;
-  /** An invite code from the link (`/?invite=CODE`): filled in, and joined at once with a session. */
-  invite?: string;
 }
 
 const CODE = /^[A-Za-z0-9_-]{16,64}$/;
@@ -21,13 +19,13 @@ function codeOrName(raw: string): string {
 }
 
 /** "Join by name or invite code": a public room by its name, or a private one by its code. */
-export default function JoinRoom({ me: initialMe, invite }: JoinRoomProps) {
+export default function JoinRoom({ me: initialMe }: JoinRoomProps) {
   const { t } = useT();
   const [me, setMe] = useState(initialMe);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
-  const [needNick, setNeedNick] = useState(Boolean(invite) && !initialMe);
-  const [target, setTarget] = useState(invite ?? "");
+  const [needNick, setNeedNick] = useState(false);
+  const [target, setTarget] = useState("");
   const form = useRef<HTMLFormElement>(null);
 
   async function submit() {
@@ -61,10 +59,6 @@ export default function JoinRoom({ me: initialMe, invite }: JoinRoomProps) {
       );
     }
   }
-
-  useEffect(() => {
-    if (invite && me) submit();
-  }, []);
 
   return (
     <form

@@ -18,6 +18,7 @@ export default function App({ title, url, session, locale, children }: AppShellP
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title === brand ? title : `${title} · ${brand}`}</title>
         <link rel="stylesheet" href="/static/styles.css" />
+        <link rel="stylesheet" href="/static/messages.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
       </head>
       <body>

@@ -6,6 +6,8 @@ import RoomList from "@/islands/RoomList.tsx";
 import CreateRoom from "@/islands/CreateRoom.tsx";
 import JoinRoom from "@/islands/JoinRoom.tsx";
 import AcceptInvite from "@/islands/AcceptInvite.tsx";
+import UnreadTitle from "@/islands/UnreadTitle.tsx";
+import { UNREAD_CAP, unreadCount } from "@/lib/rooms/unread.ts";
 import { userRefOf } from "@/lib/accounts/user_ref.ts";
 
 interface LobbyData {
@@ -42,11 +44,12 @@ export const handler = {
     }
     const { rooms, nextCursor } = await lobbyPage(c, undefined);
     // Every room the user made or entered, public ones included (support rooms have their own page).
-    const mine = session
-      ? (await store.listRoomsOf(session.userId)).filter((r) => r.visibility !== "support").map((r) =>
-        toRoomView(r)
-      )
+    const own = session
+      ? (await store.listRoomsOf(session.userId)).filter((r) => r.visibility !== "support")
       : [];
+    const mine = await Promise.all(
+      own.map(async (r) => toRoomView(r, { unread: await unreadCount(store, r.id, session!.userId) })),
+    );
     return c.var.render({ rooms, nextCursor, mine, me: userRefOf(session) } satisfies LobbyData);
   },
 };
@@ -77,6 +80,7 @@ export default function Lobby({ data, locale }: PageProps<LobbyData>) {
           <RoomList rooms={data.rooms} nextCursor={data.nextCursor} />
         </section>
         <div class="lobby-side">
+          <UnreadTitle count={data.mine.reduce((n, r) => n + (r.unread ?? 0), 0)} />
           {data.mine.length > 0 && (
             <section class="panel my-rooms" aria-labelledby="mine-title">
               <h2 id="mine-title">{t("lobby.myRooms")}</h2>
@@ -84,6 +88,11 @@ export default function Lobby({ data, locale }: PageProps<LobbyData>) {
                 {data.mine.map((r) => (
                   <li key={r.id}>
                     <a href={`/rooms/${encodeURIComponent(r.id)}`}>{r.name}</a>
+                    {(r.unread ?? 0) > 0 && (
+                      <span class="unread-badge" title={t("messages.unread", { count: r.unread! })}>
+                        {r.unread! > UNREAD_CAP ? `${UNREAD_CAP}+` : r.unread}
+                      </span>
+                    )}
                     {r.visibility === "private" && (
                       <span class="badge badge-private">{t("lobby.private")}</span>
                     )}

@@ -17,7 +17,7 @@ await seedUser(kvPath, "counselor1", "correct horse battery", "counselor");
 const store = await openKvStore(kvPath);
 await loadCatalog(store, await Deno.readTextFile(new URL("./data/programs.json", import.meta.url)));
 await store.close();
-const server = await startServer({ kvPath });
+const server = await startServer({ kvPath, env: { MAX_SOCKETS_PER_ADDRESS: "100" } });
 try {
   await withBrowser(async (browser) => {
     // Some life in the rooms first: a public room with a conversation, a private one, a support chat.
@@ -89,7 +89,7 @@ try {
         await c.page.locator(".queue-item").first().waitFor();
         await shot("console", c.page);
         await c.page.locator(".queue-item").first().click();
-        await c.page.locator(".console-chat .conn-open").first().waitFor();
+        await c.page.locator(".console-chat .console-pane:not([hidden]) textarea").waitFor();
         await shot("console-chat", c.page);
         await c.context.close();
       }

@@ -25,7 +25,12 @@ async function upload(server: TestServer, cookie: string, room: string, bytes: U
 for (const kind of ["kv", "mongo"] as const) {
   Deno.test(`[changes:${kind}] edit, delete, react, read and files over the protocol`, async (t) => {
     const files = await Deno.makeTempDir({ prefix: "parley_changes_files_" });
-    const env: Record<string, string> = { FILES_PATH: files, RATE_BURST: "200" };
+    const env: Record<string, string> = {
+      FILES_PATH: files,
+      RATE_BURST: "200",
+      MAX_SOCKETS_PER_ADDRESS: "20",
+      MAX_IDLE_SOCKETS_PER_ADDRESS: "20",
+    };
     if (kind === "mongo") {
       env.MONGODB_URI = `${await db.get()}parley_changes_${crypto.randomUUID().slice(0, 8)}`;
     }
@@ -137,13 +142,14 @@ for (const kind of ["kv", "mongo"] as const) {
         await update(a, later.id);
         const back = await client(bo.cookie);
         const joined = await back.join(room, since);
+        // `joined` brings the messages before the first change; the rest follows in seq order.
         assert.deepEqual(joined.messages.map((m: Frame) => m.id), [later.id]);
+        assert.equal(joined.seq, later.seq);
         const u1 = await back.next((f) => f.type === "update");
         const u2 = await back.next((f) => f.type === "update");
         assert.deepEqual([u1.message.id, u1.message.text], [first.id, "hello again"]);
         assert.deepEqual([u2.message.id, u2.message.reactions[0].emoji], [later.id, "🎉"]);
-        assert.equal(u2.seq, u1.seq + 1);
-        assert.equal(joined.seq, u2.seq);
+        assert.deepEqual([u1.seq, u2.seq], [later.seq + 1, later.seq + 2]);
         back.send({ type: "ping" });
         await back.next((f) => f.type === "pong");
         assert.ok(!back.frames.some((f) => f.type === "update" || f.type === "message"));
@@ -163,11 +169,15 @@ for (const kind of ["kv", "mongo"] as const) {
         const got = await c.next((f) => f.type === "message" && f.message.id === ack.id);
         assert.deepEqual(got.message.file, up.body.file);
         assert.equal(got.message.text, "see attached");
-        assert.equal((await api(server.url, up.body.file.url, { cookie: bo.cookie })).status, 200);
+        const fetched = await fetch(server.url + up.body.file.url, { headers: { cookie: bo.cookie } });
+        assert.equal(await fetched.text(), "notes");
         a.send({ type: "delete", room, id: ack.id });
         const del = await update(c, ack.id);
         assert.equal(del.message.file, undefined);
         assert.equal((await api(server.url, up.body.file.url, { cookie: ann.cookie })).status, 404);
+        // Removed from the folder too, not only from the message.
+        const left = [...Deno.readDirSync(`${files}/${room}`)].map((e) => e.name);
+        assert.deepEqual(left, []);
       });
     } finally {
       for (const s of open) await s.close().catch(() => {});
@@ -194,6 +204,42 @@ Deno.test("[changes:kv] edit - past the edit window is refused, nothing changes"
     const page = await api(server.url, `/api/rooms/${room}/messages`, { cookie: ann.cookie });
     assert.equal(page.body.messages[0].text, "typo");
     await a.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("[changes:kv] moderation - the owner mutes, removes and restores a member", async () => {
+  const server = await startServer({
+    env: { MAX_SOCKETS_PER_ADDRESS: "20", MAX_IDLE_SOCKETS_PER_ADDRESS: "20" },
+  });
+  try {
+    const owner = await guest(server.url, "owner");
+    const bo = await guest(server.url, "bo");
+    const room = (await createRoom(server.url, owner.cookie, "moderated")).id;
+    const b = await connect(server.wsUrl, bo.cookie);
+    await b.join(room);
+    const moderate = (cookie: string, user: string, action: string) =>
+      api(server.url, `/api/rooms/${room}/members/${user}`, { cookie, body: { action } });
+    // Only the owner.
+    assert.equal((await moderate(bo.cookie, owner.user.id, "mute")).status, 403);
+    assert.equal((await moderate(owner.cookie, bo.user.id, "mute")).status, 200);
+    b.send({ type: "send", room, clientId: "m1", text: "hello?" });
+    const muted = await b.next((f) => f.type === "error" && f.clientId === "m1");
+    assert.equal(muted.code, "forbidden");
+    assert.equal(muted.message, "The room's owner muted you");
+    assert.equal((await moderate(owner.cookie, bo.user.id, "unmute")).status, 200);
+    b.send({ type: "send", room, clientId: "m2", text: "back" });
+    await b.next((f) => f.type === "ack" && f.clientId === "m2");
+    // Removed: put out of the room at once, and refused on the next join.
+    assert.equal((await moderate(owner.cookie, bo.user.id, "remove")).status, 200);
+    assert.equal((await b.next((f) => f.type === "error" && f.room === room)).code, "forbidden");
+    b.send({ type: "send", room, clientId: "m3", text: "still here?" });
+    assert.equal((await b.next((f) => f.type === "error" && f.clientId === "m3")).code, "not_joined");
+    assert.equal((await b.join(room)).type, "error");
+    assert.equal((await moderate(owner.cookie, bo.user.id, "restore")).status, 200);
+    assert.equal((await b.join(room)).type, "joined");
+    await b.close();
   } finally {
     await server.stop();
   }

@@ -335,6 +335,13 @@ onBothStores((kind, open) => {
         url: "https://apply.example.com/ux",
       };
       assert.equal((await send(t.app, "POST", "/api/programs", user, good)).status, 403);
+      // An open console hears of every change at once (Server-Sent Events).
+      const events = await t.app.request("/api/programs/events", {
+        headers: { cookie: `${SESSION_COOKIE}=${mina.id}` },
+      });
+      assert.equal(events.headers.get("content-type")?.startsWith("text/event-stream"), true);
+      const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
+      assert.equal((await reader.read()).value, ": open\n\n");
       const cases: [Record<string, unknown>, string][] = [
         [{ ...good, title: " " }, "제목을 입력하세요"],
         [{ ...good, endsAt: "2030-03-01T09:00:00+09:00" }, "종료 일시는 시작 일시보다 뒤여야 해요"],
@@ -355,6 +362,8 @@ onBothStores((kind, open) => {
       assert.equal(added.status, 201);
       assert.equal(added.json.program.currency, "KRW");
       assert.equal(added.json.program.startsAt, "2030-03-02T00:00:00.000Z");
+      assert.equal((await reader.read()).value, 'data: {"id":"ux-course"}\n\n');
+      await reader.cancel();
       assert.equal((await send(t.app, "POST", "/api/programs", mina, good)).status, 409);
 
       const edited = await send(t.app, "PUT", "/api/programs/ux-course", mina, { ...good, price: 0 });

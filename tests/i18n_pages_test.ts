@@ -17,11 +17,16 @@ const LATIN_OK = new Set([
   "English",
   "Enter",
   "Shift",
+  // Key names, like Enter and Shift (the console's shortcuts).
+  "Alt",
+  "Ctrl",
   "UTC",
   "JSON",
   "WebSocket",
   "WIDGET",
   "ORIGINS",
+  "Alt",
+  "Ctrl",
 ]);
 const KEYS = Object.keys(catalogs.en);
 

@@ -1,12 +1,13 @@
 /**
  * Private notes on the real server: `deno serve --parallel` (two isolates, BroadcastChannel) on KV,
  * and two processes on FerretDB and Redis. A note reaches every counselor socket on every isolate
- * and process, and never a user's socket, history page, catch-up, queue line or transcript.
+ * and process, and never a user's socket, history page, catch-up, queue line, transcript or e-mail.
  */
 import assert from "node:assert/strict";
 import { startServer } from "@/tests/support/server.ts";
 import { startCluster } from "@/tests/support/cluster.ts";
-import { connect, createRoom, guest, type TestSocket } from "@/tests/support/client.ts";
+import { connect, createRoom, guest, TestSocket } from "@/tests/support/client.ts";
+import { startMailpit } from "@/tests/support/mailpit.ts";
 import { openKvStore } from "@/lib/store/kv/mod.ts";
 import type { Store } from "@/lib/store/types.ts";
 import type { Role } from "@/lib/shared/protocol.ts";
@@ -132,5 +133,60 @@ Deno.test("[private notes] FerretDB and Redis, two processes - the same across p
     await scenario(cluster.url(0), cluster.wsUrls(), mina, jun);
   } finally {
     await cluster.stop();
+  }
+});
+
+Deno.test("[private notes] e-mail - a widget visitor is mailed the counselor's reply, never a note", async () => {
+  const SITE = "https://shop.example";
+  const mail = await startMailpit();
+  const server = await startServer({
+    jobs: 2,
+    env: { ...ENV, WIDGET_ORIGINS: SITE, SMTP_URL: mail.smtpUrl },
+  });
+  const store = await openKvStore(server.kvPath);
+  const sockets: TestSocket[] = [];
+  try {
+    const cookie = await putSession(store, "mina", "counselor");
+    const made = await fetch(`${server.url}/api/widget/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ origin: SITE }),
+    });
+    const { token, room } = await made.json();
+    const contact = await fetch(`${server.url}/api/widget/contact`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ email: "visitor@example.com", page: `${SITE}/pricing`, locale: "en" }),
+    });
+    assert.equal(contact.status, 200);
+    const visitor = new TestSocket(new WebSocket(server.wsUrl, ["parley", `parley-token.${token}`]));
+    await new Promise((resolve) => visitor.ws.addEventListener("open", resolve, { once: true }));
+    assert.equal((await visitor.join(room)).type, "joined");
+    visitor.send({ type: "send", room, clientId: "v1", text: "Anyone there?" });
+    await visitor.next((f) => f.type === "ack");
+    await visitor.close();
+
+    const counselor = await connect(server.wsUrl, cookie);
+    sockets.push(counselor);
+    await counselor.join(room);
+    counselor.send({ type: "send", room, clientId: "n1", text: "NOTE: asked twice already", private: true });
+    await counselor.next((f) => f.clientId === "n1" && f.type === "ack");
+    counselor.send({ type: "send", room, clientId: "r1", text: "Yes, we are here." });
+    await counselor.next((f) => f.clientId === "r1" && f.type === "ack");
+
+    const until = Date.now() + 20_000;
+    while ((await mail.messages()).length === 0) {
+      assert.ok(Date.now() < until, "the reply's mail never arrived");
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const all = await mail.messages();
+    const bodies = await Promise.all(all.map((m) => mail.text(m.ID)));
+    assert.ok(bodies.some((b) => b.includes("Yes, we are here.")));
+    assert.ok(bodies.every((b) => !b.includes("asked twice already")), "a note was mailed");
+  } finally {
+    await Promise.all(sockets.map((s) => s.close()));
+    await store.close();
+    await server.stop();
+    await mail.stop();
   }
 });

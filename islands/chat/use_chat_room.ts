@@ -16,6 +16,7 @@ import { errorText, olderMessages } from "@/lib/browser/api_client.ts";
 import type { Notice, PendingMessage } from "@/components/MessageList.tsx";
 import { type MessageKey, translator } from "@/lib/shared/i18n/mod.ts";
 import { useT } from "@/lib/shared/i18n/context.ts";
+import { notifyNew } from "@/lib/browser/notify.ts";
 
 export interface ChatRoomInit {
   messages: Message[];
@@ -23,6 +24,8 @@ export interface ChatRoomInit {
   /** The room's last seq when the page was rendered: the join asks only for what came after. */
   lastSeq: number;
   presence?: Presence;
+  /** The room's name, for notifications. */
+  name?: string;
 }
 
 const ERROR_TEXT: Partial<Record<ErrorCode, MessageKey>> = {
@@ -38,13 +41,15 @@ export const PRESENCE_GRACE_MS = 12_000;
 export interface ChatRoomOptions {
   /** Derive "X joined" / "X left" lines from presence changes (off where the server writes its own). */
   notices?: boolean;
+  /** Notify of new messages while the tab is hidden (only counselors' replies, in support). */
+  notify?: "all" | "counselors";
 }
 
 export function useChatRoom(
   room: string,
   me: UserRef | null,
   init: ChatRoomInit,
-  { notices: announceMembers = true }: ChatRoomOptions = {},
+  { notices: announceMembers = true, notify: notifyOf = "all" }: ChatRoomOptions = {},
 ) {
   const { locale } = useT();
   const [messages, setMessages] = useState(init.messages);
@@ -56,6 +61,7 @@ export function useChatRoom(
   const [typers, setTypers] = useState<Array<UserRef & { until: number }>>([]);
   const [status, setStatus] = useState<ConnectionStatus>({ state: "connecting" });
   const [error, setError] = useState("");
+  const [reads, setReads] = useState<Record<string, number>>({});
   const lastSeq = useRef(init.lastSeq);
 
   useEffect(() => {
@@ -101,12 +107,34 @@ export function useChatRoom(
       notify(joined.map((m) => t("chat.joined", { name: m.name })));
       expire();
     };
+    const tell = (m: Message) => {
+      if (m.author.id === me.id || m.kind === "system") return;
+      if (notifyOf === "counselors" && m.author.role !== "counselor") return;
+      const body = m.text ??
+        (m.file ? t("messages.fileMessage", { name: m.file.name }) : m.program?.title ?? "");
+      notifyNew({
+        title: t("messages.notifyTitle", { room: init.name ?? "Parley", name: m.author.name }),
+        body,
+        tag: room,
+        onClick: () => document.getElementById("composer-input")?.focus(),
+      });
+    };
     conn.join(room, {
+      // A change to a message not loaded here (older than the page) waits for "load older".
+      update: (m, seq) => {
+        lastSeq.current = Math.max(lastSeq.current, seq);
+        setMessages((old) => old.some((x) => x.id === m.id) ? old.map((x) => x.id === m.id ? m : x) : old);
+      },
+      read: (user, seq) => setReads((old) => (old[user.id] ?? 0) >= seq ? old : { ...old, [user.id]: seq }),
       joined: (frame) => {
+        if (frame.reads) setReads((old) => ({ ...old, ...frame.reads }));
         addMessages(frame.messages);
         applyPresence(frame.presence, false);
       },
-      message: (m) => addMessages([m]),
+      message: (m) => {
+        addMessages([m]);
+        tell(m);
+      },
       presence: (p) => applyPresence(p, true),
       typing: (user) => {
         if (user.id === me.id) return;
@@ -156,6 +184,9 @@ export function useChatRoom(
     typers,
     status,
     error,
+    reads,
+    /** The room's last seq this pane knows (messages and changes). */
+    lastSeq,
     /** Sends a message; with `note`, a counselors-only private note. */
     send(text: string, note = false) {
       const clientId = sharedConnection().send(room, note ? { text, private: true } : { text });

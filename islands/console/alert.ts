@@ -4,6 +4,7 @@
  * chat until the counselor looks at the tab again.
  */
 import { type Translator, translator } from "@/lib/shared/i18n/mod.ts";
+import { notifyNew, tabHidden } from "@/lib/browser/notify.ts";
 
 export class Alerter {
   #tr: Translator;
@@ -34,6 +35,15 @@ export class Alerter {
     this.#chime();
     if (document.hidden || !document.hasFocus()) this.#unseen.push(name);
     this.#render();
+    // A hidden console also gets a browser notification, when the counselor allowed them.
+    if (tabHidden()) {
+      notifyNew({
+        title: this.#tr.t("messages.notifyNewChat", { name }),
+        body: name,
+        tag: "parley-new-chat",
+      });
+      this.#render(); // the title says which chats are new; notifyNew's own count is not wanted here
+    }
   }
 
   /** How many conversations wait, shown in the title. */

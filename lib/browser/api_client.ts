@@ -3,6 +3,13 @@
  * Every failure becomes an `ApiError` carrying the server's `{error: {code, message}}`.
  */
 import type { Message, UserRef } from "@/lib/shared/protocol.ts";
+import { DEFAULT_LOCALE, isLocale, translator } from "@/lib/shared/i18n/mod.ts";
+
+/** The page's language (`<html lang>`), for the few messages the browser writes itself. */
+function pageT() {
+  const lang = globalThis.document?.documentElement.lang;
+  return translator(isLocale(lang) ? lang : DEFAULT_LOCALE).t;
+}
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -53,12 +60,12 @@ export async function api<T>(path: string, body?: unknown, method?: "PUT" | "DEL
       credentials: "same-origin",
     });
   } catch {
-    throw new ApiError(0, "network", "Could not reach the server. Check your connection and try again.");
+    throw new ApiError(0, "network", pageT()("errors.code.network"));
   }
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const err = data?.error ?? {};
-    throw new ApiError(res.status, err.code ?? "http", err.message ?? `Request failed (${res.status})`);
+    throw new ApiError(res.status, err.code ?? "http", err.message ?? pageT()("errors.code.internal"));
   }
   return data as T;
 }
@@ -87,5 +94,5 @@ export function olderMessages(room: string, before: number, limit = 50) {
 
 /** The message text of any thrown value, for an inline error. */
 export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : "Something went wrong";
+  return err instanceof Error ? err.message : pageT()("chat.err.generic");
 }

@@ -69,6 +69,8 @@ const conversation: SupportSummary = {
 export const sampleEvents: { [K in BusEvent["t"]]: Extract<BusEvent, { t: K }> } = {
   message: { t: "message", message: card },
   messages: { t: "messages", messages: [message, card] },
+  read: { t: "read", room: "r_1", user: alice, seq: 43 },
+  moderation: { t: "moderation", room: "r_1", user: "u_alice", state: "removed" },
   lines: {
     t: "lines",
     lines: [{

@@ -13,7 +13,8 @@ import type { NodeMetrics } from "@/lib/ops/metrics.ts";
 
 /**
  * A stored message as the frame line every reader gets (`{"type":"message",…}`), serialized once on the
- * node that stored it, with the few fields a receiving node routes by.
+ * node that stored it, with the few fields a receiving node routes by. A change to a message (edit,
+ * delete, reaction) travels the same way as its `{"type":"update",…}` line, with kind "system".
  */
 export interface BusLine {
   room: string;
@@ -33,6 +34,10 @@ export type BusEvent =
   | { t: "messages"; messages: Message[] }
   /** What the hub publishes: the messages one node stored in one tick, already serialized. */
   | { t: "lines"; lines: BusLine[] }
+  /** A room's owner muted, removed or restored a member: nodes drop their copy, removed ones leave. */
+  | { t: "moderation"; room: string; user: string; state: "muted" | "removed" | null }
+  /** A member read a room up to `seq` (read receipts; not in the room's order). */
+  | { t: "read"; room: string; user: UserRef; seq: number }
   | { t: "typing"; room: string; user: UserRef }
   /** A node's full local presence for one room; replaces what that node said before. */
   | { t: "presence"; node: string; room: string; members: PresenceMember[] }

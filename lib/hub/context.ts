@@ -1,7 +1,9 @@
 /** What a frame handler (`frames.ts`) may use of its hub. */
 import type { Config } from "@/lib/ops/config.ts";
 import type { Store } from "@/lib/store/types.ts";
-import type { Message } from "@/lib/shared/protocol.ts";
+import type { UserRef } from "@/lib/shared/protocol.ts";
+import type { RoomEvent } from "@/lib/store/types.ts";
+import type { MemberStates } from "@/lib/hub/moderation.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
 import type { LiveRooms } from "@/lib/hub/live_rooms.ts";
 import type { Plugins } from "@/lib/hub/plugins.ts";
@@ -19,7 +21,14 @@ export interface HubContext {
   /** Stores a socket's message, delivers it, acks it. */
   readonly sender: SendPipeline;
   /** Call after every store write of a room change on this node: local readers, then the other nodes. */
-  deliver(message: Message, line?: string): void;
+  /** `line`: the frame readers get, when the caller has it (a message's default is its `message` frame). */
+  deliver(message: RoomEvent, line?: string): void;
+  /** Tells the room's sockets on every node how far `user` has read. */
+  readReceipt(room: string, user: UserRef, seq: number): void;
+  /** Room owners' decisions on members (muted, removed), cached per node. */
+  readonly memberStates: MemberStates;
+  /** The longest one store call may take before the socket is told `unavailable`. */
+  readonly storeMs: number;
   join(conn: Connection, room: string, since?: number): Promise<void>;
   leave(conn: Connection, room: string): void;
   typing(conn: Connection, room: string): void;

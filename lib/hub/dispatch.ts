@@ -21,6 +21,12 @@ export class BusOutbox {
 
   constructor(readonly bus: Bus) {}
 
+  /** A change's frame line (`{type:"update"}`), in the same order as the messages around it. */
+  pushLine(item: BusLine): BusLine {
+    if (this.#outgoing.push(item) === 1) setImmediate(() => this.#publish());
+    return item;
+  }
+
   /** `line`: the message's frame line, serialized once for every reader of every node. */
   push(message: Message, line: string): void {
     const item: BusLine = {
@@ -49,6 +55,10 @@ export interface BusRoutes {
   message(message: Message): void;
   /** A message another node stored, as its frame line. */
   line(line: BusLine): void;
+  /** A member's read mark moved (read receipts). */
+  read(room: string, user: UserRef, seq: number): void;
+  /** A room's owner changed a member's state. */
+  moderation(room: string, user: string, state: "muted" | "removed" | null): void;
   typing(room: string, user: UserRef): void;
   support(conversation: SupportSummary): void;
   sessionEnded(session: string): void;
@@ -77,6 +87,10 @@ export function busDispatch(r: BusRoutes): (event: BusEvent) => void {
         return;
       case "typing":
         return r.typing(event.room, event.user);
+      case "read":
+        return r.read(event.room, event.user, event.seq);
+      case "moderation":
+        return r.moderation(event.room, event.user, event.state);
       case "support":
         return r.support(event.conversation);
       case "session-ended":

@@ -3,8 +3,9 @@
  * lines and logout. Each is called for a local event and for the same event from the bus.
  */
 import type { Session } from "@/lib/store/types.ts";
-import { CloseCode, type SupportSummary } from "@/lib/shared/protocol.ts";
+import { CloseCode, type SupportSummary, type UserRef } from "@/lib/shared/protocol.ts";
 import type { LiveRooms } from "@/lib/hub/live_rooms.ts";
+import type { Bus } from "@/lib/bus/types.ts";
 import type { Registry } from "@/lib/hub/registry.ts";
 
 /**
@@ -25,6 +26,21 @@ export function typingLocal(
 }
 
 /**
+ * Tells the room's local readers how far `user` has read (read receipts); with `bus`, the other
+ * nodes' readers too.
+ *
+ * @example
+ * readLocal(rooms, "r1", conn.user, 42, bus);
+ */
+export function readLocal(rooms: LiveRooms, room: string, user: UserRef, seq: number, bus?: Bus): void {
+  bus?.publish({ t: "read", room, user, seq });
+  const live = rooms.get(room);
+  if (!live) return;
+  const raw = JSON.stringify({ type: "read", room, user, seq });
+  for (const conn of live.conns) conn.send(raw);
+}
+
+/**
  * Counselors see every queue line; the conversation's own user sees theirs (its state line).
  *
  * @example
@@ -38,7 +54,7 @@ export function supportLocal(registry: Registry, conversation: SupportSummary): 
 }
 
 /**
- * Closes this node's sockets of a session that ended (4401).
+ * Closes this node's sockets of a session that ended (4403).
  *
  * @example
  * closeSessionLocal(registry, sessionId);

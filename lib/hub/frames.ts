@@ -8,6 +8,7 @@ import type { ClientFrame, ClientFrameType } from "@/lib/shared/protocol.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
 import type { HubContext } from "@/lib/hub/context.ts";
 import { sendFrame } from "@/lib/hub/send.ts";
+import { changeFrame, readFrame } from "@/lib/hub/changes.ts";
 
 export type FrameOf<T extends ClientFrameType> = Extract<ClientFrame, { type: T }>;
 export type FrameHandler<T extends ClientFrameType> = (
@@ -32,6 +33,10 @@ export const frameHandlers: FrameHandlers = {
     hub.typing(conn, f.room);
   },
   send: sendFrame,
+  edit: changeFrame,
+  delete: changeFrame,
+  react: changeFrame,
+  read: readFrame,
 };
 
 /**

@@ -8,7 +8,7 @@
 import type { Config } from "@/lib/ops/config.ts";
 import type { Room, Session, Store } from "@/lib/store/types.ts";
 import type { Bus } from "@/lib/bus/types.ts";
-import type { ClientFrame, Message, Presence, SupportSummary } from "@/lib/shared/protocol.ts";
+import type { ClientFrame, Presence, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import { CloseCode } from "@/lib/shared/protocol.ts";
 import { Connection, type ConnectionHost } from "@/lib/hub/connection.ts";
 import { LiveRooms } from "@/lib/hub/live_rooms.ts";
@@ -19,7 +19,10 @@ import { Registry } from "@/lib/hub/registry.ts";
 import { type HubPlugin, Plugins } from "@/lib/hub/plugins.ts";
 import { busDispatch, BusOutbox } from "@/lib/hub/dispatch.ts";
 import { BusCatchUp } from "@/lib/hub/catch_up.ts";
-import { closeSessionLocal, supportLocal, typingLocal } from "@/lib/hub/fanout.ts";
+import { closeSessionLocal, readLocal, supportLocal, typingLocal } from "@/lib/hub/fanout.ts";
+import { isUpdate, type MemberState, type RoomEvent } from "@/lib/store/types.ts";
+import { applyModeration, MemberStates } from "@/lib/hub/moderation.ts";
+import { updateLine } from "@/lib/hub/live_rooms.ts";
 import { type FrameHandlers, frameHandlers, handleFrame } from "@/lib/hub/frames.ts";
 import { SendPipeline } from "@/lib/hub/send.ts";
 import { SendLimit } from "@/lib/hub/send_limit.ts";
@@ -77,13 +80,14 @@ export class Hub implements ConnectionHost, HubContext {
   readonly rooms: LiveRooms;
   readonly sendLimit: SendLimit;
   readonly sender: SendPipeline;
+  readonly memberStates: MemberStates;
   readonly counters = { messagesOut: 0, sendErrors: 0 };
   readonly #handlers: FrameHandlers;
   readonly #registry: Registry;
   readonly #presence: HubPresence;
   readonly #outbox: BusOutbox;
   readonly #catchUp: BusCatchUp;
-  readonly #storeMs: number;
+  readonly storeMs: number;
   #unsubscribe?: () => void;
   #closed = false;
 
@@ -95,9 +99,10 @@ export class Hub implements ConnectionHost, HubContext {
     this.canJoin = options.canJoin ?? defaultCanJoin(this.store);
     this.#handlers = options.handlers ?? frameHandlers;
     this.rooms = new LiveRooms(this.store, { taskMs: options.roomTaskMs });
-    this.#storeMs = options.storeTimeoutMs ?? 15_000;
+    this.storeMs = options.storeTimeoutMs ?? 15_000;
     this.sendLimit = new SendLimit({ burst: this.config.rateBurst, perSecond: this.config.ratePerSecond });
-    this.sender = new SendPipeline(this, this.#storeMs);
+    this.sender = new SendPipeline(this, this.storeMs);
+    this.memberStates = new MemberStates(this.store);
     this.#outbox = new BusOutbox(this.bus);
     this.#catchUp = new BusCatchUp(this.bus, this.store, this.rooms);
     const beatMs = options.beatMs ?? 2_000;
@@ -127,6 +132,8 @@ export class Hub implements ConnectionHost, HubContext {
         this.sendLimit.charge(item);
         this.rooms.deliver(item, item.line);
       },
+      read: (room, user, seq) => readLocal(this.rooms, room, user, seq),
+      moderation: (room, user, state) => applyModeration(this, room, user, state),
       typing: (room, user) => typingLocal(this.rooms, room, user),
       support: (conversation) => supportLocal(this.#registry, conversation),
       sessionEnded: (session) => closeSessionLocal(this.#registry, session),
@@ -187,16 +194,28 @@ export class Hub implements ConnectionHost, HubContext {
   }
 
   /**
-   * Call after every store write of a room change on this node: local readers in order, then the
-   * other nodes. `line` is the frame readers get, serialized once for every node: a `message` frame
-   * unless the caller gives another (an `update` frame for an edit, say, at its own seq).
+   * Call after every store write of a room change on this node: local readers in order, then the other
+   * nodes. `line`: the frame readers get, serialized once (a message's `message` frame by default; a
+   * change goes as its `update` frame at its own seq).
    */
-  deliver(
-    message: Message,
-    line = JSON.stringify({ type: "message", room: message.room, message }),
-  ): void {
+  deliver(message: RoomEvent, line?: string): void {
+    if (isUpdate(message)) {
+      const item = this.#outbox.pushLine(updateLine(message, line));
+      return this.rooms.deliver(item, item.line);
+    }
+    line ??= JSON.stringify({ type: "message", room: message.room, message });
     this.#outbox.push(message, line);
     this.rooms.deliver(message, line);
+  }
+
+  /** A room's owner muted, removed or restored `user`: every node applies it at once. */
+  moderate(room: string, user: string, state: MemberState | null): void {
+    this.bus.publish({ t: "moderation", room, user, state });
+    applyModeration(this, room, user, state);
+  }
+
+  readReceipt(room: string, user: UserRef, seq: number): void {
+    readLocal(this.rooms, room, user, seq, this.bus);
   }
 
   presence(room: string): Presence {
@@ -249,7 +268,7 @@ export class Hub implements ConnectionHost, HubContext {
         rooms: this.rooms,
         presence: this.#presence,
         canJoin: this.canJoin,
-        storeMs: this.#storeMs,
+        storeMs: this.storeMs,
         leave: (c, room) => this.leave(c, room),
         watchersOf: (room: Room) => this.plugins.watchersOf(room),
       },

@@ -3,7 +3,7 @@
  * deliveries and the join never interleave) the latest page or the replay after `since`, the
  * socket's place among the room's readers, and its presence.
  */
-import type { Room, Session, Store } from "@/lib/store/types.ts";
+import { isUpdate, type Room, type RoomEvent, type Session, type Store } from "@/lib/store/types.ts";
 import type { ErrorCode, Message } from "@/lib/shared/protocol.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
 import { type LiveRooms, PAGE } from "@/lib/hub/live_rooms.ts";
@@ -14,7 +14,8 @@ import { StoreUnavailableError } from "@/lib/store/errors.ts";
 import { withDeadline } from "@/lib/ops/deadline.ts";
 import { toFrameError } from "@/lib/web/errors.ts";
 import { historyPage } from "@/lib/rooms/history.ts";
-import { listVisibleMessages, seesNotes } from "@/lib/store/visible.ts";
+import { seesNotes } from "@/lib/store/visible.ts";
+import { eventFrame } from "@/lib/hub/live_rooms.ts";
 import { admitJoin } from "@/lib/hub/join_limit.ts";
 
 /** Who may join a room; `true` or the error to send. */
@@ -76,6 +77,13 @@ export async function joinRoom(
     }
   }
   const roomLastSeq = room.lastSeq;
+  // Read receipts: each member's mark, sent with `joined` (at most the 200 furthest, for big rooms).
+  const reads = await withDeadline(d.store.listReadMarks(roomId), d.storeMs, "listReadMarks")
+    .then((marks) => Object.fromEntries(Object.entries(marks).sort((a, b) => b[1] - a[1]).slice(0, 200)))
+    .catch(() => ({}));
+  const notes = seesNotes(conn.session.role);
+  // What this reader may see of a replayed event: private notes (and changes to them) only counselors.
+  const visible = (e: RoomEvent) => notes || !(isUpdate(e) ? e.update.private : e.private);
   await d.rooms.run(live, async (signal) => {
     if (conn.closing) return;
     // Overdue (the room's queue moved on without it): answer now, and join no more, since what the
@@ -84,15 +92,22 @@ export async function joinRoom(
     signal.addEventListener("abort", overdue, { once: true });
     const replay = since !== undefined;
     let messages: Message[];
+    let events: RoomEvent[] = [];
+    /** The replay's messages before its first change: `joined` carries them, the rest follows in order. */
+    let head: RoomEvent[] = [];
     let hasMore = false;
     try {
       // A catch-up is everything after `since`; a first join, the latest page (the pager's hasMore rule).
       if (replay) {
-        messages = await withDeadline(
-          listVisibleMessages(d.store, roomId, { after: since, limit: PAGE }, conn.session.role),
+        // Messages and changes: a change's seq is its own, so a catch-up replays it like a message.
+        events = await withDeadline(
+          d.store.listEvents(roomId, { after: since, limit: PAGE }),
           d.storeMs,
-          "listMessages",
+          "listEvents",
         );
+        const first = events.findIndex(isUpdate);
+        head = first < 0 ? events : events.slice(0, first);
+        messages = head.filter((e): e is Message => !isUpdate(e) && visible(e));
       } else {
         ({ messages, hasMore } = await withDeadline(
           historyPage(d.store, roomId, { limit: LATEST, role: conn.session.role }),
@@ -112,7 +127,7 @@ export async function joinRoom(
     const fresh = rejoin ? messages.filter((m) => m.seq > sent) : messages;
     const seq = Math.max(
       sent ?? 0,
-      messages.at(-1)?.seq ?? (replay ? Math.min(since, roomLastSeq) : roomLastSeq),
+      (replay ? head : messages).at(-1)?.seq ?? (replay ? Math.min(since, roomLastSeq) : roomLastSeq),
     );
     conn.rooms.set(roomId, seq);
     live.conns.add(conn);
@@ -124,23 +139,26 @@ export async function joinRoom(
       messages: fresh,
       presence: d.presence.table.presence(roomId),
       hasMore,
+      reads,
     });
+    // From the first change on, the replay goes as live frames, one seq after the other: a client
+    // that keeps the highest seq it saw never skips a change because `joined` already passed it.
+    const replayEvent = (e: RoomEvent) => {
+      if (visible(e)) conn.sendMessage(roomId, e.seq, eventFrame(roomId, e));
+    };
+    events.slice(head.length).forEach(replayEvent);
     try {
-      // A long absence: the rest of the replay follows as live messages, page by page, in order.
-      let page = messages;
+      // A long absence: the rest of the replay follows as live messages and changes, page by page, in order.
+      let page = events;
       while (replay && page.length === PAGE && !conn.closing) {
         const after = page[PAGE - 1].seq;
         page = await withDeadline(
-          d.store.listMessages(roomId, { after, limit: PAGE }),
+          d.store.listEvents(roomId, { after, limit: PAGE }),
           d.storeMs,
-          "listMessages",
+          "listEvents",
         );
         if (signal.aborted) throw new StoreUnavailableError("join timed out");
-        for (const m of page) {
-          // Private notes reach counselors only.
-          if (m.private && !seesNotes(conn.session.role)) continue;
-          conn.sendMessage(roomId, m.seq, JSON.stringify({ type: "message", room: roomId, message: m }));
-        }
+        page.forEach(replayEvent);
       }
     } catch (err) {
       // Half a replay: leave the room, so that the client's next join (with its last seq) is whole.
@@ -181,6 +199,11 @@ export function answerFailure(
 /** Public rooms: anyone; private: members and the owner; support: its user and any counselor. */
 export function defaultCanJoin(store: Store): JoinPolicy {
   return async (session, room) => {
+    if (room.visibility !== "support" && room.ownerId !== session.userId) {
+      if (await store.getMemberState(room.id, session.userId) === "removed") {
+        return { code: "forbidden", message: "messages.error.removed" };
+      }
+    }
     if (room.visibility === "public") return true;
     if (room.visibility === "support") {
       return room.ownerId === session.userId || session.role === "counselor"

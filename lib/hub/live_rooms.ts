@@ -6,11 +6,40 @@
  */
 import { seesNotes } from "@/lib/store/visible.ts";
 import type { Message } from "@/lib/shared/protocol.ts";
+import { isUpdate, type RoomEvent, type RoomUpdate } from "@/lib/store/types.ts";
+import type { BusLine } from "@/lib/bus/types.ts";
 import type { Store } from "@/lib/store/types.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
 import type { HubPlugin } from "@/lib/hub/plugins.ts";
 import { log } from "@/lib/ops/log.ts";
 import { setImmediate } from "node:timers";
+
+/**
+ * A room event as its frame: `{type:"message"}`, or `{type:"update"}` for a change (edit, delete,
+ * reaction), whose `seq` is the change's own place in the room's order.
+ *
+ * @example
+ * conn.send(eventFrame(room, event));
+ */
+export function eventFrame(room: string, event: RoomEvent): string {
+  return isUpdate(event)
+    ? JSON.stringify({ type: "update", room, seq: event.seq, message: event.update })
+    : JSON.stringify({ type: "message", room, message: event });
+}
+
+/**
+ * A change as the bus line every node delivers: its `update` frame at its own seq, kind "system" so
+ * no node charges it to anyone's send budget (the changer spent theirs where they changed it).
+ *
+ * @example
+ * const item = updateLine(change);
+ */
+export function updateLine(event: RoomUpdate, line = eventFrame(event.room, event)): BusLine {
+  const at = event.update.editedAt ?? new Date().toISOString();
+  const item: BusLine = { room: event.room, seq: event.seq, author: "", kind: "system", at, line };
+  if (event.update.private) item.private = true;
+  return item;
+}
 
 /** Messages read from the store per page (gap refills and `since` replays). */
 export const PAGE = 200;
@@ -170,14 +199,16 @@ export class LiveRooms {
   /** Reads from the store and delivers every message after `room.last` up to `upTo`. */
   async refill(room: LiveRoom, upTo: number): Promise<void> {
     while (room.last < upTo) {
-      const batch = await this.store.listMessages(room.id, {
+      // Messages and changes: a change holds its own seq, which a refill must deliver too.
+      const batch = await this.store.listEvents(room.id, {
         after: room.last,
         limit: Math.min(PAGE, upTo - room.last),
       });
       if (batch.length === 0) return;
-      for (const m of batch) {
-        if (m.seq <= room.last) continue;
-        this.#fanout(room, m);
+      for (const e of batch) {
+        if (e.seq <= room.last) continue;
+        const privateNote = isUpdate(e) ? e.update.private : e.private;
+        this.#fanout(room, { room: room.id, seq: e.seq, private: privateNote }, eventFrame(room.id, e));
         this.gapsRefilled++;
       }
     }

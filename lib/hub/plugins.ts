@@ -2,7 +2,8 @@
  * What plugs into the hub (support's queue, program cards, any later feature), handed to the hub once
  * when the services are opened (`lib/ops/boot.ts`), never assigned into the hub's fields afterwards.
  */
-import type { Message, Presence, ProgramSnapshot, SupportSummary } from "@/lib/shared/protocol.ts";
+import type { FileRef, Message, Presence, ProgramSnapshot, SupportSummary } from "@/lib/shared/protocol.ts";
+import { log } from "@/lib/ops/log.ts";
 import type { Room, Session } from "@/lib/store/types.ts";
 
 /** What a plugin may ask of the hub. */
@@ -26,6 +27,13 @@ export interface HubPlugin {
   setup?(host: PluginHost): void;
   /** Turns a program id into the card to store, or null when there is no such program. */
   resolveProgram?(id: string, session: Session): Promise<ProgramSnapshot | null>;
+  /**
+   * An uploaded file as a message in `room` by `session`'s user carries it; null when there is no
+   * such file there; `"forbidden"` when it is someone else's.
+   */
+  resolveFile?(id: string, room: string, session: Session): Promise<FileRef | null | "forbidden">;
+  /** A deleted message's attachment: its bytes go too. */
+  fileRemoved?(room: string, file: FileRef): unknown;
   /** Whether `onMessageStored` wants this room's messages. */
   watches?(room: Room): boolean;
   /** After a socket's message in a watched room was stored and acked; never delays the ack. */
@@ -54,6 +62,23 @@ export class Plugins {
       if (card) return card;
     }
     return null;
+  }
+
+  /** The first plugin's answer for a file id (see `HubPlugin.resolveFile`); null when none knows it. */
+  async resolveFile(id: string, room: string, session: Session): Promise<FileRef | null | "forbidden"> {
+    for (const plugin of this.#all) {
+      const file = await plugin.resolveFile?.(id, room, session);
+      if (file) return file;
+    }
+    return null;
+  }
+
+  /** Tells every plugin that a deleted message's attachment is to go; a failure is logged, not thrown. */
+  fileRemoved(room: string, file: FileRef): void {
+    for (const plugin of this.#all) {
+      Promise.resolve().then(() => plugin.fileRemoved?.(room, file))
+        .catch((err) => log.warn("hub.file_removed", { room, plugin: plugin.name, error: String(err) }));
+    }
   }
 
   /** The plugins that want the messages of `room` (empty for most rooms). */

@@ -4,7 +4,7 @@
  * costs one store append (the store commits many at once), one serialization for all readers and
  * one for the ack; no timer (one sweep bounds every pending append) and no store read.
  */
-import type { ProgramSnapshot } from "@/lib/shared/protocol.ts";
+import type { FileRef, ProgramSnapshot } from "@/lib/shared/protocol.ts";
 import { CloseCode, type ErrorCode } from "@/lib/shared/protocol.ts";
 import type { Connection } from "@/lib/hub/connection.ts";
 import type { HubContext } from "@/lib/hub/context.ts";
@@ -36,17 +36,19 @@ export function checkText(text: string, max: number): string | null {
  * frameHandlers.send = sendFrame;
  */
 export async function sendFrame(hub: HubContext, conn: Connection, f: FrameOf<"send">): Promise<void> {
-  const { room, clientId, text, program } = f;
+  const { room, clientId, program, file } = f;
+  // With a file the text is an optional caption; an empty one is none.
+  const text = file !== undefined && f.text?.trim() === "" ? undefined : f.text;
   const note = f.private === true;
   const refuse = (code: ErrorCode, message: string) => conn.error(code, message, { clientId, room });
   if (!conn.rooms.has(room)) return refuse("not_joined", "Join the room first");
-  if ((text === undefined) === (program === undefined)) {
+  if (file !== undefined ? program !== undefined : (text === undefined) === (program === undefined)) {
     return refuse("bad_frame", "Send either text or program");
   }
   if (text !== undefined) {
     const problem = checkText(text, hub.config.maxTextLength);
     if (problem) return refuse(problem === "Enter a message" ? "bad_request" : "too_large", problem);
-  } else if (conn.session.role !== "counselor") {
+  } else if (program !== undefined && conn.session.role !== "counselor") {
     return refuse("forbidden", "Only counselors send programs");
   }
   if (note) {
@@ -55,12 +57,15 @@ export async function sendFrame(hub: HubContext, conn: Connection, f: FrameOf<"s
       return refuse("bad_request", "console.err.notesSupport");
     }
   }
+  const state = hub.memberStates.peek(room, conn.user.id) ??
+    await hub.memberStates.get(room, conn.user.id).catch(() => null);
+  if (state === "muted") return refuse("forbidden", "messages.error.muted");
   // Only valid sends spend tokens: a typo should not eat the user's burst.
   const decision = hub.sendLimit.take(conn.user.id);
   // Closed only once every send already on its way has been answered: a stored message is acked.
   if (decision === "abuse") return conn.closeAfterPending(CloseCode.rateLimited, "Too many messages");
   if (decision === "limited") return refuse("rate_limited", "Slow down: too many messages");
-  await hub.sender.send(conn, room, clientId, note ? { text, private: true } : { text, program });
+  await hub.sender.send(conn, room, clientId, note ? { text, private: true, file } : { text, program, file });
 }
 
 /**
@@ -84,10 +89,22 @@ export class SendPipeline {
     conn: Connection,
     room: string,
     clientId: string,
-    content: { text?: string; program?: string; private?: boolean },
+    content: { text?: string; program?: string; private?: boolean; file?: string },
   ) {
     this.counters.messagesIn++;
     const where = { clientId, room };
+    let file: FileRef | undefined;
+    if (content.file !== undefined) {
+      let found;
+      try {
+        found = await this.hub.plugins.resolveFile(content.file, room, conn.session);
+      } catch (err) {
+        return answerFailure(conn, err, where);
+      }
+      if (found === "forbidden") return conn.error("forbidden", "messages.error.fileNotYours", where);
+      if (!found) return conn.error("not_found", "messages.error.fileNotFound", where);
+      file = found;
+    }
     let program: ProgramSnapshot | undefined;
     if (content.program !== undefined) {
       try {
@@ -115,6 +132,7 @@ export class SendPipeline {
       clientId,
       ...(program ? { program } : { text: content.text }),
       ...(content.private ? { private: true } : {}),
+      ...(file ? { file } : {}),
     }).then(({ message, duplicate }) => {
       done();
       // Delivered even when past the deadline or a duplicate: a resend of an append that timed out

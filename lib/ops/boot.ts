@@ -1,14 +1,16 @@
 /** Opens what one isolate needs (store, bus, hub) from the configuration. */
+import { availableIn } from "@/lib/support/assignment.ts";
 import type { Config } from "@/lib/ops/config.ts";
 import type { Services } from "@/lib/ops/services.ts";
 import { openStore } from "@/lib/store/mod.ts";
 import { openBus } from "@/lib/bus/mod.ts";
+import { type FileStore, openFileStore } from "@/lib/files/mod.ts";
+import { attachments } from "@/lib/files/plugin.ts";
 import { Hub, type HubPlugin } from "@/lib/hub/hub.ts";
 import type { Store } from "@/lib/store/types.ts";
 import { supportQueue } from "@/lib/support/plugin.ts";
 import { programCards } from "@/lib/programs/plugin.ts";
 import { type WidgetParts, widgetParts, widgetQueue } from "@/lib/support/widget.ts";
-import { openFileStore } from "@/lib/files/mod.ts";
 import { nodeMetrics, trackBusLag } from "@/lib/ops/metrics.ts";
 import { metricsGatherer } from "@/lib/ops/metrics_gather.ts";
 
@@ -20,10 +22,14 @@ import { metricsGatherer } from "@/lib/ops/metrics_gather.ts";
  * @example
  * new Hub({ store, bus, config, plugins: hubPlugins(store, { widget, config }) });
  */
-export function hubPlugins(store: Store, extras?: { widget: WidgetParts; config: Config }): HubPlugin[] {
-  const support = supportQueue(store);
+export function hubPlugins(
+  store: Store,
+  extras?: { widget: WidgetParts; config: Config },
+  files?: FileStore,
+): HubPlugin[] {
+  const support = supportQueue(store, extras && availableIn(extras.widget.availability));
   const queue = extras ? widgetQueue(support, extras.widget, store, extras.config) : support;
-  return [queue, programCards(store)];
+  return [queue, programCards(store), ...(files ? [attachments(files)] : [])];
 }
 
 /**
@@ -42,7 +48,7 @@ export async function openServices(config: Config): Promise<Services> {
     throw err;
   }
   const widget = widgetParts(config, store, bus);
-  const hub = new Hub({ store, bus, config, plugins: hubPlugins(store, { widget, config }) });
+  const hub = new Hub({ store, bus, config, plugins: hubPlugins(store, { widget, config }, files) });
   hub.start();
   // Bus lag is measured from start-up, not from the first /metrics scrape.
   trackBusLag(bus);

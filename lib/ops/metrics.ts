@@ -48,7 +48,8 @@ export function trackBusLag(bus: Bus, now: () => number = Date.now): BusLag {
       ? event.messages.at(-1)
       : undefined;
     if (!newest) return;
-    const at = Date.parse(newest.at);
+    // A change (edit, reaction) is dated by the message it changed: no lag sample, only a count.
+    const at = "update" in newest ? NaN : Date.parse(newest.at);
     tracked.received += event.t === "messages" ? event.messages.length : 1;
     // Clocks of two machines may disagree by a little; a negative age means "no measurable lag".
     if (Number.isFinite(at)) tracked.lastSeconds = Math.max(0, (now() - at) / 1000);

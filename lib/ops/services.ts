@@ -6,16 +6,16 @@ import type { Config } from "@/lib/ops/config.ts";
 import type { Store } from "@/lib/store/types.ts";
 import type { Bus } from "@/lib/bus/types.ts";
 import type { Hub } from "@/lib/hub/hub.ts";
-import type { WidgetParts } from "@/lib/support/widget.ts";
 import type { FileStore } from "@/lib/files/types.ts";
+import type { WidgetParts } from "@/lib/support/widget.ts";
 
 export interface Services {
   config: Config;
   store: Store;
   bus: Bus;
   hub: Hub;
-  /** Availability and mail of the support widget (boot.ts makes them; see lib/support/widget.ts). */
-  widget?: WidgetParts;
   /** Attachments (`lib/files/`). */
   files: FileStore;
+  /** Availability and mail of the support widget (boot.ts makes them; see lib/support/widget.ts). */
+  widget?: WidgetParts;
 }

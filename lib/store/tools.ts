@@ -3,7 +3,7 @@
  * assignment mode), the list of counselors and the conversations' search filters. Kept apart from `types.ts` so
  * each store implements it in a file of its own (`kv/tools.ts`, `mongo/tools.ts`).
  */
-import type { UserRef } from "@/lib/shared/protocol.ts";
+import type { Message, UserRef } from "@/lib/shared/protocol.ts";
 
 /** A counselors' shared canned answer. */
 export interface SavedReply {
@@ -48,6 +48,11 @@ export interface ToolsStore {
   /** Every conversation's search filter (see `lib/support/search_index.ts`). */
   listSearchFilters(): Promise<SearchFilter[]>;
   getSearchFilter(room: string): Promise<SearchFilter | null>;
+  /**
+   * For each room, the first `perRoom` messages (by seq) whose text contains `q` literally and
+   * case-insensitively; system lines and deleted messages never match. Rooms without one are left out.
+   */
+  matchMessages(rooms: string[], q: string, perRoom: number): Promise<Record<string, Message[]>>;
   /** Replaces a conversation's filter unless the stored one already covers a later seq. */
   putSearchFilter(filter: SearchFilter): Promise<void>;
 }

@@ -38,6 +38,18 @@ export function assertAssignee(conversation: SupportConversation, session: Sessi
   }
 }
 
+/**
+ * "Available" as the widget's availability says it: a console open anywhere and not set away.
+ *
+ * @example
+ * const isAvailable = availableIn(widgetOf(services).availability);
+ */
+export function availableIn(
+  availability: { counselors(): { id: string; away?: boolean }[] },
+): (counselorId: string) => boolean {
+  return (id) => availability.counselors().some((c) => c.id === id && !c.away);
+}
+
 export interface CounselorLine extends UserRef {
   /** Undefined when availability is not known. */
   available?: boolean;

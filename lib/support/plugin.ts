@@ -9,7 +9,7 @@ import { onSupportMessage } from "@/lib/support/support.ts";
  * @example
  * new Hub({ store, bus, config, plugins: [supportQueue(store)] });
  */
-export function supportQueue(store: Store): HubPlugin {
+export function supportQueue(store: Store, isAvailable?: (counselorId: string) => boolean): HubPlugin {
   let hub: PluginHost | undefined;
   return {
     name: "support",
@@ -18,7 +18,7 @@ export function supportQueue(store: Store): HubPlugin {
     },
     watches: (room) => room.visibility === "support",
     async onMessageStored(message) {
-      if (hub) await onSupportMessage({ store, hub }, message);
+      if (hub) await onSupportMessage({ store, hub, isAvailable }, message);
     },
   };
 }

@@ -2,12 +2,15 @@
  * The counselors' shared saved replies (title + text, any language): listed oldest first, added and
  * deleted by any counselor.
  */
-import { ulid } from "ulid";
+import { monotonicFactory } from "ulid";
 import { z } from "zod";
 import type { SavedReply } from "@/lib/store/tools.ts";
 import type { Session, Store } from "@/lib/store/types.ts";
 import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { notFound } from "@/lib/web/errors.ts";
+
+/** Ids in creation order even within one millisecond (the list is oldest first). */
+const ulid = monotonicFactory();
 
 export const REPLY_TITLE_MAX = 80;
 export const REPLY_TEXT_MAX = 2000;

@@ -7,12 +7,11 @@
 import type { Message, SupportSummary } from "@/lib/shared/protocol.ts";
 import type { Session, Store, SupportConversation } from "@/lib/store/types.ts";
 import { badRequest } from "@/lib/web/errors.ts";
-import { decodeBits, mayContain, searchable } from "./search_index.ts";
+import { decodeBits, mayContain } from "./search_index.ts";
 
 export const SEARCH_TEXT_MAX = 100;
 /** Messages a result shows at most. */
 export const MATCHES_SHOWN = 3;
-const PAGE = 100;
 
 /** A result: the conversation (as a queue line has it, without unread count or last message). */
 export interface SearchLine
@@ -24,22 +23,6 @@ export interface SearchLine
 export interface SearchAnswer {
   conversations: SearchLine[];
   nextCursor?: string;
-}
-
-/** The first few messages of a conversation whose text contains `needle` (lowercase). */
-async function matchesIn(store: Store, room: string, needle: string): Promise<Message[]> {
-  const found: Message[] = [];
-  // A small first page: a common word is found at once.
-  for (let after = 0, limit = 10;; limit = PAGE) {
-    const page = await store.listMessages(room, { after, limit });
-    for (const m of page) {
-      if (searchable(m) && m.text!.toLowerCase().includes(needle) && found.push(m) >= MATCHES_SHOWN) {
-        return found;
-      }
-    }
-    if (page.length < limit) return found;
-    after = page[page.length - 1].seq;
-  }
 }
 
 /**
@@ -67,13 +50,16 @@ export async function searchSupport(
   for (let at = 0; at < order.length && hits.length <= limit;) {
     const batch = order.slice(at, at + limit + 1 - hits.length);
     at += batch.length;
-    const found = await Promise.all(batch.map(async (conversation) => {
-      const nameMatch = conversation.user.name.normalize("NFC").toLowerCase().includes(needle);
-      const filter = filterOf.get(conversation.room);
-      // No filter yet (nothing indexed): read it to be sure.
-      const maybe = !filter || mayContain(decodeBits(filter), needle);
-      const matches = maybe ? await matchesIn(store, conversation.room, needle) : [];
-      return { conversation, nameMatch, matches };
+    // Only conversations whose filter may hold the text are read (no filter yet: read it to be sure).
+    const maybe = batch.filter((c) => {
+      const filter = filterOf.get(c.room);
+      return !filter || mayContain(decodeBits(filter), needle);
+    }).map((c) => c.room);
+    const matched = await store.matchMessages(maybe, text, MATCHES_SHOWN);
+    const found = batch.map((conversation) => ({
+      conversation,
+      nameMatch: conversation.user.name.normalize("NFC").toLowerCase().includes(needle),
+      matches: matched[conversation.room] ?? [],
     }));
     for (const hit of found) {
       if ((hit.nameMatch || hit.matches.length > 0) && hits.push(hit) > limit) break;

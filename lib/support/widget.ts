@@ -78,6 +78,8 @@ export function widgetQueue(
       support.setup?.(h);
     },
     async onMessageStored(message) {
+      // A private note is for counselors: it lifts no offline flag and is never mailed to a visitor.
+      if (message.private) return await support.onMessageStored?.(message);
       const conversation = await store.getSupport(message.room);
       if (conversation) await markOffline(store, widget, conversation, message);
       await support.onMessageStored?.(message);

@@ -13,45 +13,46 @@ import * as $10 from "../../routes/api/replies/index.ts";
 import * as $11 from "../../routes/api/rooms/[id]/files/[file].ts";
 import * as $12 from "../../routes/api/rooms/[id]/files/index.ts";
 import * as $13 from "../../routes/api/rooms/[id]/invite.ts";
-import * as $14 from "../../routes/api/rooms/[id]/messages.ts";
-import * as $15 from "../../routes/api/rooms/events.ts";
-import * as $16 from "../../routes/api/rooms/index.ts";
-import * as $17 from "../../routes/api/rooms/join.ts";
-import * as $18 from "../../routes/api/rooms/lookup.ts";
-import * as $19 from "../../routes/api/session.ts";
-import * as $20 from "../../routes/api/signup.ts";
-import * as $21 from "../../routes/api/support/[room]/claim.ts";
-import * as $22 from "../../routes/api/support/[room]/close.ts";
-import * as $23 from "../../routes/api/support/[room]/rating.ts";
-import * as $24 from "../../routes/api/support/[room]/read.ts";
-import * as $25 from "../../routes/api/support/[room]/transcript.tsx";
-import * as $26 from "../../routes/api/support/[room]/transfer.ts";
-import * as $27 from "../../routes/api/support/availability.ts";
-import * as $28 from "../../routes/api/support/away.ts";
-import * as $29 from "../../routes/api/support/counselors.ts";
-import * as $30 from "../../routes/api/support/index.ts";
-import * as $31 from "../../routes/api/support/ratings.ts";
-import * as $32 from "../../routes/api/support/search.ts";
-import * as $33 from "../../routes/api/support/settings.ts";
-import * as $34 from "../../routes/api/widget/contact.ts";
-import * as $35 from "../../routes/api/widget/conversation.ts";
-import * as $36 from "../../routes/api/widget/read.ts";
-import * as $37 from "../../routes/api/widget/session.ts";
-import * as $38 from "../../routes/console.tsx";
-import * as $39 from "../../routes/console/programs.tsx";
-import * as $40 from "../../routes/healthz.ts";
-import * as $41 from "../../routes/index.tsx";
-import * as $42 from "../../routes/lang/[locale].ts";
-import * as $43 from "../../routes/login.tsx";
-import * as $44 from "../../routes/logout.ts";
-import * as $45 from "../../routes/metrics.ts";
-import * as $46 from "../../routes/programs/[id].tsx";
-import * as $47 from "../../routes/rooms/[id].tsx";
-import * as $48 from "../../routes/signup.tsx";
-import * as $49 from "../../routes/support.tsx";
-import * as $50 from "../../routes/widget.js.ts";
-import * as $51 from "../../routes/widget.tsx";
-import * as $52 from "../../routes/ws.ts";
+import * as $14 from "../../routes/api/rooms/[id]/members/[user].ts";
+import * as $15 from "../../routes/api/rooms/[id]/messages.ts";
+import * as $16 from "../../routes/api/rooms/events.ts";
+import * as $17 from "../../routes/api/rooms/index.ts";
+import * as $18 from "../../routes/api/rooms/join.ts";
+import * as $19 from "../../routes/api/rooms/lookup.ts";
+import * as $20 from "../../routes/api/session.ts";
+import * as $21 from "../../routes/api/signup.ts";
+import * as $22 from "../../routes/api/support/[room]/claim.ts";
+import * as $23 from "../../routes/api/support/[room]/close.ts";
+import * as $24 from "../../routes/api/support/[room]/rating.ts";
+import * as $25 from "../../routes/api/support/[room]/read.ts";
+import * as $26 from "../../routes/api/support/[room]/transcript.tsx";
+import * as $27 from "../../routes/api/support/[room]/transfer.ts";
+import * as $28 from "../../routes/api/support/availability.ts";
+import * as $29 from "../../routes/api/support/away.ts";
+import * as $30 from "../../routes/api/support/counselors.ts";
+import * as $31 from "../../routes/api/support/index.ts";
+import * as $32 from "../../routes/api/support/ratings.ts";
+import * as $33 from "../../routes/api/support/search.ts";
+import * as $34 from "../../routes/api/support/settings.ts";
+import * as $35 from "../../routes/api/widget/contact.ts";
+import * as $36 from "../../routes/api/widget/conversation.ts";
+import * as $37 from "../../routes/api/widget/read.ts";
+import * as $38 from "../../routes/api/widget/session.ts";
+import * as $39 from "../../routes/console.tsx";
+import * as $40 from "../../routes/console/programs.tsx";
+import * as $41 from "../../routes/healthz.ts";
+import * as $42 from "../../routes/index.tsx";
+import * as $43 from "../../routes/lang/[locale].ts";
+import * as $44 from "../../routes/login.tsx";
+import * as $45 from "../../routes/logout.ts";
+import * as $46 from "../../routes/metrics.ts";
+import * as $47 from "../../routes/programs/[id].tsx";
+import * as $48 from "../../routes/rooms/[id].tsx";
+import * as $49 from "../../routes/signup.tsx";
+import * as $50 from "../../routes/support.tsx";
+import * as $51 from "../../routes/widget.js.ts";
+import * as $52 from "../../routes/widget.tsx";
+import * as $53 from "../../routes/ws.ts";
 import * as $$0 from "../../islands/AcceptInvite.tsx";
 import * as $$1 from "../../islands/AvailabilityLine.tsx";
 import * as $$2 from "../../islands/AwayToggle.tsx";
@@ -64,7 +65,8 @@ import * as $$8 from "../../islands/ProgramsAdmin.tsx";
 import * as $$9 from "../../islands/RoomList.tsx";
 import * as $$10 from "../../islands/SupportRating.tsx";
 import * as $$11 from "../../islands/SupportStatus.tsx";
-import * as $$12 from "../../islands/Widget.tsx";
+import * as $$12 from "../../islands/UnreadTitle.tsx";
+import * as $$13 from "../../islands/Widget.tsx";
 import type { RouteModule } from "./app_env.ts";
 
 export const manifest = {
@@ -83,45 +85,46 @@ export const manifest = {
     "api/rooms/[id]/files/[file].ts": $11 as RouteModule,
     "api/rooms/[id]/files/index.ts": $12 as RouteModule,
     "api/rooms/[id]/invite.ts": $13 as RouteModule,
-    "api/rooms/[id]/messages.ts": $14 as RouteModule,
-    "api/rooms/events.ts": $15 as RouteModule,
-    "api/rooms/index.ts": $16 as RouteModule,
-    "api/rooms/join.ts": $17 as RouteModule,
-    "api/rooms/lookup.ts": $18 as RouteModule,
-    "api/session.ts": $19 as RouteModule,
-    "api/signup.ts": $20 as RouteModule,
-    "api/support/[room]/claim.ts": $21 as RouteModule,
-    "api/support/[room]/close.ts": $22 as RouteModule,
-    "api/support/[room]/rating.ts": $23 as RouteModule,
-    "api/support/[room]/read.ts": $24 as RouteModule,
-    "api/support/[room]/transcript.tsx": $25 as RouteModule,
-    "api/support/[room]/transfer.ts": $26 as RouteModule,
-    "api/support/availability.ts": $27 as RouteModule,
-    "api/support/away.ts": $28 as RouteModule,
-    "api/support/counselors.ts": $29 as RouteModule,
-    "api/support/index.ts": $30 as RouteModule,
-    "api/support/ratings.ts": $31 as RouteModule,
-    "api/support/search.ts": $32 as RouteModule,
-    "api/support/settings.ts": $33 as RouteModule,
-    "api/widget/contact.ts": $34 as RouteModule,
-    "api/widget/conversation.ts": $35 as RouteModule,
-    "api/widget/read.ts": $36 as RouteModule,
-    "api/widget/session.ts": $37 as RouteModule,
-    "console.tsx": $38 as RouteModule,
-    "console/programs.tsx": $39 as RouteModule,
-    "healthz.ts": $40 as RouteModule,
-    "index.tsx": $41 as RouteModule,
-    "lang/[locale].ts": $42 as RouteModule,
-    "login.tsx": $43 as RouteModule,
-    "logout.ts": $44 as RouteModule,
-    "metrics.ts": $45 as RouteModule,
-    "programs/[id].tsx": $46 as RouteModule,
-    "rooms/[id].tsx": $47 as RouteModule,
-    "signup.tsx": $48 as RouteModule,
-    "support.tsx": $49 as RouteModule,
-    "widget.js.ts": $50 as RouteModule,
-    "widget.tsx": $51 as RouteModule,
-    "ws.ts": $52 as RouteModule,
+    "api/rooms/[id]/members/[user].ts": $14 as RouteModule,
+    "api/rooms/[id]/messages.ts": $15 as RouteModule,
+    "api/rooms/events.ts": $16 as RouteModule,
+    "api/rooms/index.ts": $17 as RouteModule,
+    "api/rooms/join.ts": $18 as RouteModule,
+    "api/rooms/lookup.ts": $19 as RouteModule,
+    "api/session.ts": $20 as RouteModule,
+    "api/signup.ts": $21 as RouteModule,
+    "api/support/[room]/claim.ts": $22 as RouteModule,
+    "api/support/[room]/close.ts": $23 as RouteModule,
+    "api/support/[room]/rating.ts": $24 as RouteModule,
+    "api/support/[room]/read.ts": $25 as RouteModule,
+    "api/support/[room]/transcript.tsx": $26 as RouteModule,
+    "api/support/[room]/transfer.ts": $27 as RouteModule,
+    "api/support/availability.ts": $28 as RouteModule,
+    "api/support/away.ts": $29 as RouteModule,
+    "api/support/counselors.ts": $30 as RouteModule,
+    "api/support/index.ts": $31 as RouteModule,
+    "api/support/ratings.ts": $32 as RouteModule,
+    "api/support/search.ts": $33 as RouteModule,
+    "api/support/settings.ts": $34 as RouteModule,
+    "api/widget/contact.ts": $35 as RouteModule,
+    "api/widget/conversation.ts": $36 as RouteModule,
+    "api/widget/read.ts": $37 as RouteModule,
+    "api/widget/session.ts": $38 as RouteModule,
+    "console.tsx": $39 as RouteModule,
+    "console/programs.tsx": $40 as RouteModule,
+    "healthz.ts": $41 as RouteModule,
+    "index.tsx": $42 as RouteModule,
+    "lang/[locale].ts": $43 as RouteModule,
+    "login.tsx": $44 as RouteModule,
+    "logout.ts": $45 as RouteModule,
+    "metrics.ts": $46 as RouteModule,
+    "programs/[id].tsx": $47 as RouteModule,
+    "rooms/[id].tsx": $48 as RouteModule,
+    "signup.tsx": $49 as RouteModule,
+    "support.tsx": $50 as RouteModule,
+    "widget.js.ts": $51 as RouteModule,
+    "widget.tsx": $52 as RouteModule,
+    "ws.ts": $53 as RouteModule,
   },
   islands: {
     AcceptInvite: $$0,
@@ -136,6 +139,7 @@ export const manifest = {
     RoomList: $$9,
     SupportRating: $$10,
     SupportStatus: $$11,
-    Widget: $$12,
+    UnreadTitle: $$12,
+    Widget: $$13,
   },
 };

@@ -38,7 +38,12 @@ export function mountRoutes(
   App: ComponentType<AppShellProps>,
 ): void {
   const files = Object.keys(routes).filter((f) => !f.split("/").some((s) => s.startsWith("_")));
-  files.sort((a, b) => specificity(routePath(a)).localeCompare(specificity(routePath(b))));
+  // By code unit, not localeCompare: collation puts "~" before letters, and `/api/programs/:id`
+  // would then shadow `/api/programs/events`.
+  files.sort((a, b) => {
+    const x = specificity(routePath(a)), y = specificity(routePath(b));
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
   for (const file of files) {
     const mod = routes[file];
     const path = routePath(file);

@@ -14,6 +14,8 @@ type RoomData =
     me: UserRef | null;
     history: { messages: Message[]; hasMore: boolean; lastSeq: number };
     presence: Presence;
+    /** The owner may delete any message. */
+    ownerId: string;
   }
   | { forbidden: string; me: UserRef | null };
 
@@ -54,6 +56,7 @@ export const handler = {
         me: userRefOf(session),
         history: { messages, hasMore, lastSeq },
         presence: hub.presence(room.id),
+        ownerId: room.ownerId,
       } satisfies RoomData,
     );
   },
@@ -77,7 +80,13 @@ export default function RoomPage({ data, locale }: PageProps<RoomData>) {
   const { room } = data;
   return (
     <ChatPane
-      room={{ id: room.id, name: room.name, visibility: room.visibility, inviteCode: room.inviteCode }}
+      room={{
+        id: room.id,
+        name: room.name,
+        visibility: room.visibility,
+        inviteCode: room.inviteCode,
+        ownerId: data.ownerId,
+      }}
       me={data.me}
       history={data.history}
       presence={data.presence}

@@ -50,7 +50,11 @@ for (const locale of ["en", "ko"] as const satisfies Locale[]) {
       const kvPath = `${dir}/parley.kv`;
       const username = locale === "ko" ? "김민아" : "minak";
       await seedUser(kvPath, username, PASSWORD);
-      const server = await startServer({ kvPath, env: { RATE_BURST: "5", RATE_PER_SECOND: "1" } });
+      // Every tab of the test comes from 127.0.0.1: room for them all under the per-address socket limit.
+      const server = await startServer({
+        kvPath,
+        env: { RATE_BURST: "5", RATE_PER_SECOND: "1", MAX_SOCKETS_PER_ADDRESS: "100" },
+      });
       try {
         await withBrowser(async (browser) => {
           const a = await newPage(browser);

@@ -60,7 +60,9 @@ for (const locale of ["en", "ko"] as const satisfies Locale[]) {
       await seedUser(kvPath, "reader", PASSWORD);
       await seedUser(kvPath, "counselor1", PASSWORD, "counselor");
       await seedPrograms(kvPath);
-      let server = await startServer({ kvPath });
+      // Every tab of the test comes from 127.0.0.1: room for them all under the per-address socket limit.
+      const env = { MAX_SOCKETS_PER_ADDRESS: "100" };
+      let server = await startServer({ kvPath, env });
       const port = Number(new URL(server.url).port);
       try {
         await withBrowser(async (browser) => {
@@ -121,7 +123,7 @@ for (const locale of ["en", "ko"] as const satisfies Locale[]) {
             // Fixed wait, on purpose: the server stays down for 6 s, as long as a doubling backoff (2, 4,
             // 8 s…) needs to be waiting seconds after the server is back; the outage's length is the test.
             while (performance.now() - down < 6_000) await a.page.waitForTimeout(200);
-            server = await startServer({ kvPath, port });
+            server = await startServer({ kvPath, port, env });
             const back = performance.now();
             await Promise.all([a, b].map((p) => p.page.waitForSelector(".conn-open", { timeout: 15_000 })));
             const ms = performance.now() - back;
@@ -221,7 +223,7 @@ for (const locale of ["en", "ko"] as const satisfies Locale[]) {
             await assertAccessible(phone.page, `${locale} phone console`);
             await phone.page.locator(".queue-item", { hasText: "asker" }).click();
             assert.deepEqual(await visible(), [".console-chat"]);
-            await phone.page.locator(".console-chat .conn-open").first().waitFor();
+            await phone.page.locator(".console-chat .console-pane:not([hidden]) textarea").waitFor();
             await assertFits(phone.page, `${locale} phone conversation`);
             await phone.page.click(`.console-switch button:has-text("${text(locale, "console.programs")}")`);
             assert.deepEqual(await visible(), [".console-programs"]);

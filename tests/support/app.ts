@@ -76,10 +76,10 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   }
   const bus = createBroadcastBus(`parley_test_${crypto.randomUUID()}`);
   const widget = widgetParts(config, store, bus);
-  const hub = new Hub({ store, bus, config, plugins: hubPlugins(store, { widget, config }) });
-  hub.start();
   const filesDir = await Deno.makeTempDir({ prefix: "parley_test_files_" });
   const files = await openFolderStore(filesDir);
+  const hub = new Hub({ store, bus, config, plugins: hubPlugins(store, { widget, config }, files) });
+  hub.start();
   const services: Services = { config, store, bus, hub, widget, files };
   const app = createApp(services);
 

@@ -12,9 +12,9 @@ import * as programs from "./programs.ts";
 import * as consoleArea from "./console.ts";
 import * as auth from "./auth.ts";
 import * as limits from "./limits.ts";
+import * as messages from "./messages.ts";
 import * as consoleTools from "./console_tools.ts";
 import * as widget from "./widget.ts";
-import * as messages from "./messages.ts";
 
 const areas = [
   common,
@@ -27,9 +27,9 @@ const areas = [
   consoleArea,
   auth,
   limits,
+  messages,
   consoleTools,
   widget,
-  messages,
 ] as const;
 
 type Area = (typeof areas)[number];

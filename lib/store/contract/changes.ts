@@ -182,6 +182,18 @@ export function registerChangeContract(test: ContractTest, options: ContractOpti
     }
   });
 
+  test("memberState - muted, removed and cleared, per room and user", async (store) => {
+    const room = (await createPublic(store)).id;
+    assert.equal(await store.getMemberState(room, "u1"), null);
+    await store.setMemberState(room, "u1", "muted");
+    await store.setMemberState(room, "u2", "removed");
+    assert.equal(await store.getMemberState(room, "u1"), "muted");
+    assert.equal(await store.getMemberState(room, "u2"), "removed");
+    await store.setMemberState(room, "u1", null);
+    assert.equal(await store.getMemberState(room, "u1"), null);
+    assert.equal(await store.getMemberState("other", "u2"), null);
+  });
+
   test("listReadMarks - every reader's mark, never moved back", async (store) => {
     const room = (await createPublic(store)).id;
     await store.setReadMark(room, "a", 3);

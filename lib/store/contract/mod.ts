@@ -19,8 +19,8 @@ import { registerBatchContract } from "./batch.ts";
 import { registerProgramContract } from "./programs.ts";
 import { registerSupportContract } from "./support.ts";
 import { registerCounterContract } from "./counters.ts";
-import { registerToolsContract } from "./tools.ts";
 import { registerChangeContract } from "./changes.ts";
+import { registerToolsContract } from "./tools.ts";
 import { registerRoomContract } from "./rooms.ts";
 
 export * from "./data.ts";
@@ -192,8 +192,8 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
   });
 
   registerCounterContract(test, options);
-  registerToolsContract(test);
   registerChangeContract(test, options);
+  registerToolsContract(test);
 
   test("ping - succeeds on a reachable store", async (store) => {
     await store.ping();

@@ -106,6 +106,37 @@ export function registerToolsContract(test: ContractTest): void {
     }]);
   });
 
+  test("matchMessages - literal, case-insensitive, Korean; the first few per room; rooms named only", async (store) => {
+    const a = await conversationOf(store),
+      b = await conversationOf(store),
+      other = await conversationOf(store);
+    for (
+      const text of ["Is the DATA course (a+b) open?", "data again", "데이터 분석", "more data", "DaTa 4"]
+    ) {
+      await store.appendMessage(randomMessage(a.room, a.user, { text }));
+    }
+    await store.appendMessage(randomMessage(b.room, b.user, { text: "환불 데이터 문의" }));
+    await store.appendMessage(randomMessage(b.room, b.user, { text: "data", kind: "system" }));
+    await store.appendMessage(randomMessage(other.room, other.user, { text: "data elsewhere" }));
+    const found = await store.matchMessages([a.room, b.room], "data", 3);
+    assert.deepEqual(Object.keys(found), [a.room]);
+    assert.deepEqual(found[a.room].map((m) => m.text), [
+      "Is the DATA course (a+b) open?",
+      "data again",
+      "more data",
+    ]);
+    assert.deepEqual((await store.matchMessages([a.room, b.room], "(A+B)", 3))[a.room].length, 1);
+    assert.deepEqual(await store.matchMessages([a.room, b.room], ".*", 3), {});
+    assert.deepEqual(
+      Object.keys(await store.matchMessages([a.room, b.room, other.room], "데이터", 3)).sort(),
+      [
+        a.room,
+        b.room,
+      ].sort(),
+    );
+    assert.deepEqual(await store.matchMessages([], "data", 3), {});
+  });
+
   test("searchFilters - put, get, list; a filter covering a later seq is kept", async (store) => {
     const conv = await conversationOf(store);
     assert.equal(await store.getSearchFilter(conv.room), null);

@@ -5,10 +5,11 @@
  * `["msg", room, seq]` alone, so history pages read only messages; catch-up merges both ranges.
  *
  * Keys: ["msgId", room, id] → seq (written with each append) · ["change", room, seq] → {target}
+ *       ["memberState", room, userId] → "muted" | "removed"
  */
 import type { Message } from "@/lib/shared/protocol.ts";
 import { StoreNotFoundError } from "../errors.ts";
-import type { ChangeMethods, ChangeResult, RoomEvent } from "../types.ts";
+import type { ChangeMethods, ChangeResult, MemberState, RoomEvent } from "../types.ts";
 import { assertStrings } from "../records.ts";
 import { retryAtomic } from "./retry.ts";
 import { applyChange } from "../change_rules.ts";
@@ -95,6 +96,17 @@ export function kvChanges(kv: Deno.Kv): ChangeMethods {
         if (update) events.push({ room, seq: c.seq, update });
       }
       return events.sort((a, b) => a.seq - b.seq);
+    },
+
+    async setMemberState(room, userId, state) {
+      assertStrings({ room, userId });
+      if (state === null) await kv.delete(["memberState", room, userId]);
+      else await kv.set(["memberState", room, userId], state);
+    },
+
+    async getMemberState(room, userId) {
+      assertStrings({ room, userId });
+      return (await kv.get<MemberState>(["memberState", room, userId])).value;
     },
 
     async listReadMarks(room) {

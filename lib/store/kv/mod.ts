@@ -21,8 +21,8 @@ import { retryAtomic, retryWhileLocked } from "./retry.ts";
 import { kvProgramsAndSupport } from "./programs.ts";
 import { importKvMessages, kvAppender } from "./append.ts";
 import { kvCounters } from "./counters.ts";
-import { kvTools } from "./tools.ts";
 import { kvChanges } from "./changes.ts";
+import { kvTools } from "./tools.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
@@ -253,8 +253,8 @@ export async function openKvStore(path?: string): Promise<Store> {
     },
 
     ...kvCounters(kv),
-    ...kvTools(kv),
     ...kvChanges(kv),
+    ...kvTools(kv),
 
     async ping() {
       await kv.get(["ping"]);

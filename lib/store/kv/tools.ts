@@ -3,6 +3,7 @@
  *   ["reply", id] → SavedReply      ["rating", room] → Rating      ["setting", key] → value
  *   ["searchFilter", room] → SearchFilter
  */
+import type { Message } from "@/lib/shared/protocol.ts";
 import type { User } from "../types.ts";
 import type { Rating, SavedReply, SearchFilter, ToolsStore } from "../tools.ts";
 import { assertStrings, withoutUndefined } from "../records.ts";
@@ -15,7 +16,19 @@ export function kvTools(kv: Deno.Kv): ToolsStore {
     async listReplies() {
       const replies: SavedReply[] = [];
       for await (const entry of kv.list<SavedReply>({ prefix: ["reply"] })) replies.push(entry.value);
-      return replies.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+      return replies.sort((
+        a,
+        b,
+      ) => (a.createdAt < b.createdAt
+        ? -1
+        : a.createdAt > b.createdAt
+        ? 1
+        : a.id < b.id
+        ? -1
+        : a.id > b.id
+        ? 1
+        : 0)
+      );
     },
 
     async createReply(reply) {
@@ -77,6 +90,23 @@ export function kvTools(kv: Deno.Kv): ToolsStore {
         filters.push(entry.value);
       }
       return filters;
+    },
+
+    async matchMessages(rooms, q, perRoom) {
+      const needle = String(q).toLowerCase();
+      const found: Record<string, Message[]> = {};
+      await Promise.all(rooms.map(async (room) => {
+        assertStrings({ room });
+        const list: Message[] = [];
+        for await (const { value } of kv.list<Message>({ prefix: ["msg", room] })) {
+          if (value.kind === "system" || value.deleted || !value.text?.toLowerCase().includes(needle)) {
+            continue;
+          }
+          if (list.push(value) >= perRoom) break;
+        }
+        if (list.length > 0) found[room] = list;
+      }));
+      return found;
     },
 
     async getSearchFilter(room) {

@@ -9,7 +9,7 @@
 import { monotonicFactory } from "ulid";
 import type { Message } from "@/lib/shared/protocol.ts";
 import { StoreNotFoundError } from "../errors.ts";
-import type { ChangeInput, ChangeMethods, ChangeResult, RoomEvent } from "../types.ts";
+import type { ChangeInput, ChangeMethods, ChangeResult, MemberState, RoomEvent } from "../types.ts";
 import { assertStrings, withoutUndefined } from "../records.ts";
 import { applyChange } from "../change_rules.ts";
 import {
@@ -150,6 +150,23 @@ export function mongoChanges(c: Collections, messages: Pick<MongoMessages, "last
         });
       }
       return events;
+    },
+
+    async setMemberState(room, userId, state) {
+      assertStrings({ room, userId });
+      const states = c.messageIds.db.collection<{ _id: string; state: MemberState }>("memberStates");
+      if (state === null) await states.deleteOne({ _id: `${room}:${encodeURIComponent(userId)}` });
+      else {
+        await states.replaceOne({ _id: `${room}:${encodeURIComponent(userId)}` }, { state }, {
+          upsert: true,
+        });
+      }
+    },
+
+    async getMemberState(room, userId) {
+      assertStrings({ room, userId });
+      const states = c.messageIds.db.collection<{ _id: string; state: MemberState }>("memberStates");
+      return (await states.findOne({ _id: `${room}:${encodeURIComponent(userId)}` }))?.state ?? null;
     },
 
     async listReadMarks(room) {

@@ -242,8 +242,8 @@ export async function openMongoStore(
     },
 
     ...mongoProgramsAndSupport(c),
-    ...mongoTools(db, c),
     ...mongoChanges(c, messages),
+    ...mongoTools(db, c),
     bumpCounter: counters.bumpCounter,
     readCounter: counters.readCounter,
     clearCounter: counters.clearCounter,

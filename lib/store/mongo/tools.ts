@@ -6,7 +6,12 @@ import type { Db } from "mongodb";
 import type { Rating, SavedReply, SearchFilter, ToolsStore } from "../tools.ts";
 import { assertStrings, withoutUndefined } from "../records.ts";
 import { StoreConflictError } from "../errors.ts";
-import { type Collections, isDuplicateKey } from "./docs.ts";
+import { type Collections, fromMessageDoc, isDuplicateKey, messageKey } from "./docs.ts";
+import type { Message } from "@/lib/shared/protocol.ts";
+
+/** Messages read by `_id` at once per room, and rooms searched at once. */
+const SCAN_CHUNK = 20;
+const ROOMS_AT_ONCE = 4;
 
 type ReplyDoc = Omit<SavedReply, "id"> & { _id: string };
 type RatingDoc = Omit<Rating, "room"> & { _id: string };
@@ -27,7 +32,19 @@ export function mongoTools(db: Db, c: Collections): ToolsStore {
     async listReplies() {
       const docs = await replies.find({}).toArray();
       return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }))
-        .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+        .sort((
+          a,
+          b,
+        ) => (a.createdAt < b.createdAt
+          ? -1
+          : a.createdAt > b.createdAt
+          ? 1
+          : a.id < b.id
+          ? -1
+          : a.id > b.id
+          ? 1
+          : 0)
+        );
     },
 
     async createReply(reply) {
@@ -80,6 +97,35 @@ export function mongoTools(db: Db, c: Collections): ToolsStore {
 
     async listSearchFilters() {
       return (await filters.find({}).toArray()).map(({ _id, ...rest }) => ({ room: _id, ...rest }));
+    },
+
+    async matchMessages(rooms, q, perRoom) {
+      assertStrings(Object.fromEntries(rooms.map((room, i) => [`room${i}`, room])));
+      const needle = String(q).toLowerCase();
+      const found: Record<string, Message[]> = {};
+      // FerretDB 1.24 (SQLite) pushes down no filter but an exact `_id`: any other query reads the whole
+      // collection. So each room is read by its messages' `_id`s, a few rooms at a time.
+      async function scan(room: string): Promise<void> {
+        const last = (await c.rooms.findOne({ _id: room }, { projection: { seq: 1 } }))?.seq ?? 0;
+        const list: Message[] = [];
+        for (let from = 1; from <= last && list.length < perRoom; from += SCAN_CHUNK) {
+          const seqs = Array.from({ length: Math.min(SCAN_CHUNK, last - from + 1) }, (_, k) => from + k);
+          const docs = await Promise.all(
+            seqs.map((seq) => c.messages.findOne({ _id: messageKey(room, seq) })),
+          );
+          for (const doc of docs) {
+            if (!doc || doc.kind === "system" || doc.deleted || !doc.text?.toLowerCase().includes(needle)) {
+              continue;
+            }
+            if (list.push(fromMessageDoc(doc)) >= perRoom) break;
+          }
+        }
+        if (list.length > 0) found[room] = list;
+      }
+      for (let k = 0; k < rooms.length; k += ROOMS_AT_ONCE) {
+        await Promise.all(rooms.slice(k, k + ROOMS_AT_ONCE).map(scan));
+      }
+      return found;
     },
 
     async getSearchFilter(room) {

@@ -1,7 +1,9 @@
 /**
- * `GET /api/programs/events`: Server-Sent Events for counselors' consoles: `data: {"id": …}` each
- * time a program is added, edited or ended anywhere, and a comment line every 25 s.
+ * `GET /api/programs/events`: Server-Sent Events for counselors' consoles, with Hono's `streamSSE`:
+ * `data: {"id": …}` each time a program is added, edited or ended anywhere (every isolate and
+ * process), and a comment line every 25 s so proxies keep a quiet stream open.
  */
+import { streamSSE } from "hono/streaming";
 import type { AppContext } from "@/lib/web/app_env.ts";
 import { assertCounselor } from "@/lib/accounts/auth.ts";
 import { onCatalogChange } from "@/lib/programs/catalog_events.ts";
@@ -11,42 +13,42 @@ const KEEPALIVE_MS = 25_000;
 export const handler = {
   GET(c: AppContext) {
     assertCounselor(c);
-    const encoder = new TextEncoder();
-    let off = () => {};
-    let keepalive: ReturnType<typeof setInterval> | undefined;
-    const stop = () => {
-      off();
-      clearInterval(keepalive);
-    };
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        const write = (text: string) => {
-          try {
-            controller.enqueue(encoder.encode(text));
-          } catch {
-            stop();
+    const { bus } = c.var.services;
+    c.header("X-Accel-Buffering", "no");
+    const response = streamSSE(c, async (stream) => {
+      const changed: string[] = [];
+      let wake = () => {};
+      const off = onCatalogChange(bus, (id) => {
+        changed.push(id);
+        wake();
+      });
+      stream.onAbort(() => {
+        off();
+        wake();
+      });
+      try {
+        await stream.write(": open\n\n");
+        while (!stream.aborted) {
+          if (changed.length === 0) {
+            const timer = await new Promise<ReturnType<typeof setTimeout>>((resolve) => {
+              const t = setTimeout(() => resolve(t), KEEPALIVE_MS);
+              wake = () => resolve(t);
+            });
+            clearTimeout(timer);
+            wake = () => {};
           }
-        };
-        write(": open\n\n");
-        off = onCatalogChange(c.var.services.bus, (id) => write(`data: ${JSON.stringify({ id })}\n\n`));
-        keepalive = setInterval(() => write(": keepalive\n\n"), KEEPALIVE_MS);
-        c.req.raw.signal.addEventListener("abort", () => {
-          stop();
-          try {
-            controller.close();
-          } catch {
-            // Already closed.
+          if (stream.aborted) break;
+          if (changed.length === 0) {
+            await stream.write(": keepalive\n\n");
+            continue;
           }
-        }, { once: true });
-      },
-      cancel: stop,
+          for (const id of changed.splice(0)) await stream.writeSSE({ data: JSON.stringify({ id }) });
+        }
+      } finally {
+        off();
+      }
     });
-    return new Response(body, {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        "x-accel-buffering": "no",
-      },
-    });
+    response.headers.set("Cache-Control", "no-store");
+    return response;
   },
 };
