@@ -34,14 +34,8 @@ type Health = Awaited<ReturnType<typeof health>>;
 /** Polls /healthz until `done` (nothing else tells when the server's store or bus is back). */
 async function waitHealth(url: string, done: (h: Health) => boolean, ms: number): Promise<Health> {
   let h: Health | undefined;
-  return await waitFor(
-    async () => {
-      h = await health(url);
-      return done(h) && h;
-    },
-    `/healthz of ${url}`,
-    { timeoutMs: ms, everyMs: 100 },
-  ).catch(() => {
+  const met = async () => done(h = await health(url)) && h;
+  return await waitFor(met, `/healthz of ${url}`, { timeoutMs: ms, everyMs: 100 }).catch(() => {
     throw new Error(`/healthz of ${url} stayed ${h?.status} ${JSON.stringify(h?.body)}`);
   });
 }
