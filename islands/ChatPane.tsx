@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Message, Presence, UserRef } from "@/lib/shared/protocol.ts";
 import { CloseCode } from "@/lib/shared/protocol.ts";
-import { EnterGuard, sharedConnection, typingText } from "@/lib/browser/chat_client.ts";
+import { EnterGuard, typingText } from "@/lib/browser/chat_client.ts";
+import { sharedConnection } from "@/lib/browser/shared_connection.ts";
 import { useT } from "@/lib/shared/i18n/context.ts";
 import { errorText, startGuest } from "@/lib/browser/api_client.ts";
 import Composer from "@/components/Composer.tsx";

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Message, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import type { Program } from "@/lib/shared/programs.ts";
-import { configureSharedConnection, sharedConnection } from "@/lib/browser/chat_client.ts";
+import { configureSharedConnection, sharedConnection } from "@/lib/browser/shared_connection.ts";
 import { api, ApiError, errorText } from "@/lib/browser/api_client.ts";
 import { linesOf, type QueueTab, tabOf } from "@/lib/shared/support_view.ts";
 import QueueList from "@/components/console/QueueList.tsx";

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { SupportState } from "@/lib/shared/protocol.ts";
-import { sharedConnection } from "@/lib/browser/chat_client.ts";
+import { sharedConnection } from "@/lib/browser/shared_connection.ts";
 import { useT } from "@/lib/shared/i18n/context.ts";
 
 export interface SupportStatusProps {

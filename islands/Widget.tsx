@@ -3,7 +3,7 @@ import type { Message, Presence, UserRef } from "@/lib/shared/protocol.ts";
 import type { FrameMessage, HostMessage } from "@/lib/shared/widget_messages.ts";
 import { useT } from "@/lib/shared/i18n/context.ts";
 import { api, ApiError, errorText, useApiToken } from "@/lib/browser/api_client.ts";
-import { configureSharedConnection, sharedConnection } from "@/lib/browser/chat_client.ts";
+import { configureSharedConnection, sharedConnection } from "@/lib/browser/shared_connection.ts";
 import { NewTabContext } from "@/components/new_tab.ts";
 import ChatPane from "./ChatPane.tsx";
 import AvailabilityLine from "./AvailabilityLine.tsx";

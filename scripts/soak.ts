@@ -13,7 +13,9 @@
  */
 import { parseArgs } from "node:util";
 import { startCluster } from "@/tests/support/cluster.ts";
-import { createRoom, fullHistory, guestCookie, OutboxClient, until } from "@/tests/support/outbox_client.ts";
+import { OutboxClient } from "@/tests/support/outbox_client.ts";
+import { createRoom, fullHistory, guestCookie } from "@/tests/support/room_http.ts";
+import { until } from "@/tests/support/changes.ts";
 
 export interface SoakOptions {
   durationMs: number;

@@ -2,33 +2,10 @@
  * Accounts over HTTP through the whole app, on both stores (in-memory KV and FerretDB).
  */
 import assert from "node:assert/strict";
-import { accountLimits, safeNext } from "@/lib/accounts/accounts.ts";
+import { safeNext } from "@/lib/accounts/accounts.ts";
 import { hashPassword } from "@/lib/accounts/password.ts";
-import { onBothStores, type TestApp, type TestClient } from "@/tests/support/app.ts";
-import { awaitRoomInWindow } from "@/tests/support/windows.ts";
-
-const PW = "correct horse battery";
-let n = 0;
-const uname = (prefix = "user") => `${prefix}_${Date.now().toString(36)}${(n++).toString(36)}`;
-
-async function withApp(open: () => Promise<TestApp>, fn: (t: TestApp) => Promise<void>) {
-  const t = await open();
-  try {
-    await fn(t);
-  } finally {
-    await t.close();
-  }
-}
-
-async function signUp(c: TestClient, username = uname(), password = PW) {
-  const r = await c.post("/api/signup", { username, password });
-  assert.equal(r.status, 201, JSON.stringify(r.json));
-  return { username, id: r.json!.id as string };
-}
-
-function sessionCookie(c: TestClient): string {
-  return /parley_session=([^;]+)/.exec(c.cookie)?.[1] ?? "";
-}
+import { onBothStores, type TestApp } from "@/tests/support/app.ts";
+import { PW, sessionCookie, signUp, uname, withApp } from "@/tests/support/accounts.ts";
 
 onBothStores((kind, open) => {
   const test = (name: string, fn: (t: TestApp) => Promise<void>) =>
@@ -133,74 +110,6 @@ onBothStores((kind, open) => {
       assert.equal(r.res.headers.get("set-cookie"), null);
     }
     assert.equal((wrong.json!.error as { code: string }).code, "invalid_credentials");
-  });
-
-  test("login - failures for one username from many addresses meet a short back-off the owner's address skips", async (t) => {
-    accountLimits(t.services.config, { attemptsPerUsername: 3 });
-    await awaitRoomInWindow(30_000, 5_000);
-    const ownerAddress = "198.51.100.50";
-    const { username } = await signUp(t.client(ownerAddress));
-    for (let i = 0; i < 3; i++) {
-      assert.equal((await t.client().post("/api/login", { username, password: `wrong ${i}!!` })).status, 401);
-    }
-    // From a new address, even with the right password: a short wait (the username's window).
-    const r = await t.client().post("/api/login", { username, password: PW });
-    assert.equal(r.status, 429);
-    const wait = Number(r.res.headers.get("retry-after"));
-    assert.ok(wait > 0 && wait <= 30, `a short back-off, not a lockout: ${wait} s`);
-    // The owner, from the address they signed up from, is not locked out.
-    assert.equal((await t.client(ownerAddress).post("/api/login", { username, password: PW })).status, 200);
-    assert.equal((r.json!.error as { code: string }).code, "rate_limited");
-    // Another username is not affected.
-    const other = await signUp(t.client());
-    assert.equal(
-      (await t.client().post("/api/login", { username: other.username, password: PW })).status,
-      200,
-    );
-  });
-
-  test("login - guesses at one username sent all at once are throttled too", async (t) => {
-    accountLimits(t.services.config, { attemptsPerUsername: 3 });
-    await awaitRoomInWindow(30_000, 5_000);
-    const { username } = await signUp(t.client());
-    const statuses = await Promise.all(
-      Array.from(
-        { length: 8 },
-        (_, i) =>
-          t.client(`192.0.2.${i + 1}`).post("/api/login", { username, password: `wrong ${i}!!` })
-            .then((r) => r.status),
-      ),
-    );
-    assert.deepEqual(statuses.sort(), [401, 401, 401, 429, 429, 429, 429, 429]);
-  });
-
-  test("login - repeated failures from one address are throttled across usernames", async (t) => {
-    accountLimits(t.services.config, { failuresPerAddress: 3 });
-    await awaitRoomInWindow(15 * 60_000);
-    const { username } = await signUp(t.client());
-    const attacker = t.client("192.0.2.66");
-    for (let i = 0; i < 3; i++) {
-      assert.equal(
-        (await attacker.post("/api/login", { username: uname("guess"), password: PW })).status,
-        401,
-      );
-    }
-    const r = await attacker.post("/api/login", { username, password: PW });
-    assert.equal(r.status, 429);
-    assert.ok(Number(r.res.headers.get("retry-after")) > 0);
-    // The user, from their own address, still gets in.
-    assert.equal((await t.client("198.51.100.7").post("/api/login", { username, password: PW })).status, 200);
-  });
-
-  test("login - password checks per address are budgeted (signups too)", async (t) => {
-    accountLimits(t.services.config, { hashesPerAddressPerMinute: 2 });
-    await awaitRoomInWindow(60_000, 5_000);
-    const c = t.client("203.0.113.9");
-    await signUp(c);
-    await signUp(c);
-    const r = await c.post("/api/signup", { username: uname(), password: PW });
-    assert.equal(r.status, 429);
-    assert.ok(Number(r.res.headers.get("retry-after")) > 0);
   });
 
   test("login - an old, weaker hash is upgraded on the next login", async (t) => {

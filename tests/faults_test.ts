@@ -7,7 +7,10 @@ import { type Cluster, LOAD_ENV, startCluster } from "@/tests/support/cluster.ts
 import { startRedis } from "@/tests/support/redis.ts";
 import { startServer } from "@/tests/support/server.ts";
 import { connect, guest } from "@/tests/support/client.ts";
-import { createRoom, fullHistory, guestCookie, OutboxClient, until } from "@/tests/support/outbox_client.ts";
+import { OutboxClient } from "@/tests/support/outbox_client.ts";
+import { createRoom, fullHistory, guestCookie } from "@/tests/support/room_http.ts";
+import { until } from "@/tests/support/changes.ts";
+import { waitFor } from "@/tests/support/wait.ts";
 
 /**
  * The hub closes with 1012 ("restarting: reconnect at once"), but since Deno 2.8 `deno serve`
@@ -15,7 +18,6 @@ import { createRoom, fullHistory, guestCookie, OutboxClient, until } from "@/tes
  */
 const RESTART_CODES = [1012, 1001];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 async function health(url: string): Promise<{ status: number; body: Record<string, { state: string }> }> {
@@ -29,18 +31,13 @@ async function health(url: string): Promise<{ status: number; body: Record<strin
 
 type Health = Awaited<ReturnType<typeof health>>;
 
-/** Polls /healthz until `done`; returns the answer that satisfied it. */
+/** Polls /healthz until `done` (nothing else tells when the server's store or bus is back). */
 async function waitHealth(url: string, done: (h: Health) => boolean, ms: number): Promise<Health> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const h = await health(url);
-    if (done(h)) return h;
-    if (Date.now() > deadline) {
-      throw new Error(`/healthz of ${url} stayed ${h.status} ${JSON.stringify(h.body)}`);
-    }
-    // Polled: nothing but /healthz tells when the server's store or bus is back.
-    await sleep(100);
-  }
+  let h: Health | undefined;
+  const met = async () => done(h = await health(url)) && h;
+  return await waitFor(met, `/healthz of ${url}`, { timeoutMs: ms, everyMs: 100 }).catch(() => {
+    throw new Error(`/healthz of ${url} stayed ${h?.status} ${JSON.stringify(h?.body)}`);
+  });
 }
 
 /**

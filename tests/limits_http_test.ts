@@ -5,75 +5,19 @@
  */
 import assert from "node:assert/strict";
 import { startServer, type TestServer } from "@/tests/support/server.ts";
-import { awaitRoomInWindow } from "@/tests/support/windows.ts";
+import {
+  account,
+  call,
+  type Cases,
+  codeOf,
+  guest,
+  newAddress,
+  PW,
+  runCases,
+  unique,
+} from "@/tests/support/limits_http.ts";
 
-const PW = "correct horse battery";
-let n = 0;
-const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(n++).toString(36)}`;
-let addressCounter = 0;
-const newAddress = () => `203.0.${(++addressCounter >> 8) & 255}.${addressCounter & 255}`;
-
-interface Call {
-  method?: string;
-  json?: unknown;
-  body?: BodyInit;
-  cookie?: string;
-  from?: string;
-  headers?: Record<string, string>;
-}
-
-/** One request on a fresh connection (so requests spread over both isolates). */
-async function call(server: TestServer, path: string, init: Call = {}) {
-  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
-  try {
-    const res = await fetch(server.url + path, {
-      client,
-      redirect: "manual",
-      method: init.method ?? (init.json === undefined && init.body === undefined ? "GET" : "POST"),
-      headers: {
-        accept: "application/json",
-        ...(init.json === undefined ? {} : { "content-type": "application/json" }),
-        ...(init.cookie ? { cookie: init.cookie } : {}),
-        ...(init.from ? { "x-forwarded-for": init.from } : {}),
-        ...init.headers,
-      },
-      body: init.json === undefined ? init.body : JSON.stringify(init.json),
-    });
-    const text = await res.text();
-    let json: Record<string, unknown> | null = null;
-    try {
-      json = JSON.parse(text);
-    } catch { /* HTML */ }
-    const cookie = res.headers.get("set-cookie")?.split(";")[0];
-    return { status: res.status, headers: res.headers, text, json, cookie };
-  } finally {
-    client.close();
-  }
-}
-
-const codeOf = (r: { json: Record<string, unknown> | null }) => (r.json?.error as { code?: string })?.code;
-
-async function guest(server: TestServer, from = newAddress(), nickname = unique("g")) {
-  const r = await call(server, "/api/session", { json: { nickname }, from });
-  assert.equal(r.status, 201, r.text);
-  return { cookie: r.cookie!, from };
-}
-
-async function account(server: TestServer, from = newAddress()) {
-  const username = unique("u");
-  const r = await call(server, "/api/signup", { json: { username, password: PW }, from });
-  assert.equal(r.status, 201, r.text);
-  return { username, cookie: r.cookie!, from, id: r.json!.id as string };
-}
-
-const ENV = {
-  TRUSTED_PROXIES: "127.0.0.1",
-  ROOMS_PER_USER_PER_HOUR: "3",
-  ROOMS_PER_ADDRESS_PER_HOUR: "5",
-  LOBBY_PAGE_SIZE: "4",
-};
-
-const cases: [string, (s: TestServer) => Promise<void>][] = [];
+const cases: Cases = [];
 /** A step of the one test below: one server for them all, started and stopped there. */
 const test = (name: string, fn: (s: TestServer) => Promise<void>) => void cases.push([name, fn]);
 
@@ -206,138 +150,7 @@ test("bodies - a malformed body of any content type is 400, never 500", async (s
   }
 });
 
-test("rooms made - bounded per user (ROOMS_PER_USER_PER_HOUR=3) and per address (=5)", async (s) => {
-  await awaitRoomInWindow(3_600_000);
-  const me = await guest(s);
-  for (let i = 0; i < 3; i++) {
-    assert.equal((await call(s, "/api/rooms", { json: { name: unique("r") }, ...me })).status, 201);
-  }
-  const fourth = await call(s, "/api/rooms", { json: { name: unique("r") }, ...me });
-  assert.equal(fourth.status, 429);
-  assert.ok(Number(fourth.headers.get("retry-after")) > 0);
-  // New guest sessions from one address share the address's budget: 5 rooms, then 429.
-  const from = newAddress();
-  const statuses = [];
-  for (let i = 0; i < 6; i++) {
-    const g = await guest(s, from);
-    statuses.push((await call(s, "/api/rooms", { json: { name: unique("a") }, ...g })).status);
-  }
-  assert.deepEqual(statuses, [201, 201, 201, 201, 201, 429]);
-});
-
-test("lobby - paged by a cursor, each page bounded (LOBBY_PAGE_SIZE=4) however many rooms", async (s) => {
-  const made: string[] = [];
-  for (let i = 0; i < 3; i++) {
-    const g = await guest(s);
-    for (let j = 0; j < 3; j++) {
-      const r = await call(s, "/api/rooms", { json: { name: unique("lobby") }, ...g });
-      assert.equal(r.status, 201);
-      made.push(r.json!.id as string);
-    }
-  }
-  const seen: string[] = [];
-  let cursor: string | null = "";
-  let pages = 0;
-  while (cursor !== null) {
-    const r = await call(s, `/api/rooms${cursor ? `?cursor=${cursor}` : ""}`);
-    assert.equal(r.status, 200);
-    const rooms = r.json!.rooms as { id: string }[];
-    assert.ok(rooms.length <= 4, `page of ${rooms.length}`);
-    seen.push(...rooms.map((x) => x.id));
-    cursor = r.json!.nextCursor as string | null;
-    pages++;
-  }
-  assert.ok(pages >= 3);
-  for (const id of made) assert.ok(seen.includes(id));
-  assert.equal(new Set(seen).size, seen.length, "no room twice");
-  assert.equal((await call(s, "/api/rooms?cursor=%7B%24gt%3A1%7D")).status, 400);
-  // The lobby page shows the first page only.
-  const html = await call(s, "/", { headers: { accept: "text/html" } });
-  assert.equal((html.text.match(/class="room-card"/g) ?? []).length, 4);
-});
-
-test("log-in - an attacker's failures slow the username, not the owner's own address", async (s) => {
-  const owner = await account(s);
-  const attacker = newAddress();
-  const statuses: number[] = [];
-  for (let i = 0; i < 12; i++) {
-    statuses.push(
-      (await call(s, "/api/login", {
-        json: { username: owner.username, password: `guess ${i}!!` },
-        from: attacker,
-      }))
-        .status,
-    );
-  }
-  assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
-  assert.deepEqual(statuses.slice(10), [429, 429]);
-  // The owner, from the address the account was made from, gets in at once.
-  const mine = await call(s, "/api/login", {
-    json: { username: owner.username, password: PW },
-    from: owner.from,
-  });
-  assert.equal(mine.status, 200);
-  // A new address meets the username's short back-off, never a quarter of an hour.
-  const elsewhere = await call(s, "/api/login", {
-    json: { username: owner.username, password: PW },
-    from: newAddress(),
-  });
-  if (elsewhere.status === 429) assert.ok(Number(elsewhere.headers.get("retry-after")) <= 30);
-  else assert.equal(elsewhere.status, 200);
-});
-
-test("password change - ends every other session at once; this one stays", async (s) => {
-  const me = await account(s);
-  const other = await call(s, "/api/login", { json: { username: me.username, password: PW }, from: me.from });
-  assert.equal(other.status, 200);
-  const otherCookie = other.cookie!;
-  const sockets = await Promise.all(
-    [0, 1, 2, 3].map(() =>
-      new Promise<{ ws: WebSocket; closed: Promise<number> }>((resolve) => {
-        const ws = new WebSocket(
-          s.wsUrl,
-          { headers: { cookie: otherCookie, "x-forwarded-for": me.from } } as never,
-        );
-        const closed = new Promise<number>((done) => (ws.onclose = (e) => done(e.code)));
-        ws.onopen = () => resolve({ ws, closed });
-      })
-    ),
-  );
-  const changed = await call(s, "/api/password", {
-    json: { current: PW, password: "a brand new passphrase" },
-    cookie: me.cookie,
-    from: me.from,
-  });
-  assert.equal(changed.status, 204, changed.text);
-  // Every socket of the other session closes with 4403, on whichever isolate it was.
-  assert.deepEqual(await Promise.all(sockets.map((x) => x.closed)), [4403, 4403, 4403, 4403]);
-  assert.equal((await call(s, "/api/me", { cookie: otherCookie })).status, 401);
-  assert.equal((await call(s, "/api/me", { cookie: me.cookie })).status, 200);
-  const wrong = await call(s, "/api/password", {
-    json: { current: "not it at all", password: "another new passphrase" },
-    cookie: me.cookie,
-    from: me.from,
-  });
-  assert.equal(codeOf(wrong), "wrong_password");
-});
-
-Deno.test("[limits] http - every limit crossed on the real server", async (t) => {
-  const s = await startServer({ env: ENV });
-  try {
-    for (const [name, fn] of cases) {
-      await t.step(name, async () => {
-        try {
-          await fn(s);
-        } catch (error) {
-          console.error(`--- server output ---\n${s.output().slice(-4_000)}`);
-          throw error;
-        }
-      });
-    }
-  } finally {
-    await s.stop();
-  }
-});
+Deno.test("[limits] http - every limit crossed on the real server", (t) => runCases(t, cases));
 
 Deno.test("[limits] forwarded headers - ignored without TRUSTED_PROXIES", async () => {
   const plain = await startServer();

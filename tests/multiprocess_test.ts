@@ -7,7 +7,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { startCluster } from "@/tests/support/cluster.ts";
 import { connect, createRoom, guest, marker, type TestSocket } from "@/tests/support/client.ts";
-import { until } from "@/tests/support/outbox_client.ts";
+import { until } from "@/tests/support/changes.ts";
 import type { Message, UserRef } from "@/lib/shared/protocol.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);

@@ -11,6 +11,7 @@ import { startMailpit } from "@/tests/support/mailpit.ts";
 import { openKvStore } from "@/lib/store/kv/mod.ts";
 import type { Store } from "@/lib/store/types.ts";
 import type { Role } from "@/lib/shared/protocol.ts";
+import { waitFor } from "@/tests/support/wait.ts";
 
 const ENV = {
   RATE_BURST: "1000",
@@ -174,11 +175,10 @@ Deno.test("[private notes] e-mail - a widget visitor is mailed the counselor's r
     counselor.send({ type: "send", room, clientId: "r1", text: "Yes, we are here." });
     await counselor.next((f) => f.clientId === "r1" && f.type === "ack");
 
-    const until = Date.now() + 20_000;
-    while ((await mail.messages()).length === 0) {
-      assert.ok(Date.now() < until, "the reply's mail never arrived");
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitFor(async () => (await mail.messages()).length > 0, "the reply's mail", {
+      timeoutMs: 20_000,
+      everyMs: 200,
+    });
     const all = await mail.messages();
     const bodies = await Promise.all(all.map((m) => mail.text(m.ID)));
     assert.ok(bodies.some((b) => b.includes("Yes, we are here.")));

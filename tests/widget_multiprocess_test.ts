@@ -6,16 +6,16 @@
 import assert from "node:assert/strict";
 import { startCluster } from "@/tests/support/cluster.ts";
 import { api, connect } from "@/tests/support/client.ts";
+import { waitFor } from "@/tests/support/wait.ts";
 
 async function until(url: string, available: boolean, ms: number): Promise<number> {
   const started = Date.now();
-  while (Date.now() - started < ms) {
-    if ((await api(url, "/api/support/availability")).body.available === available) {
-      return Date.now() - started;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`availability at ${url} never became ${available}`);
+  await waitFor(
+    async () => (await api(url, "/api/support/availability")).body.available === available,
+    `availability at ${url} to become ${available}`,
+    { timeoutMs: ms, everyMs: 100 },
+  );
+  return Date.now() - started;
 }
 
 Deno.test("[widget:multiprocess] availability - follows a console on another process, and its crash", async () => {

@@ -12,6 +12,7 @@ import { api, type Frame, rawUpgrade, TestSocket } from "@/tests/support/client.
 import { startMailpit } from "@/tests/support/mailpit.ts";
 import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { hashPassword } from "@/lib/accounts/password.ts";
+import { waitFor } from "@/tests/support/wait.ts";
 
 const SITE = "https://shop.example";
 
@@ -39,17 +40,18 @@ async function counselorCookie(url: string, kvPath: string): Promise<string> {
 
 /** Asks (over fresh connections, so both isolates answer in turn) until `available` is `want`. */
 async function untilAvailable(url: string, want: boolean, ms = 10_000): Promise<Frame> {
-  const deadline = Date.now() + ms;
   let seen: Frame = {};
   let inARow = 0;
-  while (Date.now() < deadline) {
-    seen = (await api(url, "/api/support/availability")).body;
-    // Several answers in a row: both isolates must agree, not just the one that holds the socket.
-    inARow = seen.available === want ? inARow + 1 : 0;
-    if (inARow >= 4) return seen;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`availability stayed ${JSON.stringify(seen)}, wanted available=${want}`);
+  return await waitFor(
+    async () => {
+      seen = (await api(url, "/api/support/availability")).body;
+      // Several answers in a row: both isolates must agree, not just the one that holds the socket.
+      inARow = seen.available === want ? inARow + 1 : 0;
+      return inARow >= 4 && seen;
+    },
+    `available=${want} (last answer ${JSON.stringify(seen)})`,
+    { timeoutMs: ms },
+  );
 }
 
 async function open(url: string, init: { cookie?: string; token?: string }): Promise<TestSocket> {
@@ -155,20 +157,14 @@ Deno.test("[widget] mail - SMTP down never holds a reply; the mail is retried an
         return [...text.matchAll(/^parley_mail_failures_total\{[^}]*\} (\d+)$/gm)]
           .reduce((sum, m) => sum + Number(m[1]), 0);
       };
-      const deadline = Date.now() + 10_000;
-      while (await failures() < 1) {
-        assert.ok(Date.now() < deadline, "no mail failure counted");
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitFor(async () => await failures() >= 1, "a mail failure counted", { everyMs: 100 });
 
       // SMTP comes up: a later retry delivers the mail, with the link back to the page.
       mail = await startMailpit({ smtpPort });
-      const until = Date.now() + 20_000;
-      let found;
-      while (!(found = (await mail.messages())[0])) {
-        assert.ok(Date.now() < until, "the retried mail never arrived");
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      const found = await waitFor(async () => (await mail!.messages())[0], "the retried mail", {
+        timeoutMs: 20_000,
+        everyMs: 200,
+      });
       assert.equal(found.To[0].Address, "visitor@example.com");
       // Written in the language the visitor read the widget in.
       assert.equal(found.Subject, "상담사가 메시지에 답했습니다");

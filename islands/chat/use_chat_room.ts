@@ -6,12 +6,8 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ErrorCode, Message, Presence, UserRef } from "@/lib/shared/protocol.ts";
 import { MemberNotices } from "@/lib/shared/presence_view.ts";
-import {
-  type ConnectionStatus,
-  mergeMessages,
-  RETRIED_CODES,
-  sharedConnection,
-} from "@/lib/browser/chat_client.ts";
+import { type ConnectionStatus, mergeMessages, RETRIED_CODES } from "@/lib/browser/chat_client.ts";
+import { sharedConnection } from "@/lib/browser/shared_connection.ts";
 import { errorText, olderMessages } from "@/lib/browser/api_client.ts";
 import type { Notice, PendingMessage } from "@/components/MessageList.tsx";
 import { type MessageKey, translator } from "@/lib/shared/i18n/mod.ts";

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Message, UserRef } from "@/lib/shared/protocol.ts";
-import { sharedConnection } from "@/lib/browser/chat_client.ts";
+import { sharedConnection } from "@/lib/browser/shared_connection.ts";
 import { uploadFile, type UploadHandle } from "@/lib/browser/uploads.ts";
 import { api, errorText } from "@/lib/browser/api_client.ts";
 import { lastReadOwn } from "@/lib/shared/receipts.ts";

@@ -5,7 +5,8 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
-import { type ConnectionStatus, sharedConnection } from "@/lib/browser/chat_client.ts";
+import { type ConnectionStatus } from "@/lib/browser/chat_client.ts";
+import { sharedConnection } from "@/lib/browser/shared_connection.ts";
 import { api } from "@/lib/browser/api_client.ts";
 import { isNewWaiting, mergeLine } from "@/lib/shared/support_view.ts";
 import type { Alerter } from "./alert.ts";

@@ -8,27 +8,17 @@ import { CloseCode, type ServerFrame } from "@/lib/shared/protocol.ts";
 import { browserClock, type ConnectionStatus, retryDelay, sameStatus } from "@/lib/browser/status.ts";
 import { Outbox, type SendBody } from "@/lib/browser/outbox.ts";
 import type { ChatConnectionOptions, RoomHandlers, SocketLike } from "@/lib/browser/types.ts";
+import { dispatchFrame, type FrameHost, type RoomState } from "@/lib/browser/room_frames.ts";
 
 export * from "@/lib/shared/chat_view.ts";
 export * from "@/lib/browser/status.ts";
 export * from "@/lib/browser/outbox.ts";
 export type * from "@/lib/browser/types.ts";
-
-interface RoomState {
-  handlers: RoomHandlers;
-  lastSeq: number;
-  joinedOnce: boolean;
-  /** Joined on the current socket: sends go out at once; before, they wait for `joined`. */
-  joined: boolean;
-  lastTyping: number;
-}
+export { RETRIED_CODES } from "@/lib/browser/room_frames.ts";
 
 const TYPING_EVERY_MS = 2500;
-const NO_RETRY_CODES = new Set<number>([
-  CloseCode.unauthorized,
-  CloseCode.loggedOut,
-  CloseCode.tooManySockets,
-]);
+const { unauthorized, loggedOut, tooManySockets } = CloseCode;
+const NO_RETRY_CODES = new Set<number>([unauthorized, loggedOut, tooManySockets]);
 const ROOM_RETRY_MS = 2_000;
 /**
  * After the server said it is restarting (1012, or 1001 from `deno serve`), reconnect at once and
@@ -37,9 +27,6 @@ const ROOM_RETRY_MS = 2_000;
  */
 const RESTART_FAST_TRIES = 20;
 const RESTART_RETRY_MS = 1_000;
-
-/** Answers to a send that are worth another try once the room is joined again. */
-export const RETRIED_CODES: ReadonlySet<string> = new Set(["unavailable", "not_joined"]);
 
 /**
  * @example
@@ -66,6 +53,13 @@ export class ChatConnection {
   #roomRetries = new Map<string, number>();
   #lastFrameAt = 0;
   #stopped = true;
+  /** What the frame dispatcher may touch. */
+  #frameHost: FrameHost = {
+    rooms: this.#rooms,
+    outbox: this.#outbox,
+    raw: (frame) => this.#raw(frame),
+    retryRoom: (room) => this.#retryRoom(room),
+  };
 
   constructor(options: ChatConnectionOptions) {
     this.#opts = {
@@ -223,72 +217,7 @@ export class ChatConnection {
 
   #dispatch(frame: ServerFrame): void {
     for (const fn of this.#frameListeners) fn(frame);
-    switch (frame.type) {
-      case "joined": {
-        const state = this.#rooms.get(frame.room);
-        if (!state) return;
-        const rejoin = state.joinedOnce;
-        const fresh = frame.messages.filter((m) => !rejoin || m.seq > state.lastSeq);
-        state.lastSeq = Math.max(rejoin ? state.lastSeq : 0, frame.seq ?? 0, ...fresh.map((m) => m.seq));
-        state.joinedOnce = true;
-        state.joined = true;
-        state.handlers.joined?.({ ...frame, messages: fresh }, rejoin);
-        // Sends are retried only once the room is joined again: the server refuses them before.
-        for (const f of this.#outbox.inRoom(frame.room)) this.#raw(f);
-        return;
-      }
-      case "message": {
-        const state = this.#rooms.get(frame.room);
-        if (!state || frame.message.seq <= state.lastSeq) return;
-        state.lastSeq = frame.message.seq;
-        state.handlers.message?.(frame.message);
-        return;
-      }
-      case "update": {
-        const state = this.#rooms.get(frame.room);
-        if (!state || frame.seq <= state.lastSeq) return;
-        state.lastSeq = frame.seq;
-        state.handlers.update?.(frame.message, frame.seq);
-        return;
-      }
-      case "read":
-        this.#rooms.get(frame.room)?.handlers.read?.(frame.user, frame.seq);
-        return;
-      case "ack": {
-        const sent = this.#outbox.settle(frame.clientId);
-        if (!sent) return;
-        this.#rooms.get(sent.room)?.handlers.ack?.(frame.clientId, frame.id, frame.seq);
-        return;
-      }
-      case "presence":
-        this.#rooms.get(frame.room)?.handlers.presence?.({ count: frame.count, members: frame.members });
-        return;
-      case "typing":
-        this.#rooms.get(frame.room)?.handlers.typing?.(frame.user);
-        return;
-      case "error": {
-        const sent = frame.clientId ? this.#outbox.get(frame.clientId) : undefined;
-        const retried = RETRIED_CODES.has(frame.code);
-        // A refused send is not retried; the store being away, or a room the server no longer has
-        // this socket in, is worth another try once the room is joined again.
-        if (sent && !retried) this.#outbox.settle(frame.clientId!);
-        const room = sent?.room ?? frame.room;
-        const state = room ? this.#rooms.get(room) : undefined;
-        const targets = room ? [state] : [...this.#rooms.values()];
-        for (const t of targets) t?.handlers.error?.(frame.code, frame.message, frame.clientId);
-        if (room && retried) {
-          if (state) state.joined = false;
-          this.#retryRoom(room);
-        } else if (room && !frame.clientId && (frame.code === "forbidden" || frame.code === "not_found")) {
-          // The join itself was refused: what waits to be sent there never will be.
-          for (const f of this.#outbox.inRoom(room)) {
-            this.#outbox.settle(f.clientId);
-            state?.handlers.error?.(frame.code, frame.message, f.clientId);
-          }
-        }
-        return;
-      }
-    }
+    dispatchFrame(this.#frameHost, frame);
   }
 
   #onClose(socket: SocketLike, code: number, reason: string): void {
@@ -368,39 +297,4 @@ export class ChatConnection {
     this.#status = status;
     for (const fn of this.#listeners) fn(status);
   }
-}
-
-let shared: ChatConnection | null = null;
-let sharedSetup: { query?: string; protocols?: string[] } = {};
-
-/**
- * Settles how the tab's one connection opens, before its first use: `query` is added to `/ws` (the
- * console says `console`), `protocols` are offered (the widget frame's token, which has no cookie).
- *
- * @example
- * configureSharedConnection({ query: "console" });
- */
-export function configureSharedConnection(setup: { query?: string; protocols?: string[] }): void {
-  sharedSetup = setup;
-}
-
-/**
- * The tab's one connection, made on first use, to this site's `/ws`.
- *
- * @example
- * sharedConnection().join(roomId, handlers);
- */
-export function sharedConnection(): ChatConnection {
-  if (!shared) {
-    const { protocol, host } = globalThis.location;
-    const { query, protocols } = sharedSetup;
-    const conn = new ChatConnection({
-      url: `${protocol === "https:" ? "wss:" : "ws:"}//${host}/ws${query ? `?${query}` : ""}`,
-      ...(protocols ? { createSocket: (url: string) => new WebSocket(url, protocols) } : {}),
-    });
-    // Back online: no reason to sit out the rest of a backoff.
-    globalThis.addEventListener?.("online", () => conn.retryNow());
-    shared = conn;
-  }
-  return shared;
 }

@@ -72,13 +72,26 @@ export interface LiveRoom {
   outChars: number;
   /** The scheduled flush: at the end of this event-loop turn (`soon`), or when the coalescing window ends. */
   soon: boolean;
-  flushTimer?: ReturnType<typeof setTimeout>;
+  flushTimer?: unknown;
   flushedAt: number;
   /** The plugins that watch this room's messages, set by the first join (usually none). */
   watchers?: HubPlugin[];
   /** A support room (where counselors may write private notes); set by the first join. */
   support?: boolean;
 }
+
+/** The coalescing window's clock; a test gives one it advances by hand. */
+export interface FlushClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+const realClock: FlushClock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id as number | undefined),
+};
 
 /**
  * @example
@@ -92,9 +105,14 @@ export class LiveRooms {
   #soon: LiveRoom[] = [];
 
   readonly #taskMs: number;
+  readonly #clock: FlushClock;
 
-  constructor(readonly store: Store, { taskMs = ROOM_TASK_MS }: { taskMs?: number } = {}) {
+  constructor(
+    readonly store: Store,
+    { taskMs = ROOM_TASK_MS, clock = realClock }: { taskMs?: number; clock?: FlushClock } = {},
+  ) {
     this.#taskMs = taskMs;
+    this.#clock = clock;
   }
 
   get size(): number {
@@ -231,7 +249,7 @@ export class LiveRooms {
     room.outSeqs.push(message.seq);
     room.outChars += raw.length;
     if (room.flushTimer === undefined && !room.soon) {
-      const wait = room.flushedAt + COALESCE_MS - performance.now();
+      const wait = room.flushedAt + COALESCE_MS - this.#clock.now();
       // A quiet, small room flushes once this turn of the event loop is done: setTimeout(0) would
       // add about 2 ms, as Deno's timers run on a 1 ms wheel. A big room keeps the timer, whose
       // delay gathers more messages into each of its many writes (with no timer in any room, the
@@ -241,7 +259,7 @@ export class LiveRooms {
         // One immediate for every room that flushes this turn: a commit of 100 rooms' messages
         // armed 100 of them.
         if (this.#soon.push(room) === 1) setImmediate(() => this.#flushSoon());
-      } else room.flushTimer = setTimeout(() => this.#flush(room), Math.max(0, wait));
+      } else room.flushTimer = this.#clock.setTimeout(() => this.#flush(room), Math.max(0, wait));
     }
   }
 
@@ -261,12 +279,12 @@ export class LiveRooms {
   }
 
   #flush(room: LiveRoom): void {
-    clearTimeout(room.flushTimer);
+    this.#clock.clearTimeout(room.flushTimer);
     room.flushTimer = undefined;
     room.soon = false;
     if (room.out.length === 0) return;
     room.outChars = 0;
-    room.flushedAt = performance.now();
+    room.flushedAt = this.#clock.now();
     const lines = room.out, seqs = room.outSeqs;
     room.out = [];
     room.outSeqs = [];

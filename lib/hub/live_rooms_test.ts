@@ -79,7 +79,15 @@ Deno.test("[hub_rooms] fanout - big messages are not coalesced past the frame bo
 
 Deno.test("[hub_rooms] fanout - a quiet small room sends at the end of the turn; a big one on the timer", async () => {
   const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-  const rooms = new LiveRooms({} as Store);
+  // The coalescing timer is held by hand, so a loaded machine cannot fire it before the check.
+  const timers = new Map<unknown, () => void>();
+  let ids = 0;
+  const clock = {
+    now: () => 1_000,
+    setTimeout: (fn: () => void) => (timers.set(++ids, fn), ids),
+    clearTimeout: (id: unknown) => void timers.delete(id),
+  };
+  const rooms = new LiveRooms({} as Store, { clock });
   const small = rooms.open("r1");
   const big = rooms.open("r2");
   small.last = big.last = 0;
@@ -98,6 +106,8 @@ Deno.test("[hub_rooms] fanout - a quiet small room sends at the end of the turn;
   await nextTurn();
   assert.equal(smallFrames.length, 1, "the small room's reader has it already");
   assert.equal(bigFrames.length, 0, "the big room waits for its timer");
+  assert.equal(timers.size, 1);
+  for (const fire of timers.values()) fire();
   await framesReach(bigFrames, IMMEDIATE_MAX_READERS + 1);
   assert.equal(bigFrames.length, IMMEDIATE_MAX_READERS + 1);
 });

@@ -3,7 +3,7 @@
  * hold up the room's later joins and sends (the soak's "joined never came, ack never came").
  */
 import assert from "node:assert/strict";
-import { cluster, type FakeSocket, randomSession, tick } from "@/tests/support/hub.ts";
+import { cluster, fence, joined, randomSession, until } from "@/tests/support/hub.ts";
 import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { LiveRooms } from "@/lib/hub/live_rooms.ts";
 import type { Store } from "@/lib/store/types.ts";
@@ -23,11 +23,6 @@ async function stallingStore(method: "appendMessage" | "listMessages") {
     },
   };
   return { store, state };
-}
-
-async function joined(socket: FakeSocket, room: string, since?: number) {
-  socket.client({ type: "join", room, since });
-  return await socket.next((f) => f.type === "joined" && f.room === room);
 }
 
 Deno.test("[hub] stall - an append that never settles gets unavailable in time; the next send is acked", async () => {
@@ -93,7 +88,7 @@ Deno.test("[hub] stall - a room task that never settles stops blocking the queue
     assert.equal(await rooms.run(room, () => "ran"), "ran");
     assert.ok(Date.now() - t0 < 1_000);
     assert.equal(aborted, true);
-    await tick(10);
+    await until(() => rooms.size === 0);
     assert.equal(rooms.size, 0, "an idle room is forgotten once its tasks are done or overdue");
   } finally {
     kv.close();
@@ -119,8 +114,8 @@ Deno.test("[hub] rejoin - joining again on the same socket never sends a seq twi
     assert.equal(again.seq, 5);
     writer.client({ type: "send", room: room.id, clientId: "m6", text: "m6" });
     await reader.next((f) => f.type === "message" && f.message.seq === 6);
-    await tick(50);
-    assert.deepEqual(reader.messages(room.id).map((m) => m.seq), [6]);
+    const last = await fence(c, c.a, room.id, [reader]);
+    assert.deepEqual(reader.messages(room.id).filter((m) => m.seq < last).map((m) => m.seq), [6]);
   } finally {
     await c.close();
   }

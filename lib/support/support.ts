@@ -6,21 +6,17 @@
  * sees them ("mina joined", "The conversation was closed").
  */
 import { ulid } from "ulid";
-import type {
-  Message,
-  ProgramSnapshot,
-  SupportState,
-  SupportSummary,
-  UserRef,
-} from "@/lib/shared/protocol.ts";
+import type { Message, ProgramSnapshot, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
 import type { Room, Session, Store, SupportConversation } from "@/lib/store/types.ts";
 import { conflict, forbidden, notFound } from "@/lib/web/errors.ts";
 import { StoreConflictError } from "@/lib/store/errors.ts";
 import { userRefOf } from "@/lib/accounts/user_ref.ts";
 import { toSnapshot } from "@/lib/programs/programs.ts";
-import { listVisibleMessages } from "@/lib/store/visible.ts";
 import { assertAssignee, autoAssign } from "./assignment.ts";
 import { indexConversation } from "./search_index.ts";
+import { summarize } from "./queue.ts";
+
+export { listQueue, summarize } from "./queue.ts";
 
 /** What support needs from the hub (the real `Hub` fits; tests pass a recorder). */
 export interface SupportHub {
@@ -36,11 +32,6 @@ export interface SupportDeps {
   /** Which counselors are available now (a console open, not away); without it, every counselor is. */
   isAvailable?: (counselorId: string) => boolean;
 }
-
-/** Unread counts stop here; the console shows "99+". */
-const UNREAD_SCAN = 100;
-/** The queue lists at most this many closed conversations (the latest). */
-const CLOSED_SHOWN = 100;
 
 /**
  * The session user's conversation, made (waiting, empty) on the first call. Counselors are not
@@ -231,63 +222,6 @@ export async function publish(
   const summary = await summarize(deps.store, conversation, conversation.counselor?.id, last);
   await deps.hub.publishSupport(summary);
   return summary;
-}
-
-/**
- * One queue line: the conversation, its last message and how many of the user's messages `readerId`
- * has not seen (capped at 100).
- */
-export async function summarize(
-  store: Store,
-  conversation: SupportConversation,
-  readerId?: string,
-  lastMessage?: Message,
-): Promise<SupportSummary> {
-  // Never a note: queue lines reach the conversation's user too.
-  const last = lastMessage ??
-    (await listVisibleMessages(store, conversation.room, { limit: 1 }, "user")).at(-1);
-  const mark = readerId ? await store.getReadMark(conversation.room, readerId) : 0;
-  const after = last && last.seq > mark
-    ? await store.listMessages(conversation.room, { after: mark, limit: UNREAD_SCAN })
-    : [];
-  const summary: SupportSummary = {
-    room: conversation.room,
-    user: conversation.user,
-    state: conversation.state,
-    unread: after.filter((m) => m.author.id === conversation.user.id && m.kind !== "system").length,
-    updatedAt: last && last.at > conversation.updatedAt ? last.at : conversation.updatedAt,
-  };
-  if (conversation.counselor) summary.counselor = conversation.counselor;
-  if (conversation.offline) summary.offline = true;
-  if (last) summary.lastMessage = last;
-  const rating = conversation.state === "closed" ? await store.getRating(conversation.room) : null;
-  if (rating) {
-    summary.rating = rating.comment
-      ? { score: rating.score, comment: rating.comment }
-      : { score: rating.score };
-  }
-  return summary;
-}
-
-/**
- * The counselors' queue, optionally of one state, with unread counts for `session`'s counselor.
- * Conversations nobody has written in yet are left out, and only the latest 100 closed ones come.
- *
- * @example
- * const waiting = await listQueue(store, session, "waiting");
- */
-export async function listQueue(
-  store: Store,
-  session: Session,
-  state?: SupportState,
-): Promise<SupportSummary[]> {
-  if (session.role !== "counselor") throw forbidden("Counselors only");
-  const all = await store.listSupport(state);
-  // Closed conversations pile up forever: only the latest ones come with the queue.
-  const closed = all.filter((c) => c.state === "closed").sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
-  const conversations = [...all.filter((c) => c.state !== "closed"), ...closed.slice(0, CLOSED_SHOWN)];
-  const lines = await Promise.all(conversations.map((c) => summarize(store, c, session.userId)));
-  return lines.filter((line) => line.lastMessage !== undefined);
 }
 
 /**

@@ -30,6 +30,13 @@ function fromBottom(page: Page): Promise<number> {
   return page.$eval(".chat-log", (el) => el.scrollHeight - el.scrollTop - el.clientHeight);
 }
 
+/** Resolves once the page has drawn two more frames: renders, layout, scrolling and scroll events are done. */
+function rendered(page: Page): Promise<void> {
+  return page.evaluate(() =>
+    new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())))
+  );
+}
+
 const tall = (n: number) => Array.from({ length: 8 }, (_, i) => `message ${n} line ${i}`).join("\n");
 
 for (const locale of ["en", "ko"] as const satisfies Locale[]) {
@@ -105,7 +112,7 @@ for (const locale of ["en", "ko"] as const satisfies Locale[]) {
                   }),
                 );
               });
-              await b.page.waitForTimeout(400);
+              await rendered(b.page);
               assert.equal(await count(), before, "an Enter inside a composition sent the message");
               await b.page.evaluate(() => {
                 const ta = document.querySelector<HTMLTextAreaElement>("#composer-input")!;
@@ -124,6 +131,8 @@ for (const locale of ["en", "ko"] as const satisfies Locale[]) {
                 );
               });
               await waitForBubble(a.page, "한글");
+              // Had the first Enter sent, its message would have come before this one.
+              assert.equal(await count(), before + 1, "an Enter inside a composition sent the message");
             },
           );
 
@@ -137,7 +146,7 @@ for (const locale of ["en", "ko"] as const satisfies Locale[]) {
             for (let n = 0; n < 4; n++) {
               await say(b.page, tall(n));
               await waitForBubble(a.page, `message ${n} line 7`);
-              await a.page.waitForTimeout(100);
+              await rendered(a.page);
               assert.ok((await fromBottom(a.page)) < 48, `message ${n}: ${await fromBottom(a.page)} px off`);
             }
             const last = a.page.locator(".messages > li").last();
@@ -150,7 +159,7 @@ for (const locale of ["en", "ko"] as const satisfies Locale[]) {
 
           await t.step("scrolled up, a new message brings the 'New messages' button", async () => {
             await a.page.$eval(".chat-log", (el) => (el.scrollTop = 0));
-            await a.page.waitForTimeout(150);
+            await rendered(a.page); // its scroll event has been handled: the log knows it is up
             await say(b.page, tall(9));
             const jump = a.page.locator(".new-messages", { hasText: text(locale, "chat.newMessages") });
             await jump.waitFor();
@@ -163,7 +172,9 @@ for (const locale of ["en", "ko"] as const satisfies Locale[]) {
 
           await t.step("Retry sends the failed message once", async () => {
             const failedText = (await a.page.locator(".msg.failed .bubble").first().innerText()).trim();
-            await a.page.waitForTimeout(1200); // a token comes back each second
+            // Fixed wait: the server's rate bucket gets a token back each second, and nothing the page
+            // can see says when it has.
+            await a.page.waitForTimeout(1200);
             await a.page.locator(".msg.failed .retry-send").first().click();
             await b.page.locator(".msg:not(.pending) .bubble", { hasText: failedText }).waitFor();
             await a.page.locator(".msg:not(.pending) .bubble", { hasText: failedText }).waitFor();

@@ -120,7 +120,8 @@ for (const locale of ["en", "ko"] as const satisfies Locale[]) {
             const retry = a.page.locator(".retry-now", { hasText: text(locale, "chat.conn.retryNow") });
             await retry.waitFor({ timeout: 10_000 });
             await assertAccessible(a.page, `${locale} room while reconnecting`);
-            // Down for 6 s: a doubling backoff (2, 4, 8 s…) would now wait seconds after the server is back.
+            // Fixed wait, on purpose: the server stays down for 6 s, as long as a doubling backoff (2, 4,
+            // 8 s…) needs to be waiting seconds after the server is back; the outage's length is the test.
             while (performance.now() - down < 6_000) await a.page.waitForTimeout(200);
             server = await startServer({ kvPath, port, env });
             const back = performance.now();

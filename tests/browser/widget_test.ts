@@ -17,6 +17,7 @@ import { hashPassword } from "@/lib/accounts/password.ts";
 import { serveHostPage } from "@/scripts/widget_demo.ts";
 import { loadCatalog } from "@/scripts/load_programs.ts";
 import { freePort } from "@/tests/support/ports.ts";
+import { waitFor } from "@/tests/support/wait.ts";
 
 const COUNSELOR = { username: "mina", password: "correct horse battery" };
 
@@ -52,15 +53,9 @@ async function availability(frame: FrameLocator, available: boolean): Promise<vo
   await frame.locator(`.availability[data-available="${available}"]`).waitFor({ timeout: 15_000 });
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** A condition seen from outside the page (the mail server's inbox), asked every 100 ms for 15 s. */
+const waitUntil = <T>(probe: () => Promise<T | undefined>, what: string) =>
+  waitFor(probe, what, { timeoutMs: 15_000, everyMs: 100 });
 
 async function logIn(context: BrowserContext, parley: string): Promise<Page> {
   const page = await context.newPage();
@@ -149,7 +144,7 @@ Deno.test({
             const reply = c.locator(".console-pane:not([hidden]) textarea");
             await reply.fill("Yes, on Saturdays.");
             await reply.press("Enter");
-            const sent = await waitFor(async () => {
+            const sent = await waitUntil(async () => {
               const list = await mail.messages();
               return list.find((m) => m.To.some((t) => t.Address === "visitor@example.com"));
             }, "the reply mail");

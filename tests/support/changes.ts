@@ -25,3 +25,23 @@ export function changed(): void {
 export function nextChange(): Promise<void> {
   return waiting.promise;
 }
+
+/**
+ * Resolves once `done()` holds, checking it after every frame, open or close of a test client
+ * (see {@link changed}); throws after `ms`, naming `what`.
+ */
+export async function until(done: () => boolean, ms: number, what: string): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<"expired">((resolve) => {
+    timer = setTimeout(() => resolve("expired"), ms);
+  });
+  try {
+    while (!done()) {
+      if ((await Promise.race([nextChange(), expired])) === "expired" && !done()) {
+        throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}

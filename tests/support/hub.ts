@@ -9,6 +9,7 @@ import { createBroadcastBus } from "@/lib/bus/broadcast.ts";
 import type { Bus, BusEvent } from "@/lib/bus/types.ts";
 import type { Session, Store } from "@/lib/store/types.ts";
 import type { Role } from "@/lib/shared/protocol.ts";
+import { waitFor } from "@/tests/support/wait.ts";
 
 // deno-lint-ignore no-explicit-any -- frames are checked field by field in tests
 export type Frame = Record<string, any>;
@@ -59,9 +60,31 @@ export class FakeSocket extends EventTarget {
     }
   }
 
+  /** Waits until the hub closed this socket, or throws after `timeoutMs`. */
+  async closed(timeoutMs = 2_000): Promise<{ code: number; reason: string }> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closedWith) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`still open; got ${JSON.stringify(this.frames.slice(-5))}`);
+      let timer: ReturnType<typeof setTimeout>;
+      await new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, left);
+        this.#waiters.push(resolve);
+      });
+      clearTimeout(timer!);
+    }
+    return this.closedWith;
+  }
+
   messages(room: string): Frame[] {
     return this.frames.filter((f) => f.type === "message" && f.room === room).map((f) => f.message);
   }
+}
+
+/** Joins `room` on `socket` and waits for its `joined` frame. */
+export async function joined(socket: FakeSocket, room: string, since?: number): Promise<Frame> {
+  socket.client({ type: "join", room, since });
+  return await socket.next((f) => f.type === "joined" && f.room === room);
 }
 
 let sessions = 0;
@@ -138,4 +161,27 @@ export async function cluster(
   };
 }
 
-export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Waits until `holds()` is true (state kept by the hub, such as counts heard from other nodes, has no
+ * event of its own), or throws after `timeoutMs`.
+ */
+export function until(holds: () => boolean, timeoutMs = 2_000): Promise<true> {
+  return waitFor(() => holds(), "a condition on the hub", { timeoutMs, everyMs: 1 });
+}
+
+/**
+ * Sends one more message into `room` from a new socket on `hub` (its own session, so no one's rate is
+ * spent) and waits until every reader has it: the bus and each room keep seq order, so whatever was
+ * delivered before it has been delivered by then. Returns the fence's seq.
+ */
+export async function fence(c: Cluster, hub: Hub, room: string, readers: FakeSocket[]): Promise<number> {
+  const writer = c.connect(hub);
+  writer.client({ type: "join", room });
+  await writer.next((f) => f.type === "joined" && f.room === room);
+  const clientId = `fence-${crypto.randomUUID()}`;
+  writer.client({ type: "send", room, clientId, text: "fence" });
+  const ack = await writer.next((f) => f.type === "ack" && f.clientId === clientId);
+  for (const r of readers) await r.next((f) => f.type === "message" && f.message.seq === ack.seq);
+  writer.close();
+  return ack.seq;
+}

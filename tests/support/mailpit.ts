@@ -3,6 +3,7 @@
  * once from the Go module proxy (CGO off) into ~/.cache/parley/bin, as ferretdb.ts does for FerretDB.
  * Mail is read back through Mailpit's HTTP API.
  */
+import { waitFor } from "./wait.ts";
 export const MAILPIT_VERSION = "v1.33.1";
 
 export interface Mailpit {
@@ -115,17 +116,21 @@ export async function startMailpit(options: { smtpPort?: number } = {}): Promise
     await status;
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (exited) throw new Error("Mailpit exited during start-up");
-    const res = await fetch(`${apiUrl}/api/v1/messages`).catch(() => null);
-    await res?.body?.cancel();
-    if (res?.ok) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error("Mailpit did not answer within 20 s");
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  // Ready once its HTTP API answers.
+  try {
+    await waitFor(
+      async () => {
+        if (exited) throw new Error("Mailpit exited during start-up");
+        const res = await fetch(`${apiUrl}/api/v1/messages`).catch(() => null);
+        await res?.body?.cancel();
+        return res?.ok;
+      },
+      "Mailpit's API",
+      { timeoutMs: 20_000, everyMs: 100 },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
   }
   return {
     smtpUrl: `smtp://127.0.0.1:${smtpPort}`,

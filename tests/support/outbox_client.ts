@@ -5,7 +5,7 @@
  * and resends the outbox with the same clientIds.
  */
 import type { Message, Presence, ServerFrame, UserRef } from "@/lib/shared/protocol.ts";
-import { changed, nextChange } from "./changes.ts";
+import { changed } from "./changes.ts";
 
 export interface OutboxClientOptions {
   /** `ws://…/ws` of every process; each reconnect moves to the next one. */
@@ -31,58 +31,6 @@ interface Pending {
   retryAt?: number;
   /** Error answers so far: each one doubles the wait before the next try (a busy store recovers). */
   failures?: number;
-}
-
-/** Opens a guest session on `baseUrl` and returns its cookie (`parley_session=…`). */
-export async function guestCookie(
-  baseUrl: string,
-  nickname: string,
-): Promise<{ cookie: string; user: UserRef }> {
-  const res = await fetch(`${baseUrl}/api/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ nickname }),
-  });
-  if (res.status !== 201) throw new Error(`POST /api/session: ${res.status} ${await res.text()}`);
-  const user = await res.json() as UserRef;
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) =>
-    c.startsWith("parley_session=")
-  );
-  if (!cookie) throw new Error("POST /api/session set no session cookie");
-  return { cookie, user };
-}
-
-/** Creates a public room and returns its id. */
-export async function createRoom(baseUrl: string, cookie: string, name: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/rooms`, {
-    method: "POST",
-    headers: { "content-type": "application/json", cookie },
-    body: JSON.stringify({ name, visibility: "public" }),
-  });
-  if (res.status !== 201) throw new Error(`POST /api/rooms: ${res.status} ${await res.text()}`);
-  return (await res.json()).id;
-}
-
-/** Reads a room's whole history over HTTP, oldest first. */
-export async function fullHistory(baseUrl: string, cookie: string, room: string): Promise<Message[]> {
-  const all: Message[] = [];
-  let before: number | undefined;
-  for (;;) {
-    const q = before === undefined ? "limit=100" : `limit=100&before=${before}`;
-    let res = await fetch(`${baseUrl}/api/rooms/${room}/messages?${q}`, { headers: { cookie } });
-    // A busy or paused database answers 503 for a while: ask again, for up to a minute. A fixed pause:
-    // nothing outside the server tells when its database is back.
-    for (let i = 0; res.status === 503 && i < 30; i++) {
-      await res.body?.cancel();
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      res = await fetch(`${baseUrl}/api/rooms/${room}/messages?${q}`, { headers: { cookie } });
-    }
-    if (!res.ok) throw new Error(`GET messages: ${res.status} ${await res.text()}`);
-    const page = await res.json() as { messages: Message[]; hasMore: boolean };
-    all.unshift(...page.messages);
-    if (!page.hasMore || page.messages.length === 0) return all;
-    before = page.messages[0].seq;
-  }
 }
 
 export class OutboxClient {
@@ -285,25 +233,5 @@ export class OutboxClient {
       p.retryAt = undefined;
       this.#frame({ type: "send", room: p.room, clientId, text: p.text });
     }
-  }
-}
-
-/**
- * Resolves once `done()` holds, checking it after every frame, open or close of a test client
- * (tests/support/changes.ts); throws after `ms`, naming `what`.
- */
-export async function until(done: () => boolean, ms: number, what: string): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<"expired">((resolve) => {
-    timer = setTimeout(() => resolve("expired"), ms);
-  });
-  try {
-    while (!done()) {
-      if ((await Promise.race([nextChange(), expired])) === "expired" && !done()) {
-        throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-      }
-    }
-  } finally {
-    clearTimeout(timer);
   }
 }

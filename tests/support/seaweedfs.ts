@@ -4,6 +4,7 @@
  * `ferretdb.ts`. The S3 gateway gets one identity, so every request is really signed and checked.
  */
 import { freePorts } from "./ports.ts";
+import { waitFor } from "./wait.ts";
 
 /** A pinned snapshot of the Go module (no tagged release of the v3 line is a Go module version). */
 export const SEAWEEDFS_VERSION = "v0.0.0-20261109003541-7506e5f91cd6";
@@ -153,19 +154,23 @@ export async function startSeaweedFS(): Promise<SeaweedFS> {
 /** Until a bucket can be made and written: the gateway answers before its filer and volume are ready. */
 async function waitForS3(s3Url: string, exited: () => boolean): Promise<void> {
   const { openS3Store, parseS3Url } = await import("@/lib/files/s3.ts");
-  const deadline = Date.now() + 60_000;
   let last: unknown;
-  while (Date.now() < deadline) {
-    if (exited()) throw new Error("weed exited during start-up");
-    try {
-      const files = await openS3Store(parseS3Url(s3Url));
-      await files.put("ready/probe", new Uint8Array([1]));
-      await files.delete("ready/probe");
-      return;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no answer within 60 s: ${last}`);
+  await waitFor(
+    async () => {
+      if (exited()) throw new Error("weed exited during start-up");
+      try {
+        const files = await openS3Store(parseS3Url(s3Url));
+        await files.put("ready/probe", new Uint8Array([1]));
+        await files.delete("ready/probe");
+        return true;
+      } catch (error) {
+        last = error;
+        return false;
+      }
+    },
+    "a writable bucket",
+    { timeoutMs: 60_000, everyMs: 250 },
+  ).catch((error) => {
+    throw new Error(`${error.message}: ${last}`);
+  });
 }
