@@ -5,9 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { Store } from "../types.ts";
-import { type ContractOptions, type ContractTest, randomId } from "./data.ts";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { clockPast, type ContractOptions, type ContractTest, randomId } from "./data.ts";
 
 /** Bumps `id` once per entry of `stores`, all at once; the counts sorted. */
 async function bumpAtOnce(stores: Store[], id: string): Promise<number[]> {
@@ -64,7 +62,7 @@ export function registerCounterContract(test: ContractTest, options: ContractOpt
     // A live counter keeps the expiry it was made with.
     assert.equal(await store.bumpCounter(id, Date.now() + 60_000), 2);
     // Both stores judge expiry by the wall clock against `expiresAt`: wait for the clock to pass it.
-    while (Date.now() <= expiresAt) await sleep(10);
+    await clockPast(expiresAt);
     assert.equal(await store.readCounter(id), 0);
     assert.equal(await store.bumpCounter(id, Date.now() + 60_000), 1);
     assert.equal(await store.readCounter(id), 1);

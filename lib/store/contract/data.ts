@@ -92,3 +92,14 @@ export async function assertStoreError(
     return true;
   });
 }
+
+/**
+ * Resolves once the wall clock is past `at` (ms since the epoch): the stores stamp and expire by it,
+ * so this is the event a test of an expiry or of an order by time waits for.
+ *
+ * @example
+ * await clockPast(expiresAt);
+ */
+export async function clockPast(at: number): Promise<void> {
+  while (Date.now() <= at) await new Promise((resolve) => setTimeout(resolve, 1));
+}

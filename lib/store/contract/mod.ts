@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { Store } from "../types.ts";
 import {
   assertStoreError,
+  clockPast,
   type ContractOptions,
   type ContractTest,
   randomId,
@@ -162,7 +163,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       const conv = await store.getOrCreateSupport(user, randomSupport(user));
       convs.push(conv);
       // The queue is oldest first: the next one is made once the clock has passed this one's time.
-      while (Date.now() <= Date.parse(conv.createdAt)) await new Promise((resolve) => setTimeout(resolve, 1));
+      await clockPast(Date.parse(conv.createdAt));
     }
     const counselor = randomUserRef("counselor");
     const claimed = await store.updateSupport(convs[1].room, { state: "active", counselor });
