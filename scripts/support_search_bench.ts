@@ -5,13 +5,13 @@
  * `GET /api/support/search` runs) for a rare word, a common one, a user's name, Korean text and
  * text found nowhere. Prints one line per store and query: median and worst of 5 runs, in ms.
  */
-import { ulid } from "ulid";
 import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { openMongoStore } from "@/lib/store/mongo/mod.ts";
-import type { NewMessage, Room, Store } from "@/lib/store/types.ts";
+import type { NewMessage, Store } from "@/lib/store/types.ts";
 import { startFerretDB } from "@/tests/support/ferretdb.ts";
 import { indexConversation } from "@/lib/support/search_index.ts";
 import { searchSupport } from "@/lib/support/search.ts";
+import { newSupportRecords } from "@/lib/support/support.ts";
 
 const TOTAL = Number(Deno.args[0] ?? 100_000);
 const CONVERSATIONS = Number(Deno.args[1] ?? 1_000);
@@ -54,19 +54,7 @@ async function seed(store: Store): Promise<number> {
       name: c === 777 ? "홍길동 Gildong" : `user ${c}`,
       role: "guest" as const,
     };
-    const conversation = await store.getOrCreateSupport(user, () => {
-      const now = new Date().toISOString();
-      const id = ulid();
-      const room: Room = {
-        id,
-        name: `Support: ${user.name}`,
-        visibility: "support",
-        ownerId: user.id,
-        createdAt: now,
-        lastSeq: 0,
-      };
-      return { room, conversation: { room: id, user, state: "waiting", createdAt: now, updatedAt: now } };
-    });
+    const conversation = await store.getOrCreateSupport(user, () => newSupportRecords(user));
     const batch: NewMessage[] = [];
     for (let k = 0; k < per && made < TOTAL; k++, made++) {
       batch.push({

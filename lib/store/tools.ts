@@ -6,6 +6,17 @@
 import type { Message, UserRef } from "@/lib/shared/protocol.ts";
 
 /** A counselors' shared canned answer. */
+/**
+ * Saved replies in the order every store lists them: oldest first, then by id.
+ *
+ * @example
+ * replies.sort(byCreation);
+ */
+export function byCreation(a: SavedReply, b: SavedReply): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 export interface SavedReply {
   id: string;
   title: string;

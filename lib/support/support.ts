@@ -42,19 +42,27 @@ export interface SupportDeps {
  */
 export async function openSupport(deps: SupportDeps, session: Session): Promise<SupportConversation> {
   const user = userRefOf(session);
-  return await deps.store.getOrCreateSupport(user, () => {
-    const now = new Date().toISOString();
-    const id = ulid();
-    const room: Room = {
-      id,
-      name: `Support: ${user.name}`,
-      visibility: "support",
-      ownerId: user.id,
-      createdAt: now,
-      lastSeq: 0,
-    };
-    return { room, conversation: { room: id, user, state: "waiting", createdAt: now, updatedAt: now } };
-  });
+  return await deps.store.getOrCreateSupport(user, () => newSupportRecords(user));
+}
+
+/**
+ * The room and the waiting conversation a user's first support call makes.
+ *
+ * @example
+ * await store.getOrCreateSupport(user, () => newSupportRecords(user));
+ */
+export function newSupportRecords(user: UserRef): { room: Room; conversation: SupportConversation } {
+  const now = new Date().toISOString();
+  const id = ulid();
+  const room: Room = {
+    id,
+    name: `Support: ${user.name}`,
+    visibility: "support",
+    ownerId: user.id,
+    createdAt: now,
+    lastSeq: 0,
+  };
+  return { room, conversation: { room: id, user, state: "waiting", createdAt: now, updatedAt: now } };
 }
 
 async function conversationOrThrow(store: Store, room: string): Promise<SupportConversation> {

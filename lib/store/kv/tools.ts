@@ -5,7 +5,7 @@
  */
 import type { Message } from "@/lib/shared/protocol.ts";
 import type { User } from "../types.ts";
-import type { Rating, SavedReply, SearchFilter, ToolsStore } from "../tools.ts";
+import { byCreation, type Rating, type SavedReply, type SearchFilter, type ToolsStore } from "../tools.ts";
 import { assertStrings, withoutUndefined } from "../records.ts";
 import { StoreConflictError } from "../errors.ts";
 import { retryAtomic } from "./retry.ts";
@@ -16,19 +16,7 @@ export function kvTools(kv: Deno.Kv): ToolsStore {
     async listReplies() {
       const replies: SavedReply[] = [];
       for await (const entry of kv.list<SavedReply>({ prefix: ["reply"] })) replies.push(entry.value);
-      return replies.sort((
-        a,
-        b,
-      ) => (a.createdAt < b.createdAt
-        ? -1
-        : a.createdAt > b.createdAt
-        ? 1
-        : a.id < b.id
-        ? -1
-        : a.id > b.id
-        ? 1
-        : 0)
-      );
+      return replies.sort(byCreation);
     },
 
     async createReply(reply) {

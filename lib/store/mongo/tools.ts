@@ -3,7 +3,7 @@
  * rating is refused by the unique `_id`), `settings` and `searchFilters`.
  */
 import type { Db } from "mongodb";
-import type { Rating, SavedReply, SearchFilter, ToolsStore } from "../tools.ts";
+import { byCreation, type Rating, type SavedReply, type SearchFilter, type ToolsStore } from "../tools.ts";
 import { assertStrings, withoutUndefined } from "../records.ts";
 import { StoreConflictError } from "../errors.ts";
 import { type Collections, fromMessageDoc, isDuplicateKey, messageKey } from "./docs.ts";
@@ -32,19 +32,7 @@ export function mongoTools(db: Db, c: Collections): ToolsStore {
     async listReplies() {
       const docs = await replies.find({}).toArray();
       return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }))
-        .sort((
-          a,
-          b,
-        ) => (a.createdAt < b.createdAt
-          ? -1
-          : a.createdAt > b.createdAt
-          ? 1
-          : a.id < b.id
-          ? -1
-          : a.id > b.id
-          ? 1
-          : 0)
-        );
+        .sort(byCreation);
     },
 
     async createReply(reply) {
