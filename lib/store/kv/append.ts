@@ -1,36 +1,40 @@
 /**
  * Message appends on Deno KV, group-committed: every append waiting while a commit is in flight goes
- * into the next commit, one atomic operation for many messages of many rooms. One commit per message
- * costs a SQLite transaction each (~3,500 a second here); 50 or more per commit, ~70,000. An idle
- * store still commits a lone append at once: nothing waits for a batch to fill.
+ * into the next commit, one atomic operation for many messages of many rooms. SQLite's cost is per
+ * row, so a commit writes few: per room one chunk of its new messages (`chunks.ts`), the room
+ * counter, and per author present the ring of their last clientIds (`rings.ts`). An idle store still
+ * commits a lone append at once: nothing waits for a batch to fill.
  *
- * No read on the usual path. Each handle remembers every room counter it last saw (its value and
- * versionstamp); a commit checks each of its rooms' counters against that versionstamp, and each new
- * (room, author, clientId) key against "absent". When another handle (isolate, process) moved a
- * counter or stored a clientId first, the check fails, nothing is written, and the batch goes again
- * the careful way: counters and clientIds read, earlier messages returned as duplicates.
+ * No read on the usual path. Each handle remembers every room counter it last saw (value and
+ * versionstamp) and the rings it read or wrote at it; a commit checks each of its rooms' counters
+ * against that versionstamp, which fences the rings too (see rings.ts). When another handle
+ * (isolate, process) moved a counter first, the check fails, nothing is written, and the batch goes
+ * again the careful way: counters and rings read, earlier messages returned as duplicates.
  *
- * Guarantees kept per message: seqs are consecutive per room, (room, author, clientId) is unique
- * (repeats inside one batch get the first one's message), and an append resolves only after the
- * commit holding it.
+ * Guarantees kept per message: seqs are consecutive per room, (room, author, clientId) makes one
+ * message within the ring's window (repeats inside one batch get the first one's message), and an
+ * append resolves only after the commit holding it.
  */
-import { monotonicFactory } from "ulid";
 import type { Message } from "@/lib/shared/protocol.ts";
 import type { AppendResult, NewMessage } from "../types.ts";
 import { retryAtomic } from "./retry.ts";
-import { withoutUndefined } from "../records.ts";
-
-const ulid = monotonicFactory();
+import {
+  CHUNK_BYTES,
+  chunkKey,
+  getAll,
+  inputBytes,
+  messageAt,
+  splitBySize,
+  storedMessage,
+} from "./chunks.ts";
+import { idRandoms, idTime, messageId } from "./ids.ts";
+import { EMPTY_RING, type Ring, ringBytes, ringKey, ringSeq, ringWith, RoomMemory } from "./rings.ts";
+import { clientIdRowKey } from "./legacy.ts";
 
 /** Deno KV allows 100 checks, 1000 mutations and 819,200 bytes per atomic operation. */
 const MAX_CHECKS = 100;
+const MAX_MUTATIONS = 1000;
 const MAX_BYTES = 600_000;
-/** getMany reads at most 10 keys. */
-const READ_CHUNK = 10;
-
-type IdemValue = { seq: number };
-/** A room counter as this handle last saw or wrote it. */
-type Counter = { seq: number; versionstamp: string | null };
 
 interface Pending {
   input: NewMessage;
@@ -40,105 +44,141 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** The key under which an append's (room, author, clientId) is remembered. */
-export function idemKey(room: string, authorId: string, clientId: string): Deno.KvKey {
-  return ["msgByClient", room, authorId, clientId];
-}
-
 const idemId = (i: NewMessage) => `${i.room}\u0000${i.author.id}\u0000${i.clientId}`;
 
-/** Builds the stored form of a message at `seq`. */
-export function storedMessage(input: NewMessage, seq: number, at = new Date().toISOString()): Message {
-  // Built field by field, not copied through `withoutUndefined`: this runs for every message.
-  const { id, name, role } = input.author;
-  const message: Message = {
-    id: ulid(),
-    seq,
-    room: input.room,
-    kind: input.kind,
-    author: { id, name, role },
-  } as Message;
-  if (input.text !== undefined) message.text = input.text;
-  if (input.program !== undefined) message.program = withoutUndefined(input.program);
-  if (input.file !== undefined) message.file = input.file;
-  if (input.private) message.private = true;
-  message.at = at;
-  return message;
+/**
+ * Reads what `memory` lacks for `inputs`: counters of unknown rooms, rings of (room, author) pairs
+ * it has none of; careful, every counter and ring. For the rooms read, also the inputs' clientId rows
+ * (imports and files from before rings have one per message: legacy.ts), all in one round. Returns
+ * the seqs those rows name.
+ */
+async function readMissing(
+  kv: Deno.Kv,
+  memory: RoomMemory,
+  inputs: NewMessage[],
+  careful: boolean,
+): Promise<Map<string, number>> {
+  const rooms = [...new Set(inputs.map((i) => i.room))];
+  const unknown = careful ? rooms : rooms.filter((r) => !memory.has(r));
+  const fresh = new Set(unknown);
+  const pairs = new Map<string, [string, string]>();
+  for (const i of inputs) {
+    const known = !fresh.has(i.room) && memory.get(i.room)!.rings.has(i.author.id);
+    if (!known) pairs.set(`${i.room}\u0000${i.author.id}`, [i.room, i.author.id]);
+  }
+  // A room first seen: its older clientIds may have rows only (an import, or from before rings).
+  const rows = [...new Map(inputs.filter((i) => fresh.has(i.room)).map((i) => [idemId(i), i])).values()];
+  const found = new Map<string, number>();
+  if (unknown.length === 0 && pairs.size === 0) return found;
+  const wanted = [...pairs.values()];
+  const entries = await getAll<unknown>(kv, [
+    ...unknown.map((r) => ["roomSeq", r]),
+    ...wanted.map(([room, author]) => ringKey(room, author)),
+    ...rows.map((i) => clientIdRowKey(i.room, i.author.id, i.clientId)),
+  ]);
+  unknown.forEach((room, n) => {
+    const e = entries[n] as Deno.KvEntryMaybe<number>;
+    memory.set(room, { seq: e.value ?? 0, versionstamp: e.versionstamp, rings: new Map() });
+  });
+  wanted.forEach(([room, author], n) => {
+    memory.putRing(room, author, (entries[unknown.length + n].value as Ring | null) ?? EMPTY_RING);
+  });
+  rows.forEach((i, n) => {
+    const row = entries[unknown.length + wanted.length + n].value as { seq: number } | null;
+    if (row) found.set(idemId(i), row.seq);
+  });
+  return found;
 }
 
-async function getAll<T>(kv: Deno.Kv, keys: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {
-  const chunks: Promise<Deno.KvEntryMaybe<T>[]>[] = [];
-  for (let i = 0; i < keys.length; i += READ_CHUNK) {
-    chunks.push(kv.getMany<T[]>(keys.slice(i, i + READ_CHUNK)));
+/** Messages stored before under `inputs`' clientIds (resends), by `idemId`: rings first, then rows. */
+async function earlierMessages(
+  kv: Deno.Kv,
+  memory: RoomMemory,
+  inputs: NewMessage[],
+  rows: Map<string, number>,
+): Promise<Map<string, Message>> {
+  const seqs = new Map<string, [NewMessage, number]>();
+  for (const input of inputs) {
+    const ring = memory.get(input.room)?.rings.get(input.author.id);
+    const seq = (ring && ringSeq(ring, input.clientId)) ?? rows.get(idemId(input));
+    if (seq !== undefined) seqs.set(idemId(input), [input, seq]);
   }
-  return (await Promise.all(chunks)).flat();
+  const earlier = new Map<string, Message>();
+  await Promise.all([...seqs].map(async ([id, [input, seq]]) => {
+    const found = await messageAt(kv, input.room, seq);
+    if (found) earlier.set(id, found.message);
+  }));
+  return earlier;
 }
 
 /**
  * One attempt to store `inputs` in one atomic operation; `undefined` when a check failed (another
- * writer moved a counter or claimed a clientId first). `careful`: read every counter and clientId
- * first (after a failed check); otherwise trust `known` and read only rooms it has never seen.
+ * writer moved a counter first). `careful`: read every counter and ring first (after a failed
+ * check); otherwise trust `memory` and read only what it lacks.
  */
 async function attempt(
   kv: Deno.Kv,
-  known: Map<string, Counter>,
+  memory: RoomMemory,
   inputs: NewMessage[],
   careful: boolean,
 ): Promise<AppendResult[] | undefined> {
+  const rows = await readMissing(kv, memory, inputs, careful);
+  const earlier = await earlierMessages(kv, memory, inputs, rows);
   const rooms = [...new Set(inputs.map((i) => i.room))];
-  const unknown = careful ? rooms : rooms.filter((r) => !known.has(r));
-  if (unknown.length) {
-    const entries = await getAll<number>(kv, unknown.map((r) => ["roomSeq", r]));
-    unknown.forEach((r, i) =>
-      known.set(r, { seq: entries[i].value ?? 0, versionstamp: entries[i].versionstamp })
-    );
-  }
-  // Messages stored before (a retry): read back. Their keys never change, so no check is needed.
-  const earlier = new Map<string, Message>();
-  if (careful) {
-    const ids = [...new Map(inputs.map((i) => [idemId(i), i])).values()];
-    const idems = await getAll<IdemValue>(kv, ids.map((i) => idemKey(i.room, i.author.id, i.clientId)));
-    const stored = ids.filter((_, n) => idems[n].value);
-    const old = await getAll<Message>(
-      kv,
-      stored.map((i) => ["msg", i.room, idems[ids.indexOf(i)].value!.seq]),
-    );
-    stored.forEach((i, n) => old[n].value && earlier.set(idemId(i), old[n].value!));
-  }
-
-  const op = kv.atomic();
-  const next = new Map(rooms.map((r) => [r, known.get(r)!.seq]));
+  const next = new Map(rooms.map((r) => [r, memory.get(r)!.seq]));
   const results: AppendResult[] = [];
   const fresh = new Map<string, Message>();
-  const at = new Date().toISOString();
-  for (const input of inputs) {
+  const byRoom = new Map<string, { message: Message; bytes: number }[]>();
+  const added = new Map<string, { room: string; author: string; ids: string[]; seqs: number[] }>();
+  const now = Date.now();
+  const at = new Date(now).toISOString();
+  const time = idTime(now);
+  const randoms = idRandoms(inputs.length);
+  inputs.forEach((input, n) => {
     const id = idemId(input);
     const prior = earlier.get(id) ?? fresh.get(id);
-    if (prior) {
-      results.push({ message: prior, duplicate: true });
-      continue;
-    }
+    if (prior) return results.push({ message: prior, duplicate: true });
     const seq = next.get(input.room)! + 1;
     next.set(input.room, seq);
-    const message = storedMessage(input, seq, at);
+    const message = storedMessage(input, seq, at, messageId(time, seq, randoms[n]));
     fresh.set(id, message);
     results.push({ message, duplicate: false });
-    const key = idemKey(input.room, input.author.id, input.clientId);
-    op.check({ key, versionstamp: null }).set(["msg", input.room, seq], message)
-      .set(["msgId", input.room, message.id], seq).set(key, { seq });
-  }
+    const list = byRoom.get(input.room);
+    const item = { message, bytes: inputBytes(input) };
+    if (list) list.push(item);
+    else byRoom.set(input.room, [item]);
+    const pair = `${input.room}\u0000${input.author.id}`;
+    const add = added.get(pair) ??
+      added.set(pair, { room: input.room, author: input.author.id, ids: [], seqs: [] }).get(pair)!;
+    add.ids.push(input.clientId);
+    add.seqs.push(seq);
+  });
   if (fresh.size === 0) return results;
-  const moved = rooms.filter((r) => next.get(r) !== known.get(r)!.seq);
-  for (const room of moved) {
-    op.check({ key: ["roomSeq", room], versionstamp: known.get(room)!.versionstamp })
+
+  const op = kv.atomic();
+  for (const [room, list] of byRoom) {
+    for (const run of splitBySize(list, (m) => m.bytes)) {
+      op.set(chunkKey(room, run[0].message.seq), run.map((m) => m.message));
+    }
+    op.check({ key: ["roomSeq", room], versionstamp: memory.get(room)!.versionstamp })
       .set(["roomSeq", room], next.get(room)!);
+  }
+  const written: [string, string, Ring][] = [];
+  for (const { room, author, ids, seqs } of added.values()) {
+    const ring = ringWith(memory.get(room)!.rings.get(author) ?? EMPTY_RING, ids, seqs);
+    written.push([room, author, ring]);
+    op.set(ringKey(room, author), ring);
   }
   const res = await op.commit();
   if (!res.ok) {
-    for (const room of rooms) known.delete(room);
+    for (const room of rooms) memory.forget(room);
     return undefined;
   }
-  for (const room of moved) known.set(room, { seq: next.get(room)!, versionstamp: res.versionstamp });
+  for (const room of byRoom.keys()) {
+    const state = memory.get(room)!;
+    memory.set(room, { seq: next.get(room)!, versionstamp: res.versionstamp, rings: state.rings });
+  }
+  for (const [room, author, ring] of written) memory.putRing(room, author, ring);
   return results;
 }
 
@@ -150,27 +190,44 @@ async function attempt(
  * const appender = kvAppender(kv);
  * const { message } = await appender.append({ room, kind: "text", author, clientId, text: "hi" });
  */
-export function kvAppender(kv: Deno.Kv): { append(input: NewMessage): Promise<AppendResult> } {
+export function kvAppender(kv: Deno.Kv): {
+  append(input: NewMessage): Promise<AppendResult>;
+} {
   /** Waiting appends by room, rooms in the order of their oldest append (a Map keeps insertion order). */
   const queue = new Map<string, Pending[]>();
-  const known = new Map<string, Counter>();
+  const memory = new RoomMemory();
   let running = false;
 
   /**
-   * Whole rooms, oldest first, while they fit one atomic operation (a check per message and one per
-   * room): a room with 8 waiting costs 9 checks where 8 rooms with one each cost 16.
+   * Whole rooms, oldest first, while they fit one atomic operation: per room one check, the counter,
+   * its chunks (at most 1 + 2 × bytes / CHUNK_BYTES: each chunk but the last is over half full) and
+   * one ring per author, whose bytes count too.
    */
   function take(): Pending[] {
     const batch: Pending[] = [];
-    let checks = 0, bytes = 0;
+    let checks = 0, mutations = 0, bytes = 0;
     for (const [room, waiting] of queue) {
+      if (batch.length > 0 && checks + 1 > MAX_CHECKS) break;
+      const rings = memory.get(room)?.rings;
+      const authors = new Set<string>();
+      let roomBytes = 0, roomMutations = 1;
       let n = 0;
       for (; n < waiting.length; n++) {
-        const more = n === 0 ? 2 : 1;
-        if (batch.length > 0 && (checks + more > MAX_CHECKS || bytes + waiting[n].bytes > MAX_BYTES)) break;
-        checks += more;
-        bytes += waiting[n].bytes;
-        batch.push(waiting[n]);
+        const p = waiting[n];
+        const author = !authors.has(p.input.author.id);
+        const addBytes = p.bytes + (author ? ringBytes(rings?.get(p.input.author.id)) : 0);
+        const chunks = 1 + Math.floor((2 * (roomBytes + p.bytes)) / CHUNK_BYTES);
+        const addMutations = 1 + (author ? 1 : 0) + chunks - roomMutations;
+        if (batch.length > 0 && (mutations + addMutations > MAX_MUTATIONS || bytes + addBytes > MAX_BYTES)) {
+          break;
+        }
+        if (n === 0) checks++;
+        if (author) authors.add(p.input.author.id);
+        bytes += addBytes;
+        roomBytes += p.bytes;
+        mutations += addMutations;
+        roomMutations = 1 + chunks;
+        batch.push(p);
       }
       if (n === waiting.length) queue.delete(room);
       else {
@@ -189,10 +246,10 @@ export function kvAppender(kv: Deno.Kv): { append(input: NewMessage): Promise<Ap
   async function store(inputs: NewMessage[], careful = false): Promise<AppendResult[]> {
     // Retried here when the file is locked (nothing written): a retry of the whole batch after one
     // half committed would find that half's messages and call them duplicates.
-    const first = await retryAtomic(() => attempt(kv, known, inputs, careful).then((r) => r ?? null));
+    const first = await retryAtomic(() => attempt(kv, memory, inputs, careful).then((r) => r ?? null));
     if (first) return first;
     const rooms = [...new Set(inputs.map((i) => i.room))];
-    if (rooms.length === 1) return await retryAtomic(() => attempt(kv, known, inputs, true));
+    if (rooms.length === 1) return await retryAtomic(() => attempt(kv, memory, inputs, true));
     const left = new Set(rooms.slice(0, rooms.length >> 1));
     const halves = [inputs.filter((i) => left.has(i.room)), inputs.filter((i) => !left.has(i.room))];
     const [a, b] = await Promise.all(halves.map((h) => store(h, true)));
@@ -205,7 +262,7 @@ export function kvAppender(kv: Deno.Kv): { append(input: NewMessage): Promise<Ap
       const results = await store(batch.map((p) => p.input));
       batch.forEach((p, i) => p.resolve(results[i]));
     } catch (error) {
-      for (const p of batch) known.delete(p.input.room);
+      for (const p of batch) memory.forget(p.input.room);
       if (batch.length === 1) return batch[0].reject(error);
       // One bad message (too large for KV, say) must not fail its neighbours: each on its own.
       for (const p of batch) await commit([p]);
@@ -224,46 +281,12 @@ export function kvAppender(kv: Deno.Kv): { append(input: NewMessage): Promise<Ap
   return {
     append(input) {
       return new Promise<AppendResult>((resolve, reject) => {
-        const bytes = 512 +
-          2 * ((input.text?.length ?? 0) + JSON.stringify(input.program ?? input.file ?? "").length);
         const waiting = queue.get(input.room);
-        const pending = { input, bytes, resolve, reject };
+        const pending = { input, bytes: inputBytes(input), resolve, reject };
         if (waiting) waiting.push(pending);
         else queue.set(input.room, [pending]);
         if (!running) drain();
       });
     },
   };
-}
-
-/** Messages per atomic write of an import: three mutations each, well inside KV's 1,000 and 800 KB. */
-const IMPORT_CHUNK = 300;
-
-/**
- * Bulk load (see `Store.importMessages`): consecutive seqs after the room's counter, written
- * `IMPORT_CHUNK` at a time; each write checks the counter, so a racing append fails the import
- * rather than leaving a gap.
- *
- * @example
- * await importKvMessages(kv, inputs);
- */
-export async function importKvMessages(kv: Deno.Kv, inputs: NewMessage[]): Promise<number> {
-  if (inputs.length === 0) return 0;
-  const room = inputs[0].room;
-  const at = new Date().toISOString();
-  for (let i = 0; i < inputs.length; i += IMPORT_CHUNK) {
-    const counter = await kv.get<number>(["roomSeq", room]);
-    let seq = counter.value ?? 0;
-    const op = kv.atomic().check(counter);
-    for (const input of inputs.slice(i, i + IMPORT_CHUNK)) {
-      if (input.room !== room) throw new TypeError("importMessages takes messages of one room");
-      const message = storedMessage(input, ++seq, at);
-      op.set(["msg", room, seq], message).set(["msgId", room, message.id], seq)
-        .set(idemKey(room, input.author.id, input.clientId), { seq });
-    }
-    if (!(await op.set(["roomSeq", room], seq).commit()).ok) {
-      throw new Error(`importMessages: room ${room} was appended to during the import`);
-    }
-  }
-  return inputs.length;
 }

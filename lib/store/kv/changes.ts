@@ -1,11 +1,13 @@
 /**
  * Edits, deletes and reactions on Deno KV. A change is one atomic write: the room's counter moves
- * on by one (checked by versionstamp, like an append), the message takes its new state, and
- * `["change", room, seq]` records which message the change at `seq` touched. Messages stay under
- * `["msg", room, seq]` alone, so history pages read only messages; catch-up merges both ranges.
+ * on by one (checked by versionstamp, like an append), the chunk holding the message is rewritten
+ * with its new state (checked too), and `["change", room, seq]` records which message the change at
+ * `seq` touched. History pages read only chunks; catch-up merges chunks and change records.
  *
- * Keys: ["msgId", room, id] → seq (written with each append) · ["change", room, seq] → {target}
- *       ["memberState", room, userId] → "muted" | "removed"
+ * Finding a message by id: the id carries its seq (ids.ts), so one chunk read and a comparison of
+ * the whole id; ids stored before that (plain ULIDs) have a `["msgId", room, id]` → seq row.
+ *
+ * Keys: ["change", room, seq] → {target} · ["memberState", room, userId] → "muted" | "removed"
  */
 import type { Message } from "@/lib/shared/protocol.ts";
 import { StoreNotFoundError } from "../errors.ts";
@@ -13,6 +15,8 @@ import type { ChangeMethods, ChangeResult, MemberState, RoomEvent } from "../typ
 import { assertStrings } from "../records.ts";
 import { retryAtomic } from "./retry.ts";
 import { applyChange } from "../change_rules.ts";
+import { ascending, chunkAt, messageAt, setChunks } from "./chunks.ts";
+import { seqOfId } from "./ids.ts";
 
 interface ChangeRecord {
   target: number;
@@ -26,24 +30,25 @@ interface ChangeRecord {
  * await changes.changeMessage({ room, id, by, change: { op: "delete" } });
  */
 export function kvChanges(kv: Deno.Kv): ChangeMethods {
-  /** The seq of message `id`: its index key, else (a message stored before the index) a scan. */
-  async function seqOf(room: string, id: string): Promise<number | null> {
-    const hit = await kv.get<number>(["msgId", room, id]);
-    if (hit.value !== null) return hit.value;
-    for await (const entry of kv.list<Message>({ prefix: ["msg", room] })) {
-      if (entry.value.id !== id) continue;
-      await kv.set(["msgId", room, id], entry.value.seq);
-      return entry.value.seq;
-    }
-    return null;
+  /** Message `id` and the chunk holding it: by the seq its id carries, else its legacy index row. */
+  async function find(room: string, id: string) {
+    const seq = seqOfId(id);
+    const found = seq === null ? null : await messageAt(kv, room, seq);
+    if (found?.message.id === id) return found;
+    const legacy = await kv.get<number>(["msgId", room, id]);
+    if (legacy.value === null) return null;
+    const old = await messageAt(kv, room, legacy.value);
+    return old?.message.id === id ? old : null;
   }
 
-  async function messagesAt(room: string, seqs: number[]): Promise<Map<number, Message>> {
-    const found = new Map<number, Message>();
-    const unique = [...new Set(seqs)];
-    for (let i = 0; i < unique.length; i += 10) {
-      const entries = await kv.getMany<Message[]>(unique.slice(i, i + 10).map((s) => ["msg", room, s]));
-      for (const e of entries) if (e.value) found.set(e.value.seq, e.value);
+  /** The current state of the messages at `seqs` (those in `read` already are taken from it). */
+  async function messagesAt(room: string, seqs: number[], read: Message[]): Promise<Map<number, Message>> {
+    const found = new Map(read.map((m) => [m.seq, m]));
+    for (const seq of new Set(seqs)) {
+      if (found.has(seq)) continue;
+      // One chunk read brings its neighbours too: changes in one conversation touch nearby seqs.
+      const chunk = await chunkAt(kv, room, seq);
+      for (const m of chunk?.value ?? []) found.set(m.seq, m);
     }
     return found;
   }
@@ -51,45 +56,43 @@ export function kvChanges(kv: Deno.Kv): ChangeMethods {
   return {
     async changeMessage(input): Promise<ChangeResult> {
       assertStrings({ room: input.room, id: input.id, by: input.by.id });
-      const target = await seqOf(input.room, input.id);
-      if (target === null) throw new StoreNotFoundError("not_found", "No such message");
+      if (!(await find(input.room, input.id))) throw new StoreNotFoundError("not_found", "No such message");
       return await retryAtomic(async () => {
-        const [counter, entry] = await kv.getMany<[number, Message]>([
-          ["roomSeq", input.room],
-          ["msg", input.room, target],
+        const [counter, found] = await Promise.all([
+          kv.get<number>(["roomSeq", input.room]),
+          find(input.room, input.id),
         ]);
-        if (!entry.value) throw new StoreNotFoundError("not_found", "No such message");
-        const { message, removedFile } = applyChange(entry.value, input);
+        if (!found) throw new StoreNotFoundError("not_found", "No such message");
+        const { message, removedFile } = applyChange(found.message, input);
         const seq = (counter.value ?? 0) + 1;
-        const result = await kv.atomic().check(counter, entry)
+        const op = kv.atomic().check(counter, found.chunk)
           .set(["roomSeq", input.room], seq)
-          .set(["msg", input.room, target], message)
-          .set(["change", input.room, seq], { target } satisfies ChangeRecord)
-          .commit();
+          .set(["change", input.room, seq], { target: message.seq } satisfies ChangeRecord);
+        // A message that grew (an edit, reactions) may split its chunk: the pieces keep its range.
+        setChunks(op, input.room, found.chunk.value.with(found.index, message));
+        const result = await op.commit();
         return result.ok ? { seq, message, ...(removedFile ? { removedFile } : {}) } : undefined;
       });
     },
 
     async getMessage(room, id) {
       assertStrings({ room, id });
-      const seq = await seqOf(room, id);
-      return seq === null ? null : (await kv.get<Message>(["msg", room, seq])).value;
+      return (await find(room, id))?.message ?? null;
     },
 
     async listEvents(room, { after, limit }) {
       assertStrings({ room });
       if (limit <= 0) return [];
-      const range = (kind: string) => ({
-        start: [kind, room, after + 1],
-        end: [kind, room, after + 1 + limit],
-      });
+      const low = after + 1, high = after + 1 + limit;
       const messages: Message[] = [];
       const changes: { seq: number; target: number }[] = [];
-      for await (const e of kv.list<Message>(range("msg"))) messages.push(e.value);
-      for await (const e of kv.list<ChangeRecord>(range("change"))) {
+      for await (const m of ascending(kv, room, low, high)) messages.push(m);
+      for await (
+        const e of kv.list<ChangeRecord>({ start: ["change", room, low], end: ["change", room, high] })
+      ) {
         changes.push({ seq: e.key[2] as number, target: e.value.target });
       }
-      const targets = await messagesAt(room, changes.map((c) => c.target));
+      const targets = await messagesAt(room, changes.map((c) => c.target), messages);
       const events: RoomEvent[] = [...messages];
       for (const c of changes) {
         const update = targets.get(c.target);

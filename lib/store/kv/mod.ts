@@ -7,10 +7,11 @@
  *   ["roomByName", nameLower] → id (public rooms only)   ["roomByInvite", code] → id
  *   ["publicRoom", id] → 1 (the lobby's index, so a page never reads every room)
  *   ["member", roomId, userId] → 1             ["roomOf", userId, roomId] → 1
- *   ["msg", room, seq] → Message               ["msgByClient", room, authorId, clientId] → {seq}
+ *   ["msgs", room, firstSeq] → Message[] (chunks.ts)   ["clientIds", room, authorId] → Ring (rings.ts)
  *   ["session", id] ["user", id] ["userByName", usernameLower] → id
  *   ["program", id] ["support", room] ["supportByUser", userId] → room
- *   ["readMark", room, readerId] → number      ["msgId", room, id] → seq; ["change", room, seq]: changes.ts
+ *   ["readMark", room, readerId] → number      ["change", room, seq]: changes.ts
+ *   before chunks: ["msg", room, seq] (moved into chunks on open), ["msgId"], ["msgByClient"]: legacy.ts
  *   ["counter", id] → {n, expiresAt} (throttle counts; KV drops them after expiresAt)
  */
 import type { Message } from "@/lib/shared/protocol.ts";
@@ -19,7 +20,10 @@ import type { AppendResult, NewMessage, NewRoom, Room, Session, Store, User } fr
 import { assertStrings, newRoomRecord, withoutUndefined, wrapMethods } from "../records.ts";
 import { retryAtomic, retryWhileLocked } from "./retry.ts";
 import { kvProgramsAndSupport } from "./programs.ts";
-import { importKvMessages, kvAppender } from "./append.ts";
+import { kvAppender } from "./append.ts";
+import { importKvMessages } from "./import.ts";
+import { ascending, descending } from "./chunks.ts";
+import { toChunkLayout } from "./legacy.ts";
 import { kvCounters } from "./counters.ts";
 import { kvChanges } from "./changes.ts";
 import { kvTools } from "./tools.ts";
@@ -35,8 +39,10 @@ type StoredRoom = Omit<Room, "lastSeq">;
 export async function openKvStore(path?: string): Promise<Store> {
   // Isolates opening one file at the same moment can find it locked.
   const kv = await retryWhileLocked(() => Deno.openKv(path));
-  const appender = kvAppender(kv);
   await indexPublicRooms(kv);
+  // Before the appender or any reader runs: no reader looks at the pre-chunk layout (legacy.ts).
+  await retryWhileLocked(() => toChunkLayout(kv));
+  const appender = kvAppender(kv);
 
   async function withSeq(room: StoredRoom | null): Promise<Room | null> {
     if (!room) return null;
@@ -162,11 +168,8 @@ export async function openKvStore(path?: string): Promise<Store> {
       const high = before ?? Number.MAX_SAFE_INTEGER;
       if (low >= high) return [];
       const messages: Message[] = [];
-      const iter = kv.list<Message>(
-        { start: ["msg", room, low], end: ["msg", room, high] },
-        { limit, reverse: after === undefined },
-      );
-      for await (const entry of iter) messages.push(entry.value);
+      const iter = after === undefined ? descending(kv, room, low, high) : ascending(kv, room, low, high);
+      for await (const message of iter) if (messages.push(message) >= limit) break;
       return after === undefined ? messages.reverse() : messages;
     },
 

@@ -9,6 +9,7 @@ import { byCreation, type Rating, type SavedReply, type SearchFilter, type Tools
 import { assertStrings, withoutUndefined } from "../records.ts";
 import { StoreConflictError } from "../errors.ts";
 import { retryAtomic } from "./retry.ts";
+import { allMessages } from "./chunks.ts";
 
 /** The tools methods of a KV store over `kv`. */
 export function kvTools(kv: Deno.Kv): ToolsStore {
@@ -86,7 +87,7 @@ export function kvTools(kv: Deno.Kv): ToolsStore {
       await Promise.all(rooms.map(async (room) => {
         assertStrings({ room });
         const list: Message[] = [];
-        for await (const { value } of kv.list<Message>({ prefix: ["msg", room] })) {
+        for await (const value of allMessages(kv, room)) {
           if (value.kind === "system" || value.deleted || !value.text?.toLowerCase().includes(needle)) {
             continue;
           }
