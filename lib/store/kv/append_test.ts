@@ -2,13 +2,15 @@ import assert from "node:assert/strict";
 import { openKvStore } from "./mod.ts";
 import type { AppendResult, Store } from "../types.ts";
 import { createPublic, randomMessage, randomUserRef } from "../contract/mod.ts";
+import type { Message } from "@/lib/shared/protocol.ts";
+import { RING_SIZE } from "./rings.ts";
 
-async function twoHandles(fn: (a: Store, b: Store) => Promise<void>) {
+async function twoHandles(fn: (a: Store, b: Store, path: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "parley_kv_append_" });
   const a = await openKvStore(`${dir}/store.kv`);
   const b = await openKvStore(`${dir}/store.kv`);
   try {
-    await fn(a, b);
+    await fn(a, b, `${dir}/store.kv`);
   } finally {
     await a.close();
     await b.close();
@@ -116,5 +118,51 @@ Deno.test("[store:kv] appendMessage - a counter moved by the other handle is rea
       4,
       5,
     ]);
+  });
+});
+
+Deno.test("[store:kv] appendMessage - a resend inside the clientId window is a duplicate, one past it a new message", async () => {
+  await twoHandles(async (a, b) => {
+    const room = (await createPublic(a)).id;
+    const author = randomUserRef();
+    const inputs = Array.from({ length: RING_SIZE + 1 }, () => randomMessage(room, author));
+    for (const input of inputs) await a.appendMessage(input);
+    // inputs[1] has RING_SIZE - 1 later messages: inside the window, on this handle and on the other.
+    for (const store of [a, b]) {
+      const again = await store.appendMessage({ ...inputs[1] });
+      assert.equal(again.duplicate, true);
+      assert.equal(again.message.seq, 2);
+    }
+    // inputs[0] has RING_SIZE later messages: past the window (docs/send-path.md), stored again.
+    const late = await b.appendMessage({ ...inputs[0] });
+    assert.equal(late.duplicate, false);
+    assert.equal(late.message.seq, RING_SIZE + 2);
+  });
+});
+
+Deno.test("[store:kv] appendMessage - two handles racing on one room: every seq once, chunks never overlap", async () => {
+  await twoHandles(async (a, b, path) => {
+    const room = (await createPublic(a)).id;
+    const authors = [randomUserRef(), randomUserRef(), randomUserRef()];
+    const inputs = Array.from({ length: 300 }, (_, i) => randomMessage(room, authors[i % 3]));
+    // Each input through one handle, every fourth resent through the other at the same time.
+    const results = await Promise.all([
+      ...inputs.map((input, i) => (i % 2 ? a : b).appendMessage(input)),
+      ...inputs.filter((_, i) => i % 4 === 0).map((input, i) => (i % 2 ? a : b).appendMessage({ ...input })),
+    ]);
+    assert.equal(results.filter((r) => r.duplicate).length, 75);
+    assert.equal(new Set(results.map((r) => r.message.id)).size, 300);
+    const kv = await Deno.openKv(path);
+    try {
+      let next = 1;
+      for await (const { key, value } of kv.list<Message[]>({ prefix: ["msgs", room] })) {
+        assert.equal(key[2], value[0].seq);
+        for (const m of value) assert.equal(m.seq, next++);
+      }
+      assert.equal(next, 301);
+    } finally {
+      kv.close();
+    }
+    assert.equal((await b.getRoom(room))?.lastSeq, 300);
   });
 });

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { ulid } from "ulid";
+import type { Message } from "@/lib/shared/protocol.ts";
+import { openKvStore } from "./mod.ts";
+import { newRoomRecord } from "../records.ts";
+import { randomMessage, randomUserRef } from "../contract/mod.ts";
+import type { NewMessage } from "../types.ts";
+
+/**
+ * Writes a room the way the store did before chunks: a row per message, its `["msgId"]` and
+ * `["msgByClient"]` rows, and an edit at seq count + 1 of message 2.
+ */
+async function legacyRoom(kv: Deno.Kv, count: number) {
+  const room = newRoomRecord({ name: `Old ${ulid()}`, visibility: "public", ownerId: "u-owner" });
+  const author = randomUserRef();
+  const inputs: NewMessage[] = [];
+  const messages: Message[] = [];
+  await kv.set(["room", room.id], room);
+  for (let seq = 1; seq <= count; seq++) {
+    const input = randomMessage(room.id, author);
+    const message = {
+      id: ulid(),
+      seq,
+      room: room.id,
+      kind: "text",
+      author,
+      text: input.text,
+      at: new Date().toISOString(),
+    } as Message;
+    inputs.push(input);
+    messages.push(message);
+    await kv.atomic().set(["msg", room.id, seq], message).set(["msgId", room.id, message.id], seq)
+      .set(["msgByClient", room.id, author.id, input.clientId], { seq }).commit();
+  }
+  messages[1] = { ...messages[1], text: "edited before", editedAt: new Date().toISOString() };
+  await kv.atomic().set(["msg", room.id, 2], messages[1]).set(["change", room.id, count + 1], { target: 2 })
+    .set(["roomSeq", room.id], count + 1).commit();
+  return { room: room.id, author, inputs, messages };
+}
+
+Deno.test("[store:kv] legacy layout - a file written a row per message is moved to chunks and reads the same", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley_kv_legacy_" });
+  const path = `${dir}/store.kv`;
+  const raw = await Deno.openKv(path);
+  // 300 messages: several bounded steps, and more than one ring's worth of clientIds.
+  const big = await legacyRoom(raw, 300);
+  const small = await legacyRoom(raw, 3);
+  raw.close();
+  // Two isolates opening the old file at once: both move it (one wins each step), neither doubles it.
+  const [a, b] = await Promise.all([openKvStore(path), openKvStore(path)]);
+  try {
+    for (const { room, messages } of [big, small]) {
+      assert.deepEqual(await a.listMessages(room, { after: 0, limit: 1_000 }), messages);
+      assert.deepEqual(await b.listMessages(room, { limit: 2 }), messages.slice(-2));
+      assert.deepEqual(await b.getMessage(room, messages[0].id), messages[0]);
+      const events = await a.listEvents(room, { after: 0, limit: 1_000 });
+      assert.deepEqual(events.at(-1), { room, seq: messages.length + 1, update: messages[1] });
+    }
+    // Changes find legacy ids through their `["msgId"]` rows.
+    const deleted = await b.changeMessage({
+      room: small.room,
+      id: small.messages[2].id,
+      by: small.author,
+      change: { op: "delete" },
+    });
+    assert.equal(deleted.seq, 5);
+    assert.equal((await a.getMessage(small.room, small.messages[2].id))?.deleted, true);
+    // Resends of messages stored before the move are duplicates: the oldest of 300, past the ring,
+    // by its clientId row (read when a handle first appends to the room), and a recent one by the
+    // ring seeded from those rows.
+    for (const n of [0, 299]) {
+      const again = await a.appendMessage({ ...big.inputs[n] });
+      assert.equal(again.duplicate, true, `message ${n + 1}`);
+      assert.deepEqual(again.message, big.messages[n]);
+    }
+    const next = await b.appendMessage(randomMessage(big.room, big.author));
+    assert.equal(next.message.seq, 302);
+    assert.deepEqual((await a.listMessages(big.room, { limit: 1 }))[0], next.message);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+  const kv = await Deno.openKv(path);
+  try {
+    assert.equal((await Array.fromAsync(kv.list({ prefix: ["msg"] }))).length, 0);
+    assert.equal((await kv.get(["chunkLayout"])).value, 1);
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
