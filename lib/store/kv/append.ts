@@ -45,6 +45,7 @@ interface Pending {
 }
 
 const idemId = (i: NewMessage) => `${i.room}\u0000${i.author.id}\u0000${i.clientId}`;
+const pairId = (i: NewMessage) => `${i.room}\u0000${i.author.id}`;
 
 /**
  * Reads what `memory` lacks for `inputs`: counters of unknown rooms, rings of (room, author) pairs
@@ -57,50 +58,56 @@ async function readMissing(
   memory: RoomMemory,
   inputs: NewMessage[],
   careful: boolean,
-): Promise<Map<string, number>> {
+): Promise<{ rows: Map<string, number>; rings: Map<string, Ring> }> {
   const rooms = [...new Set(inputs.map((i) => i.room))];
   const unknown = careful ? rooms : rooms.filter((r) => !memory.has(r));
   const fresh = new Set(unknown);
-  const pairs = new Map<string, [string, string]>();
+  // This attempt's own view of the rings: memory may drop one meanwhile (its bound), this may not.
+  const rings = new Map<string, Ring>();
+  const wanted: [string, string, string][] = [];
+  const asked = new Set<string>();
   for (const i of inputs) {
-    const known = !fresh.has(i.room) && memory.get(i.room)!.rings.has(i.author.id);
-    if (!known) pairs.set(`${i.room}\u0000${i.author.id}`, [i.room, i.author.id]);
+    const pair = pairId(i);
+    if (rings.has(pair) || asked.has(pair)) continue;
+    asked.add(pair);
+    const ring = fresh.has(i.room) ? undefined : memory.get(i.room)!.rings.get(i.author.id);
+    if (ring) rings.set(pair, ring);
+    else wanted.push([pair, i.room, i.author.id]);
   }
   // A room first seen: its older clientIds may have rows only (an import, or from before rings).
   const rows = [...new Map(inputs.filter((i) => fresh.has(i.room)).map((i) => [idemId(i), i])).values()];
   const found = new Map<string, number>();
-  if (unknown.length === 0 && pairs.size === 0) return found;
-  const wanted = [...pairs.values()];
+  if (unknown.length === 0 && wanted.length === 0) return { rows: found, rings };
   const entries = await getAll<unknown>(kv, [
     ...unknown.map((r) => ["roomSeq", r]),
-    ...wanted.map(([room, author]) => ringKey(room, author)),
+    ...wanted.map(([, room, author]) => ringKey(room, author)),
     ...rows.map((i) => clientIdRowKey(i.room, i.author.id, i.clientId)),
   ]);
   unknown.forEach((room, n) => {
     const e = entries[n] as Deno.KvEntryMaybe<number>;
     memory.set(room, { seq: e.value ?? 0, versionstamp: e.versionstamp, rings: new Map() });
   });
-  wanted.forEach(([room, author], n) => {
-    memory.putRing(room, author, (entries[unknown.length + n].value as Ring | null) ?? EMPTY_RING);
+  wanted.forEach(([pair, room, author], n) => {
+    const ring = (entries[unknown.length + n].value as Ring | null) ?? EMPTY_RING;
+    rings.set(pair, ring);
+    memory.putRing(room, author, ring);
   });
   rows.forEach((i, n) => {
     const row = entries[unknown.length + wanted.length + n].value as { seq: number } | null;
     if (row) found.set(idemId(i), row.seq);
   });
-  return found;
+  return { rows: found, rings };
 }
 
 /** Messages stored before under `inputs`' clientIds (resends), by `idemId`: rings first, then rows. */
 async function earlierMessages(
   kv: Deno.Kv,
-  memory: RoomMemory,
   inputs: NewMessage[],
-  rows: Map<string, number>,
+  { rows, rings }: { rows: Map<string, number>; rings: Map<string, Ring> },
 ): Promise<Map<string, Message>> {
   const seqs = new Map<string, [NewMessage, number]>();
   for (const input of inputs) {
-    const ring = memory.get(input.room)?.rings.get(input.author.id);
-    const seq = (ring && ringSeq(ring, input.clientId)) ?? rows.get(idemId(input));
+    const seq = ringSeq(rings.get(pairId(input))!, input.clientId) ?? rows.get(idemId(input));
     if (seq !== undefined) seqs.set(idemId(input), [input, seq]);
   }
   const earlier = new Map<string, Message>();
@@ -122,8 +129,8 @@ async function attempt(
   inputs: NewMessage[],
   careful: boolean,
 ): Promise<AppendResult[] | undefined> {
-  const rows = await readMissing(kv, memory, inputs, careful);
-  const earlier = await earlierMessages(kv, memory, inputs, rows);
+  const read = await readMissing(kv, memory, inputs, careful);
+  const earlier = await earlierMessages(kv, inputs, read);
   const rooms = [...new Set(inputs.map((i) => i.room))];
   const next = new Map(rooms.map((r) => [r, memory.get(r)!.seq]));
   const results: AppendResult[] = [];
@@ -147,7 +154,7 @@ async function attempt(
     const item = { message, bytes: inputBytes(input) };
     if (list) list.push(item);
     else byRoom.set(input.room, [item]);
-    const pair = `${input.room}\u0000${input.author.id}`;
+    const pair = pairId(input);
     const add = added.get(pair) ??
       added.set(pair, { room: input.room, author: input.author.id, ids: [], seqs: [] }).get(pair)!;
     add.ids.push(input.clientId);
@@ -164,8 +171,8 @@ async function attempt(
       .set(["roomSeq", room], next.get(room)!);
   }
   const written: [string, string, Ring][] = [];
-  for (const { room, author, ids, seqs } of added.values()) {
-    const ring = ringWith(memory.get(room)!.rings.get(author) ?? EMPTY_RING, ids, seqs);
+  for (const [pair, { room, author, ids, seqs }] of added) {
+    const ring = ringWith(read.rings.get(pair)!, ids, seqs);
     written.push([room, author, ring]);
     op.set(ringKey(room, author), ring);
   }

@@ -15,7 +15,7 @@
  */
 import type { Message } from "@/lib/shared/protocol.ts";
 import { messageBytes, setChunks } from "./chunks.ts";
-import { type Ring, RING_SIZE, ringKey } from "./rings.ts";
+import { EMPTY_RING, RING_SIZE, ringKey, ringWith } from "./rings.ts";
 
 /** Rows per step: one check each, within KV's 100 checks per atomic operation. */
 const STEP_ROWS = 90;
@@ -77,7 +77,7 @@ async function seedRings(kv: Deno.Kv): Promise<void> {
   const flush = async () => {
     if (rows.length === 0) return;
     const last = rows.sort((a, b) => a.seq - b.seq).slice(-RING_SIZE);
-    const ring: Ring = { ids: last.map((r) => r.id), seqs: last.map((r) => r.seq) };
+    const ring = ringWith(EMPTY_RING, last.map((r) => r.id), last.map((r) => r.seq));
     const key = ringKey(pair[0] as string, pair[1] as string);
     await kv.atomic().check({ key, versionstamp: null }).set(key, ring).commit();
     rows = [];
