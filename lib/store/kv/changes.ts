@@ -86,7 +86,7 @@ export function kvChanges(kv: Deno.Kv): ChangeMethods {
       const low = after + 1, high = after + 1 + limit;
       const messages: Message[] = [];
       const changes: { seq: number; target: number }[] = [];
-      for await (const m of ascending(kv, room, low, high)) messages.push(m);
+      for await (const m of ascending(kv, room, low, high, limit)) messages.push(m);
       for await (
         const e of kv.list<ChangeRecord>({ start: ["change", room, low], end: ["change", room, high] })
       ) {

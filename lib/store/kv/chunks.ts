@@ -17,8 +17,13 @@ import { withoutUndefined } from "../records.ts";
 export const CHUNK_BYTES = 40_000;
 /** getMany reads at most 10 keys. */
 const READ_CHUNK = 10;
-/** Chunks read per list batch: pages read lazily, a few chunks at a time. */
+/** Chunks read per list batch when the caller does not say how many messages it wants. */
 const BATCH = 25;
+/**
+ * Chunks per list batch for `wanted` messages: a quarter of them (a chunk under load holds 8 or
+ * more, one under light load: then a few batches), so a page reads little past its end.
+ */
+const batchFor = (wanted?: number) => wanted ? Math.min(100, Math.ceil(wanted / 4) + 1) : BATCH;
 
 /** The key of the chunk starting at `first`. */
 export function chunkKey(room: string, first: number): Deno.KvKey {
@@ -109,6 +114,7 @@ export async function* ascending(
   room: string,
   low: number,
   high: number,
+  wanted?: number,
 ): AsyncGenerator<Message> {
   if (low >= high) return;
   const head = await chunkAt(kv, room, low);
@@ -119,7 +125,7 @@ export async function* ascending(
   const start = head ? (head.key[2] as number) + 1 : low;
   if (start >= high) return;
   const iter = kv.list<Message[]>({ start: chunkKey(room, start), end: chunkKey(room, high) }, {
-    batchSize: BATCH,
+    batchSize: batchFor(wanted),
   });
   for await (const { value } of iter) {
     for (const m of value) {
@@ -140,11 +146,12 @@ export async function* descending(
   room: string,
   low: number,
   high: number,
+  wanted?: number,
 ): AsyncGenerator<Message> {
   if (low >= high) return;
   const iter = kv.list<Message[]>({ prefix: ["msgs", room], end: chunkKey(room, high) }, {
     reverse: true,
-    batchSize: BATCH,
+    batchSize: batchFor(wanted),
   });
   for await (const { value } of iter) {
     for (let i = value.length - 1; i >= 0; i--) {

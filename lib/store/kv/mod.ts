@@ -168,7 +168,9 @@ export async function openKvStore(path?: string): Promise<Store> {
       const high = before ?? Number.MAX_SAFE_INTEGER;
       if (low >= high) return [];
       const messages: Message[] = [];
-      const iter = after === undefined ? descending(kv, room, low, high) : ascending(kv, room, low, high);
+      const iter = after === undefined
+        ? descending(kv, room, low, high, limit)
+        : ascending(kv, room, low, high, limit);
       for await (const message of iter) if (messages.push(message) >= limit) break;
       return after === undefined ? messages.reverse() : messages;
     },
