@@ -23,6 +23,38 @@ async function roomWithMessage(store: Store) {
 }
 
 export function registerChangeContract(test: ContractTest, options: ContractOptions): void {
+  test("getMessage - by id in its own room only; a forged id names nothing; a change leaves its neighbours be", async (store) => {
+    const room = (await createPublic(store)).id;
+    const other = (await createPublic(store)).id;
+    const author = randomUserRef();
+    // Sent together: one batch (one KV chunk).
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => store.appendMessage(randomMessage(room, author))),
+    );
+    const messages = results.map((r) => r.message).sort((a, b) => a.seq - b.seq);
+    for (const m of messages) assert.deepEqual(await store.getMessage(room, m.id), m);
+    assert.equal(await store.getMessage(other, messages[0].id), null);
+    // One character changed anywhere (the time, the middle, the end) and the id is nobody's (ids made
+    // in one millisecond may differ in their last character only: such a change names a neighbour).
+    const id = messages[5].id;
+    const ids = new Set(messages.map((m) => m.id));
+    for (const i of [0, 12, id.length - 1]) {
+      const forged = [..."0123456789ABCDEFGHJKMNPQRSTVWXYZ"].map((c) => id.slice(0, i) + c + id.slice(i + 1))
+        .find((f) => !ids.has(f))!;
+      assert.equal(await store.getMessage(room, forged), null, forged);
+      await assertStoreError(
+        store.changeMessage({ room, id: forged, by: author, change: { op: "delete" } }),
+        StoreNotFoundError,
+        "not_found",
+      );
+    }
+    const deleted = await store.changeMessage({ room, id, by: author, change: { op: "delete" } });
+    assert.deepEqual(
+      await store.listMessages(room, { after: 0, limit: 20 }),
+      messages.map((m, i) => i === 5 ? deleted.message : m),
+    );
+  });
+
   test("changeMessage - an edit takes the next seq and history shows the new text", async (store) => {
     const { room, author, message } = await roomWithMessage(store);
     const edit = await store.changeMessage({
