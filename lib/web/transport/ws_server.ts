@@ -68,7 +68,7 @@ async function writeResponse(socket: Duplex, response: Response): Promise<void> 
 
 /**
  * Serves WebSocket upgrades of `server` through `fetch` (the Hono app). Returns a function that stops
- * the keep-alive sweep.
+ * the keep-alive sweep and drops the sockets still open (call it after the hub's shutdown).
  *
  * @example
  * handleUpgrades(server, app.fetch, { maxPayload: config.maxFrameBytes, idleTimeout: 30 });
@@ -122,6 +122,8 @@ export function handleUpgrades(server: Server, fetch: Fetch, options: WsServerOp
   Deno.unrefTimer(sweep);
   return () => {
     clearInterval(sweep);
+    // The hub has sent its close frames (1012) and waited for them; a peer that never answered goes.
+    for (const ws of wss.clients) ws.terminate();
     wss.close();
   };
 }
