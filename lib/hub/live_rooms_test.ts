@@ -111,3 +111,34 @@ Deno.test("[hub_rooms] fanout - a quiet small room sends at the end of the turn;
   await framesReach(bigFrames, IMMEDIATE_MAX_READERS + 1);
   assert.equal(bigFrames.length, IMMEDIATE_MAX_READERS + 1);
 });
+
+Deno.test("[hub_rooms] fanout - a busy small room still sends at the end of each turn, with no timer", async () => {
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  const timers = new Map<unknown, () => void>();
+  let ids = 0;
+  // The clock stands still: every flush below falls inside the big rooms' coalescing window.
+  const clock = {
+    now: () => 1_000,
+    setTimeout: (fn: () => void) => (timers.set(++ids, fn), ids),
+    clearTimeout: (id: unknown) => void timers.delete(id),
+  };
+  const rooms = new LiveRooms({} as Store, { clock });
+  const room = rooms.open("r1");
+  room.last = 0;
+  const frames: string[] = [];
+  const reader = fakeConn(frames);
+  reader.rooms.set("r1", 0);
+  room.conns.add(reader);
+  for (const seq of [1, 2, 3]) {
+    rooms.deliver(message(seq));
+    await nextTurn();
+    await nextTurn();
+    assert.equal(frames.length, seq, `message ${seq} left in its own turn`);
+  }
+  // Messages stored in one turn (one group commit) still share a frame.
+  rooms.deliver(message(4));
+  rooms.deliver(message(5));
+  await framesReach(frames, 4);
+  assert.deepEqual(frames[3].split("\n").map((line) => JSON.parse(line).message.seq), [4, 5]);
+  assert.equal(timers.size, 0, "no timer armed");
+});
