@@ -12,6 +12,8 @@ import type { Locale } from "@/lib/shared/i18n/mod.ts";
 import { clientAddress, factsOf, originAllowed } from "@/lib/web/origin.ts";
 import { addressSockets } from "@/lib/hub/address_sockets.ts";
 import { widgetOf } from "@/lib/support/widget.ts";
+import { upgrade, type UpgradeOptions } from "@/lib/web/transport/mod.ts";
+import { tooLargeReason } from "@/lib/hub/connection.ts";
 
 const budget = socketBudget();
 
@@ -19,19 +21,23 @@ const budget = socketBudget();
  * A browser fails a socket whose answer names none of the subprotocols it offered; the widget frame
  * offers "parley" beside its token (auth.ts), so that is the one named back.
  */
-function upgradeOptions(req: Request): Deno.UpgradeWebSocketOptions {
-  const offered = req.headers.get("sec-websocket-protocol")?.split(",").map((p) => p.trim()) ?? [];
-  return offered.includes("parley") ? { protocol: "parley" } : {};
+function upgradeOptions(c: AppContext): UpgradeOptions {
+  const offered = c.req.header("sec-websocket-protocol")?.split(",").map((p) => p.trim()) ?? [];
+  const { maxFrameBytes } = c.var.services.config;
+  return {
+    tooLargeReason: tooLargeReason(maxFrameBytes),
+    ...(offered.includes("parley") ? { protocol: "parley" } : {}),
+  };
 }
 
 /**
  * Upgrades only to close at once: the close code is the one answer a browser script can see. The
  * socket counts against its address until it is closed: until the peer answers the close, Deno
- * still reads (and buffers) whatever message it sends.
+ * still reads (and, on the native transport, buffers) whatever message it sends.
  */
 function refuse(c: AppContext, release: () => void, code: number, reason: string): Response {
-  const { socket, response } = Deno.upgradeWebSocket(c.req.raw, upgradeOptions(c.req.raw));
-  socket.onopen = () => socket.close(code, reason);
+  const { socket, response } = upgrade(c, upgradeOptions(c));
+  socket.addEventListener("open", () => socket.close(code, reason), { once: true });
   socket.addEventListener("close", release, { once: true });
   return response;
 }
@@ -85,10 +91,7 @@ export const handler = {
     }
     // idleTimeout: Deno pings a quiet socket and drops it when no pong comes back in time, so a
     // peer that vanished without a close frame is noticed (and leaves presence) within ~30 s.
-    const { socket, response } = Deno.upgradeWebSocket(req, {
-      idleTimeout: config.wsIdleTimeout,
-      ...upgradeOptions(req),
-    });
+    const { socket, response } = upgrade(c, { idleTimeout: config.wsIdleTimeout, ...upgradeOptions(c) });
     socket.addEventListener("close", release, { once: true });
     // The socket's error frames speak the language of the page that opened it.
     const withLocale: Session & { locale: Locale } = { ...session, locale: c.get("locale") };

@@ -2,22 +2,31 @@
  * How long one message takes to reach every reader of a big room on an otherwise idle server:
  * `deno run -A scripts/fanout_spread.ts [--readers 1000] [--messages 5]`.
  *
- * Starts the real server (`deno serve --parallel`, two isolates, a temp KV file), puts the readers in
+ * Starts the real server (what `deno task start` runs, two workers, a temp KV file), puts the readers in
  * one room from this one process, then sends one message at a time, half a second apart, and prints
  * when the first, the middle and the last reader had it. With no load at all, the spread between
  * first and last is what the fan-out bench's p99 cannot go below on this machine.
  */
 import { parseArgs } from "node:util";
-import { startServer } from "../tests/support/server.ts";
+import { startServer, type Transport } from "../tests/support/server.ts";
 import { connect, createRoom, guest } from "../tests/support/client.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
-  options: { readers: { type: "string", default: "1000" }, messages: { type: "string", default: "5" } },
+  options: {
+    readers: { type: "string", default: "1000" },
+    messages: { type: "string", default: "5" },
+    // ws (server.ts, as `deno task start`) or native (`deno serve --parallel`).
+    transport: { type: "string", default: "ws" },
+  },
 });
 const readerCount = Number(flags.readers);
 const messageCount = Number(flags.messages);
-const server = await startServer({ jobs: 2, env: { MAX_SOCKETS_PER_SESSION: String(readerCount + 10) } });
+const server = await startServer({
+  jobs: 2,
+  transport: flags.transport as Transport,
+  env: { MAX_SOCKETS_PER_SESSION: String(readerCount + 10) },
+});
 const readers: WebSocket[] = [];
 try {
   const { cookie } = await guest(server.url, "spread");

@@ -1,14 +1,16 @@
 /**
  * How much one client address can raise the server's resident memory by sending huge WebSocket
- * frames (SPEC.md: at most 256 MiB). Starts the real server (`deno serve --parallel`, 2 isolates),
+ * frames (SPEC.md: at most 256 MiB). Starts the real server (what `deno task start` runs, 2 workers;
+ * `--transport native`: `deno serve --parallel`, 2 isolates),
  * opens `--sockets` sockets with one guest cookie from one address, sends a `--mb` MB text frame on
  * each at once, and samples the server's RSS (`/proc/PID/status`) every 20 ms until every socket is
  * closed or answered. Prints the baseline, the peak and the rise.
  *
  *   deno run -A scripts/frame_memory.ts [--sockets 10] [--mb 60] [--env MAX_SOCKETS_PER_ADDRESS=10]
+ *     [--transport ws|native]
  */
 import { parseArgs } from "node:util";
-import { startServer } from "@/tests/support/server.ts";
+import { startServer, type Transport } from "@/tests/support/server.ts";
 import { guest } from "@/tests/support/client.ts";
 import { loadConfig } from "@/lib/ops/config.ts";
 
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     sockets: { type: "string", default: "10" },
     mb: { type: "string", default: "60" },
     env: { type: "string", multiple: true, default: [] },
+    transport: { type: "string", default: "ws" },
   },
 });
 const sockets = Number(values.sockets);
@@ -33,7 +36,7 @@ function rssMiB(pid: number): number {
   return Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0) / 1024;
 }
 
-const server = await startServer({ env });
+const server = await startServer({ env, transport: values.transport as Transport });
 try {
   const { cookie } = await guest(server.url, "memory");
   const baseline = rssMiB(server.pid);

@@ -6,6 +6,8 @@
  *
  * deno run -A scripts/send_path_load.ts --rooms=100 --readers=5 --inflight=8 --seconds=8
  *   [--root=/path/to/another/checkout] [--prof=/tmp/prof]   (--cpu-prof of each isolate)
+ *   [--transport=ws|native]   (default: ws, `server.ts` as `deno task start`, when the checkout has it;
+ *                              native: `deno serve --parallel main.ts`)
  *   [--rate=200]   (open loop: this many sends a second spread over the rooms, for latency)
  */
 import { parseArgs } from "node:util";
@@ -21,6 +23,7 @@ const { values: f } = parseArgs({
     prof: { type: "string" },
     rate: { type: "string" },
     jobs: { type: "string", default: "2" },
+    transport: { type: "string" },
   },
 });
 const rooms = Number(f.rooms), readers = Number(f.readers), inflight = Number(f.inflight);
@@ -30,10 +33,21 @@ const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
 const port = (listener.addr as Deno.NetAddr).port;
 listener.close();
 const dir = await Deno.makeTempDir({ prefix: "parley-load-" });
-const args = ["serve", "--parallel", "-A", "--host", "127.0.0.1", "--port", String(port)];
-if (f.prof) args.push("--cpu-prof", `--cpu-prof-dir=${f.prof}`);
+const hasServer = (() => {
+  try {
+    return Deno.statSync(`${f.root}/server.ts`).isFile;
+  } catch {
+    return false;
+  }
+})();
+const native = (f.transport ?? (hasServer ? "ws" : "native")) === "native";
+const at = ["--host", "127.0.0.1", "--port", String(port)];
+const prof = f.prof ? ["--cpu-prof", `--cpu-prof-dir=${f.prof}`] : [];
+console.error(`server: ${native ? "deno serve --parallel main.ts (native)" : "server.ts (ws)"} in ${f.root}`);
 const child = new Deno.Command(Deno.execPath(), {
-  args: [...args, "main.ts"],
+  args: native
+    ? ["serve", "--parallel", "-A", ...at, ...prof, "main.ts"]
+    : ["run", "-A", ...prof, "server.ts", ...at],
   cwd: f.root,
   env: {
     LOG_LEVEL: "error",

@@ -14,6 +14,18 @@ import {
 } from "@/lib/shared/protocol.ts";
 import { parseClientFrame } from "@/lib/shared/protocol_schema.ts";
 import { type Locale, localizeError } from "@/lib/shared/i18n/mod.ts";
+import { type HubSocket, ReadyState } from "@/lib/web/transport/types.ts";
+
+/**
+ * The close reason of 1009, whichever limit refused the frame (the app's, or the ws transport's own
+ * at the same size).
+ *
+ * @example
+ * tooLargeReason(65_536); // "Frame over 65536 bytes"
+ */
+export function tooLargeReason(max: number): string {
+  return `Frame over ${max} bytes`;
+}
 
 /** What a connection needs from its hub. */
 export interface ConnectionHost {
@@ -49,7 +61,7 @@ export class Connection {
    */
   constructor(
     readonly host: ConnectionHost,
-    readonly socket: WebSocket,
+    readonly socket: HubSocket,
     readonly session: Session & { locale?: Locale },
   ) {
     this.user = { id: session.userId, name: session.name, role: session.role };
@@ -64,7 +76,7 @@ export class Connection {
    * being too slow (its buffer already held more than the bound).
    */
   send(raw: string): boolean {
-    if (this.#closing || this.socket.readyState !== WebSocket.OPEN) return false;
+    if (this.#closing || this.socket.readyState !== ReadyState.open) return false;
     if (this.socket.bufferedAmount > this.host.config.maxBufferedBytes) {
       this.close(CloseCode.slowReader, "Too slow: outgoing buffer full");
       return false;
@@ -164,7 +176,7 @@ export class Connection {
       : data instanceof ArrayBuffer
       ? data.byteLength
       : (data as Blob).size ?? 0;
-    if (size > max) return this.close(CloseCode.tooLarge, `Frame over ${max} bytes`);
+    if (size > max) return this.close(CloseCode.tooLarge, tooLargeReason(max));
     const parsed = parseClientFrame(data);
     if (!parsed.ok) return this.error(parsed.code, parsed.message);
     const frame = parsed.frame;

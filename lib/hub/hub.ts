@@ -28,6 +28,7 @@ import { SendPipeline } from "@/lib/hub/send.ts";
 import { SendLimit } from "@/lib/hub/send_limit.ts";
 import type { HubContext } from "@/lib/hub/context.ts";
 import { log } from "@/lib/ops/log.ts";
+import type { HubSocket } from "@/lib/web/transport/types.ts";
 
 export { defaultCanJoin, type JoinPolicy };
 export type { HubPlugin };
@@ -166,7 +167,7 @@ export class Hub implements ConnectionHost, HubContext {
   }
 
   /** Takes over a freshly upgraded socket of a signed-in session. */
-  attach(socket: WebSocket, session: Session): void {
+  attach(socket: HubSocket, session: Session): void {
     if (this.#closed) {
       socket.addEventListener("open", () => socket.close(CloseCode.restart, "Server restarting"));
       return;

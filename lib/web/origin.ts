@@ -4,7 +4,7 @@
  * one of `TRUSTED_PROXIES`; otherwise anyone could pick their own address (and so their own rate
  * budget) or their own idea of which host they are talking to.
  */
-import { getConnInfo } from "hono/deno";
+import { peerAddress } from "@/lib/web/transport/mod.ts";
 import type { AppContext } from "@/lib/web/app_env.ts";
 
 /** What the origin policy needs to know about one request. */
@@ -77,13 +77,8 @@ export function originAllowed(
 
 /** The facts of a Hono request. */
 export function factsOf(c: AppContext): RequestFacts {
-  let peer = "unknown";
-  try {
-    peer = getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    // app.request() in tests has no connection: the address stays "unknown".
-  }
-  return { peer, url: c.req.url, headers: c.req.raw.headers };
+  // app.request() in tests has no connection: the address is "unknown".
+  return { peer: peerAddress(c) ?? "unknown", url: c.req.url, headers: c.req.raw.headers };
 }
 
 /**

@@ -10,8 +10,10 @@ processes (scripts/bench/client.ts) over real WebSockets, stops it, and starts i
 scenario. Every server gets the same client code; only the few lines that speak each protocol differ
 (scripts/bench/protocols.ts).
 
-- **Parley**: \`deno serve --parallel\` on \`main.ts\` (what \`deno task start\` runs), one isolate per core,
-  the embedded Deno KV store; every message is stored before it is acknowledged and delivered.
+- **Parley**: what \`deno task start\` runs (\`server.ts\`: one worker per core, \`node:http\` + \`ws\`; the
+  Servers table's version says which, as runs before it used \`deno serve --parallel main.ts\`, and
+  \`PARLEY_TRANSPORT=native\` still does), the embedded Deno KV store; every message is stored before it
+  is acknowledged and delivered.
 - **Centrifugo v6.9.1**, built from the Go module proxy (\`github.com/centrifugal/centrifugo/v6@v6.9.1\`,
   \`CGO_ENABLED=0\`) into \`~/.cache/parley/bin\`: memory engine, history of 1,000 per channel, publishing
   from clients allowed (scripts/bench/peers/centrifugo/config.json). Centrifugo bundles several JSON

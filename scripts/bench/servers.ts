@@ -141,9 +141,15 @@ function parley(kvPath: string, extraEnv: Record<string, string>): Launch | stri
     return "main.ts not found (Parley not written yet)";
   }
   const big = "1000000";
+  // What `deno task start` runs (server.ts: workers, ws on node:http); PARLEY_TRANSPORT=native runs
+  // `deno serve --parallel main.ts` (Deno's own WebSocket) for a side-by-side run.
+  const native = Deno.env.get("PARLEY_TRANSPORT") === "native";
+  const jobs = Deno.env.get("DENO_JOBS") ?? navigator.hardwareConcurrency;
   return {
     cmd: Deno.execPath(),
-    args: ["serve", "--parallel", "-A", "--port", "PORT", "main.ts"],
+    args: native
+      ? ["serve", "--parallel", "-A", "--port", "PORT", "main.ts"]
+      : ["run", "-A", "server.ts", "--port", "PORT"],
     cwd: ROOT,
     env: {
       KV_PATH: kvPath,
@@ -162,8 +168,10 @@ function parley(kvPath: string, extraEnv: Record<string, string>): Launch | stri
       WIDGET_ORIGINS: WIDGET_HOST,
       ...extraEnv,
     },
-    version: `parley ${commit()}, deno ${Deno.version.deno} serve --parallel, Deno KV`,
-    cores: `${Deno.env.get("DENO_JOBS") ?? navigator.hardwareConcurrency} isolates (deno serve --parallel)`,
+    version: native
+      ? `parley ${commit()}, deno ${Deno.version.deno} serve --parallel (native WebSocket), Deno KV`
+      : `parley ${commit()}, deno ${Deno.version.deno} server.ts (node:http + ws), Deno KV`,
+    cores: native ? `${jobs} isolates (deno serve --parallel)` : `${jobs} workers (server.ts, reusePort)`,
   };
 }
 
@@ -182,7 +190,9 @@ export function prepare(
 ): Promise<Launch | string> {
   if (kind === "parley") {
     // "Ready to serve" is a warm start: fetching and compiling modules is a deploy step, not start-up.
-    return run(Deno.execPath(), ["cache", "main.ts"], ROOT).then(() => parley(opts.kvPath, opts.env ?? {}));
+    return run(Deno.execPath(), ["cache", "main.ts", "server.ts", "lib/ops/worker.ts"], ROOT).then(() =>
+      parley(opts.kvPath, opts.env ?? {})
+    );
   }
   if (kind === "socketio") return nodePeer("socketio", "socket.io");
   if (kind === "ws") return nodePeer("ws", "ws");

@@ -1,6 +1,7 @@
 /**
  * Several Parley processes on one FerretDB and one redis-server, as operators run them on several
- * machines: each process a `deno serve` on its own loopback port, with MONGODB_URI and REDIS_URL.
+ * machines: each process what `deno task start` runs (`server.ts`) on its own loopback port, with
+ * MONGODB_URI and REDIS_URL.
  * For the multi-process and fault tests and the soak script.
  */
 import { type FerretDB, startFerretDB } from "@/tests/support/ferretdb.ts";

@@ -1,6 +1,8 @@
 /**
- * Starts the real server for integration tests: `deno serve --parallel -A main.ts` on port 0 of
- * 127.0.0.1 (it reports the port it bound), with its own KV file in a temp dir, and waits until `/healthz` answers.
+ * Starts the real server for integration tests: what `deno task start` runs (`server.ts`: workers on
+ * `node:http`, WebSockets by `ws`), or with `transport: "native"` `deno serve --parallel main.ts`
+ * (Deno's own WebSocket, as `deno task dev` and Deno Deploy), on port 0 of 127.0.0.1 (it reports
+ * the port it bound), with its own KV file in a temp dir, and waits until `/healthz` answers.
  */
 
 import { listeningPort } from "./ports.ts";
@@ -16,6 +18,18 @@ export interface StartServerOptions {
   kvPath?: string;
   /** Listen on this port (a restart on the same address); default a free one. */
   port?: number;
+  /** "ws" (default): `server.ts`, as `deno task start`; "native": `deno serve --parallel main.ts`. */
+  transport?: Transport;
+}
+
+export type Transport = "ws" | "native";
+
+/** The command line of each transport's server on `port` of 127.0.0.1. */
+export function serverArgs(transport: Transport, port: number): string[] {
+  const at = ["--host", "127.0.0.1", "--port", String(port)];
+  return transport === "native"
+    ? ["serve", "--parallel", "-A", ...at, "main.ts"]
+    : ["run", "-A", "server.ts", ...at];
 }
 
 export interface TestServer {
@@ -39,16 +53,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const dir = options.kvPath ? null : await Deno.makeTempDir({ prefix: "parley-test-" });
   const kvPath = options.kvPath ?? `${dir}/parley.kv`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "serve",
-      "--parallel",
-      "-A",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(options.port ?? 0),
-      "main.ts",
-    ],
+    args: serverArgs(options.transport ?? "ws", options.port ?? 0),
     cwd: ROOT.pathname,
     env: {
       LOG_LEVEL: "warn",
@@ -114,7 +119,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     throw new Error(`server ${exited ? "exited during start-up" : "did not listen within 30 s"}:\n${output}`);
   }
   const url = `http://127.0.0.1:${port}`;
-  // The isolates load main.ts (and open the store) before they listen, so /healthz answers now.
+  // The isolates (workers) open the store before they listen, so /healthz answers now.
   const health = await fetch(`${url}/healthz`).catch((error) => error as Error);
   if (!(health instanceof Response) || !health.ok) {
     if (health instanceof Response) await health.body?.cancel();

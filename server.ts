@@ -1,0 +1,63 @@
+/**
+ * Parley's self-hosted entry (`deno task start`): one Worker per core (DENO_JOBS, else
+ * `navigator.hardwareConcurrency`, as `deno serve --parallel`), each a `node:http` server with
+ * `reusePort` on one port, WebSockets served by `ws` (which refuses an oversized frame from its
+ * header; see docs/architecture.md, "Transports"). The workers share the BroadcastChannel bus as
+ * `deno serve`'s isolates do. SIGTERM/SIGINT: every worker closes its sockets (1012) and services,
+ * then the process exits.
+ *
+ * Flags: `--host` (default 0.0.0.0) and `--port` (default PORT, else 8000; 0 picks a free one).
+ */
+import { parseArgs } from "node:util";
+import { loadConfig } from "@/lib/ops/config.ts";
+import { fatal } from "@/lib/ops/fatal.ts";
+import type { FromWorker, ToWorker } from "@/lib/ops/worker.ts";
+
+const GRACE_MS = 4_000;
+
+const config = await Promise.resolve().then(() => loadConfig()).catch(fatal);
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { host: { type: "string" }, port: { type: "string" } },
+});
+const host = values.host ?? "0.0.0.0";
+let port = values.port !== undefined ? Number(values.port) : config.port;
+const jobs = Math.max(1, Number(Deno.env.get("DENO_JOBS")) || navigator.hardwareConcurrency || 1);
+
+const workers = Array.from(
+  { length: jobs },
+  () => new Worker(new URL("./lib/ops/worker.ts", import.meta.url), { type: "module" }),
+);
+const send = (worker: Worker, message: ToWorker) => worker.postMessage(message);
+const next = (worker: Worker) =>
+  new Promise<FromWorker>((resolve) =>
+    worker.addEventListener("message", (e) => resolve(e.data), { once: true })
+  );
+for (const worker of workers) {
+  worker.addEventListener("message", (e: MessageEvent<FromWorker>) => {
+    if (e.data.t === "fatal") fatal(e.data.message);
+  });
+  // An error nobody caught in a worker ends the process, as in one `deno serve` isolate.
+  worker.addEventListener("error", (e) => {
+    e.preventDefault();
+    fatal(e.message);
+  });
+}
+
+// Every worker loads and opens its services at once; the first binds (port 0: the kernel picks),
+// the others then join it on that port.
+await Promise.all(workers.map(next));
+send(workers[0], { t: "listen", host, port });
+port = ((await next(workers[0])) as { port: number }).port;
+await Promise.all(workers.slice(1).map((w) => (send(w, { t: "listen", host, port }), next(w))));
+console.log(`parley: Listening on http://${host}:${port}/ with ${jobs} workers`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  Deno.unrefTimer(setTimeout(() => Deno.exit(0), GRACE_MS));
+  await Promise.all(workers.map((w) => (send(w, { t: "stop" }), next(w))));
+  Deno.exit(0);
+};
+for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, () => void stop());
