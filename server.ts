@@ -12,8 +12,16 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "@/lib/ops/config.ts";
 import { fatal } from "@/lib/ops/fatal.ts";
 import type { FromWorker, ToWorker } from "@/lib/ops/worker.ts";
+import { openKvWriter } from "@/lib/store/kv/writer.ts";
 
 const GRACE_MS = 4_000;
+
+/** The KV file as `openStore` finds it: its folder made, "" for Deno's default. */
+async function openKvWriterAt(path: string) {
+  const slash = path.lastIndexOf("/");
+  if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
+  return await openKvWriter(path || undefined);
+}
 
 const config = await Promise.resolve().then(() => loadConfig()).catch(fatal);
 const { values } = parseArgs({
@@ -24,11 +32,21 @@ const host = values.host ?? "0.0.0.0";
 let port = values.port !== undefined ? Number(values.port) : config.port;
 const jobs = Math.max(1, Number(Deno.env.get("DENO_JOBS")) || navigator.hardwareConcurrency || 1);
 
+// On Deno KV, this thread is the file's one writer of messages (lib/store/kv/writer.ts): the workers'
+// handles would otherwise take turns at SQLite's write lock. A file of its own per handle (":memory:")
+// cannot share one.
+const writer = !config.mongodbUri && config.kvPath !== ":memory:"
+  ? await openKvWriterAt(config.kvPath).catch(fatal)
+  : undefined;
 const workers = Array.from(
   { length: jobs },
   () => new Worker(new URL("./lib/ops/worker.ts", import.meta.url), { type: "module" }),
 );
 const send = (worker: Worker, message: ToWorker) => worker.postMessage(message);
+for (const worker of workers) {
+  const appends = writer?.connect();
+  worker.postMessage({ t: "init", appends } satisfies ToWorker, appends ? [appends] : []);
+}
 const next = (worker: Worker) =>
   new Promise<FromWorker>((resolve) =>
     worker.addEventListener("message", (e) => resolve(e.data), { once: true })

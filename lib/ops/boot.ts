@@ -36,8 +36,11 @@ export function hubPlugins(
  * @example
  * const services = await openServices(loadConfig());
  */
-export async function openServices(config: Config): Promise<Services> {
-  const store = await openStore(config);
+export async function openServices(
+  config: Config,
+  options: { kvAppends?: MessagePort } = {},
+): Promise<Services> {
+  const store = await openStore(config, options);
   let bus, files;
   try {
     files = await openFileStore(config);

@@ -9,7 +9,11 @@ import { closeServices, openServices } from "@/lib/ops/boot.ts";
 import { createApp } from "@/lib/web/app.ts";
 import { listenNode, type NodeServer } from "@/lib/web/transport/node_server.ts";
 
-export type ToWorker = { t: "listen"; host: string; port: number } | { t: "stop" };
+export type ToWorker =
+  /** First, before anything opens: the port to the KV file's one writer, when the main thread holds it. */
+  | { t: "init"; appends?: MessagePort }
+  | { t: "listen"; host: string; port: number }
+  | { t: "stop" };
 export type FromWorker =
   | { t: "ready" }
   | { t: "listening"; port: number }
@@ -23,7 +27,11 @@ const fail = (err: unknown) =>
 let node: NodeServer | undefined;
 let stopping: Promise<void> | undefined;
 
-const services = await Promise.resolve().then(() => openServices(loadConfig())).catch(fail);
+const init = await new Promise<ToWorker>((resolve) => self.onmessage = (event) => resolve(event.data));
+const appends = init.t === "init" ? init.appends : undefined;
+const services = await Promise.resolve().then(() => openServices(loadConfig(), { kvAppends: appends })).catch(
+  fail,
+);
 if (services) {
   const app = createApp(services);
   self.onmessage = (event: MessageEvent<ToWorker>) => {

@@ -14,13 +14,17 @@ export interface StoreConfig {
 }
 
 /**
- * Opens the configured store. Throws ConfigError for a malformed MongoDB URI and StoreUnavailableError
+ * Opens the configured store; `kvAppends`: a port to the KV file's one writer (lib/store/kv/writer.ts).
+ * Throws ConfigError for a malformed MongoDB URI and StoreUnavailableError
  * (one line) when the database cannot be reached.
  *
  * @example
  * const store = await openStore({ mongodbUri: Deno.env.get("MONGODB_URI"), kvPath: "./data/parley.kv" });
  */
-export async function openStore(config: StoreConfig): Promise<Store> {
+export async function openStore(
+  config: StoreConfig,
+  options: { kvAppends?: MessagePort } = {},
+): Promise<Store> {
   if (config.mongodbUri) {
     // Loaded only when used: the driver's modules cost a KV deployment ~100 ms of start-up per isolate.
     const { openMongoStore } = await import("./mongo/mod.ts");
@@ -32,5 +36,5 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
   }
   // "" (config.ts on Deno Deploy) also means Deno's default.
-  return await openKvStore(path || undefined);
+  return await openKvStore(path || undefined, { appends: options.kvAppends });
 }

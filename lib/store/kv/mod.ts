@@ -21,6 +21,7 @@ import { assertStrings, newRoomRecord, withoutUndefined, wrapMethods } from "../
 import { retryAtomic, retryWhileLocked } from "./retry.ts";
 import { kvProgramsAndSupport } from "./programs.ts";
 import { kvAppender } from "./append.ts";
+import { remoteAppender } from "./writer.ts";
 import { importKvMessages } from "./import.ts";
 import { ascending, descending } from "./chunks.ts";
 import { toChunkLayout } from "./legacy.ts";
@@ -36,13 +37,15 @@ type StoredRoom = Omit<Room, "lastSeq">;
  * @example
  * const store = await openKvStore(":memory:");
  */
-export async function openKvStore(path?: string): Promise<Store> {
+export async function openKvStore(path?: string, options: { appends?: MessagePort } = {}): Promise<Store> {
   // Isolates opening one file at the same moment can find it locked.
   const kv = await retryWhileLocked(() => Deno.openKv(path));
   await indexPublicRooms(kv);
   // Before the appender or any reader runs: no reader looks at the pre-chunk layout (legacy.ts).
   await retryWhileLocked(() => toChunkLayout(kv));
-  const appender = kvAppender(kv);
+  // Given a port, appends are committed by the file's one writer at its other end (writer.ts).
+  const remote = options.appends && remoteAppender(options.appends);
+  const appender = remote ?? kvAppender(kv);
 
   async function withSeq(room: StoredRoom | null): Promise<Room | null> {
     if (!room) return null;
@@ -266,6 +269,7 @@ export async function openKvStore(path?: string): Promise<Store> {
     },
 
     close() {
+      remote?.close();
       kv.close();
       return Promise.resolve();
     },
