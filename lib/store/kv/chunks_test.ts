@@ -12,7 +12,8 @@ import {
   splitBySize,
 } from "./chunks.ts";
 import { kvAppender } from "./append.ts";
-import { randomMessage, randomUserRef } from "../contract/mod.ts";
+import { createPublic, randomMessage, randomUserRef } from "../contract/mod.ts";
+import { openKvStore } from "./mod.ts";
 
 const msg = (seq: number): Message =>
   ({
@@ -98,4 +99,48 @@ Deno.test("[store:kv] appendMessage - one commit's messages of a room share chun
     assert.equal(rest.length, 0);
     assert.equal(first.value.length, 8);
   });
+});
+
+Deno.test("[store:kv] changeMessage - a message that grows past the chunk's size splits its chunk, nothing lost", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley_kv_chunks_" });
+  const store = await openKvStore(`${dir}/store.kv`);
+  const kv = await Deno.openKv(`${dir}/store.kv`);
+  try {
+    const room = (await createPublic(store)).id;
+    const author = randomUserRef();
+    const results = await Promise.all(
+      Array.from(
+        { length: 6 },
+        () => store.appendMessage(randomMessage(room, author, { text: "a".repeat(2_400) })),
+      ),
+    );
+    const rows = async () => (await Array.fromAsync(kv.list<Message[]>({ prefix: ["msgs", room] })));
+    const before = await rows();
+    const target = results[3].message;
+    const held = before.find((c) => c.value.some((m) => m.seq === target.seq))!;
+    assert.ok(held.value.length > 1, "the target shares its chunk");
+    const edit = await store.changeMessage({
+      room,
+      id: target.id,
+      by: author,
+      change: { op: "edit", text: "b".repeat(12_000) },
+    });
+    const after = await rows();
+    assert.equal(after.length, before.length + 1);
+    for (const { key, value } of after) {
+      assert.equal(key[2], value[0].seq);
+      assert.ok(serialize(value).length < 60_000);
+    }
+    const messages = await store.listMessages(room, { after: 0, limit: 10 });
+    assert.deepEqual(messages.map((m) => m.seq), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(messages.find((m) => m.seq === target.seq), edit.message);
+    assert.deepEqual(await store.getMessage(room, target.id), edit.message);
+    for (const { message } of results) {
+      if (message.seq !== target.seq) assert.deepEqual(await store.getMessage(room, message.id), message);
+    }
+  } finally {
+    kv.close();
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
