@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { askToNotify, canAskToNotify } from "@/lib/browser/notify.ts";
 import { useT } from "@/lib/shared/i18n/context.ts";
+import Icon from "@/components/Icon.tsx";
 
 /**
  * "Notify me of new messages": asks for the browser's permission on this click, never on load.
@@ -20,7 +21,7 @@ export default function NotifyToggle() {
         setAskable(canAskToNotify());
       }}
     >
-      🔔 {t("messages.notifyOn")}
+      <Icon name="bell" /> {t("messages.notifyOn")}
     </button>
   );
 }

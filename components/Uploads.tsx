@@ -1,3 +1,4 @@
+import Icon from "@/components/Icon.tsx";
 import { useT } from "@/lib/shared/i18n/context.ts";
 
 /** An attachment on its way to the server. */
@@ -24,7 +25,7 @@ export default function Uploads({ uploads, onPick, onRetry, onDrop, idPrefix = "
   return (
     <div class="uploads">
       <label class="btn btn-quiet attach" for={id} title={t("messages.attach")}>
-        <span aria-hidden="true">📎</span>
+        <Icon name="attach" />
         <span class="sr-only">{t("messages.attach")}</span>
       </label>
       <input

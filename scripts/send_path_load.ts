@@ -142,13 +142,15 @@ const send = (s: typeof senders[number]) => {
 let open_loop: ReturnType<typeof setInterval> | undefined;
 for (const s of senders) {
   s.ws.addEventListener("message", (e) => {
-    const data = e.data as string;
-    if (!data.startsWith('{"type":"ack"')) return;
-    const ack = JSON.parse(data);
-    const t0 = s.sent.get(ack.clientId);
-    s.sent.delete(ack.clientId);
-    if (measuring && t0 !== undefined) latencies.push(performance.now() - t0);
-    if (!f.rate) send(s);
+    // A frame may carry several objects, one per line (acks of one commit share a frame).
+    for (const line of (e.data as string).split("\n")) {
+      if (!line.startsWith('{"type":"ack"')) continue;
+      const ack = JSON.parse(line);
+      const t0 = s.sent.get(ack.clientId);
+      s.sent.delete(ack.clientId);
+      if (measuring && t0 !== undefined) latencies.push(performance.now() - t0);
+      if (!f.rate) send(s);
+    }
   });
 }
 /** The server's CPU time so far (every isolate is a thread of the one process), in ms. */

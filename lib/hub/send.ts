@@ -68,6 +68,27 @@ export async function sendFrame(hub: HubContext, conn: Connection, f: FrameOf<"s
   await hub.sender.send(conn, room, clientId, note ? { text, private: true, file } : { text, program, file });
 }
 
+/** Acks waiting for the end of this microtask checkpoint, per socket. */
+const acksDue = new Map<Connection, string[]>();
+
+/**
+ * Queues an ack; every ack one commit answers for a socket leaves in one frame ("\n"-separated,
+ * SPEC.md), a write instead of one per message. A commit resolves all its appends at once, so their
+ * callbacks run back to back and the flush, queued by the first, runs after the last of them and
+ * before anything awaiting those sends (a close after pending sends, say) sees them answered.
+ */
+function ackSoon(conn: Connection, line: string): void {
+  const due = acksDue.get(conn);
+  if (due) return void due.push(line);
+  acksDue.set(conn, [line]);
+  if (acksDue.size === 1) queueMicrotask(flushAcks);
+}
+
+function flushAcks(): void {
+  for (const [conn, lines] of acksDue) conn.send(lines.length === 1 ? lines[0] : lines.join("\n"));
+  acksDue.clear();
+}
+
 /**
  * @example
  * const sender = new SendPipeline(hub, 15_000);
@@ -140,7 +161,8 @@ export class SendPipeline {
       // gap would show it. Readers drop a seq they already have.
       this.hub.deliver(message);
       if (late) return;
-      conn.send(
+      ackSoon(
+        conn,
         `{"type":"ack","clientId":${JSON.stringify(clientId)},"id":"${message.id}","seq":${message.seq}}`,
       );
       if (duplicate) return;
