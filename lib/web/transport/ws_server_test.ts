@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { handleUpgrades, type WsEnv, wsUpgrade } from "@/lib/web/transport/ws_server.ts";
-import type { HubSocket } from "@/lib/web/transport/types.ts";
+import { handleUpgrades } from "@/lib/web/transport/ws_server.ts";
+import type { HubSocket, WsEnv } from "@/lib/web/transport/types.ts";
 
 /** A node:http server whose "app" accepts /ok (echoing), refuses /no with 403, and closes /bye at once. */
 async function serve(idleTimeout = 30) {
@@ -10,7 +10,7 @@ async function serve(idleTimeout = 30) {
   const stop = handleUpgrades(server, (request: Request, env: WsEnv) => {
     const path = new URL(request.url).pathname;
     if (path === "/no") return Response.json({ error: { code: "forbidden_origin" } }, { status: 403 });
-    const { socket, response } = wsUpgrade(env, { tooLargeReason: "Frame over 64 bytes" });
+    const { socket, response } = env.accept!({ tooLargeReason: "Frame over 64 bytes" });
     sockets.push(socket);
     if (path === "/bye") socket.addEventListener("open", () => socket.close(4401, "Start a session first"));
     socket.addEventListener("message", (e) => socket.send(`echo ${e.data}`));
