@@ -62,12 +62,13 @@ for (const worker of workers) {
   });
 }
 
-// Every worker loads and opens its services at once; the first binds (port 0: the kernel picks),
-// the others then join it on that port.
+// Every worker loads and opens its services at once, then listens. On port 0 the first binds (the
+// kernel picks) and the others join it on that port.
+const listen = (w: Worker) => (send(w, { t: "listen", host, port }), next(w));
 await Promise.all(workers.map(next));
-send(workers[0], { t: "listen", host, port });
-port = ((await next(workers[0])) as { port: number }).port;
-await Promise.all(workers.slice(1).map((w) => (send(w, { t: "listen", host, port }), next(w))));
+if (port === 0) port = ((await listen(workers[0])) as { port: number }).port;
+else await listen(workers[0]);
+await Promise.all(workers.slice(1).map(listen));
 console.log(`parley: Listening on http://${host}:${port}/ with ${jobs} workers`);
 
 let stopping = false;

@@ -6,8 +6,8 @@
  *
  * deno run -A scripts/send_path_load.ts --rooms=100 --readers=5 --inflight=8 --seconds=8
  *   [--root=/path/to/another/checkout] [--prof=/tmp/prof]   (--cpu-prof of each isolate)
- *   [--transport=ws|native]   (default: ws, `server.ts` as `deno task start`, when the checkout has it;
- *                              native: `deno serve --parallel main.ts`)
+ *   [--transport=ws|native]   (default: ws, `server.ts` as `deno task start`, when the checkout has it
+ *                              and no --prof; native: `deno serve --parallel main.ts`)
  *   [--rate=200]   (open loop: this many sends a second spread over the rooms, for latency)
  */
 import { parseArgs } from "node:util";
@@ -40,7 +40,9 @@ const hasServer = (() => {
     return false;
   }
 })();
-const native = (f.transport ?? (hasServer ? "ws" : "native")) === "native";
+// `--cpu-prof` profiles only the main thread of server.ts, not its workers: a profile needs the
+// isolates of `deno serve --parallel`, whose send path is the same code.
+const native = (f.transport ?? (hasServer && !f.prof ? "ws" : "native")) === "native";
 const at = ["--host", "127.0.0.1", "--port", String(port)];
 const prof = f.prof ? ["--cpu-prof", `--cpu-prof-dir=${f.prof}`] : [];
 console.error(`server: ${native ? "deno serve --parallel main.ts (native)" : "server.ts (ws)"} in ${f.root}`);

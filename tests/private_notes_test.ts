@@ -1,5 +1,5 @@
 /**
- * Private notes on the real server: `deno serve --parallel` (two isolates, BroadcastChannel) on KV,
+ * Private notes on the real server: `server.ts` (two workers, BroadcastChannel) on KV,
  * and two processes on FerretDB and Redis. A note reaches every counselor socket on every isolate
  * and process, and never a user's socket, history page, catch-up, queue line, transcript or e-mail.
  */
@@ -70,7 +70,7 @@ async function scenario(url: string, wsUrls: string[], counselorCookie: string, 
     const user = await guest(url, "민지");
     const res = await fetch(`${url}/api/support`, { method: "POST", headers: { cookie: user.cookie } });
     const { room } = await res.json();
-    // Several sockets per side: `deno serve --parallel` spreads them over its isolates.
+    // Several sockets per side: the kernel spreads them over the workers.
     const users = await Promise.all([...wsUrls, ...wsUrls].map((u) => connect(u, user.cookie)));
     const counselors = await Promise.all([...wsUrls, ...wsUrls].map((u) => connect(u, counselorCookie)));
     const watcher = await connect(wsUrls.at(-1)!, otherCounselor);

@@ -1,9 +1,11 @@
 /**
  * WebSockets per client address, counted over every isolate of this process (MAX_SOCKETS_PER_ADDRESS).
  *
- * Why per process: Deno's native WebSocket reads a whole message (up to 64 MiB) into memory before
- * the app can look at its size, so what one address can make the server hold is about its open
- * sockets times one such message (measured: ~107 MiB of RSS per socket, `scripts/frame_memory.ts`).
+ * Why per process: under `deno serve`, Deno's native WebSocket reads a whole message (up to 64 MiB)
+ * into memory before the app can look at its size, so what one address can make the server hold is
+ * about its open sockets times one such message (measured: ~107 MiB of RSS per socket,
+ * `scripts/frame_memory.ts`). The ws transport (`deno task start`) refuses such a frame from its
+ * header, so there a socket costs at most MAX_FRAME_BYTES; the bound still caps sockets.
  * Memory is the process's, shared by its isolates, so the count is too: each isolate tells the others
  * of the same process its own counts on the bus (other processes' counts are ignored: their memory
  * is theirs). Addresses travel hashed.
@@ -22,7 +24,7 @@ function hashOf(address: string): string {
   return (h >>> 0).toString(16);
 }
 
-/** Isolates of this `deno serve --parallel` process (DENO_JOBS, else one per core). */
+/** Isolates of this process: `server.ts`'s workers or `deno serve --parallel`'s (DENO_JOBS, else one per core). */
 function isolateCount(): number {
   let jobs = 0;
   try {

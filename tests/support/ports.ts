@@ -1,5 +1,5 @@
 /**
- * Ports for test servers. `deno serve` is started on port 0 and reports the port it bound
+ * Ports for test servers. The server is started on port 0 and reports the port it bound
  * ({@link listeningPort}), so nothing can take it in between. Redis (`--port 0` turns TCP off) and
  * FerretDB cannot report a port-0 bind, so for them {@link freePort} probes one; their start-up
  * fails loudly if another process took it meanwhile.

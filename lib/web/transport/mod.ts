@@ -1,12 +1,12 @@
 /**
  * The one upgrade call routes make, and the one reading of the TCP peer's address: each picks the
  * transport that serves this request (`ws` on `node:http` under `server.ts`, Deno's native one
- * under `deno serve`). See docs/architecture.md, "Transports".
+ * under `deno serve`). See docs/architecture.md, "Transports". Under `deno serve` nothing of `ws`
+ * is loaded: the ws transport hands its `accept` in with the request.
  */
 import type { Context } from "hono";
 import { nativeUpgrade } from "@/lib/web/transport/native.ts";
-import { type WsEnv, wsUpgrade } from "@/lib/web/transport/ws_server.ts";
-import type { Upgraded, UpgradeOptions } from "@/lib/web/transport/types.ts";
+import type { Upgraded, UpgradeOptions, WsEnv } from "@/lib/web/transport/types.ts";
 
 export type { HubSocket, Upgraded, UpgradeOptions } from "@/lib/web/transport/types.ts";
 
@@ -19,7 +19,12 @@ function isWs(env: unknown): env is WsEnv {
  * const { socket, response } = upgrade(c, { protocol: "parley", idleTimeout: 30 });
  */
 export function upgrade(c: Context, options: UpgradeOptions = {}): Upgraded {
-  return isWs(c.env) ? wsUpgrade(c.env, options) : nativeUpgrade(c.req.raw, options);
+  const env = c.env as unknown;
+  if (isWs(env)) {
+    if (!env.accept) throw new Error("not an upgrade request");
+    return env.accept(options);
+  }
+  return nativeUpgrade(c.req.raw, options);
 }
 
 /**

@@ -7,7 +7,8 @@ import { createServer, type Server } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { Config } from "@/lib/ops/config.ts";
-import { handleUpgrades, type WsEnv } from "@/lib/web/transport/ws_server.ts";
+import { handleUpgrades } from "@/lib/web/transport/ws_server.ts";
+import type { WsEnv } from "@/lib/web/transport/types.ts";
 import type { AppEnv } from "@/lib/web/app_env.ts";
 
 export interface NodeServer {

@@ -4,6 +4,8 @@
  * WebSocket: an EventTarget with "open", "message" and "close" events and the ready-state numbers of
  * the WHATWG WebSocket (0 connecting, 1 open, 2 closing, 3 closed).
  */
+import type { IncomingMessage } from "node:http";
+
 export interface HubSocket extends EventTarget {
   readonly readyState: number;
   /** Bytes queued to the peer and not yet written: the hub's backpressure bound reads it. */
@@ -41,6 +43,16 @@ export interface UpgradeOptions {
 export interface Upgraded {
   socket: HubSocket;
   response: Response;
+}
+
+/**
+ * `c.env` of a request served by `server.ts` (node-server's bindings), with `accept`, which the ws
+ * transport adds to an upgrade request.
+ */
+export interface WsEnv {
+  incoming: IncomingMessage;
+  outgoing?: unknown;
+  accept?: (options: UpgradeOptions) => Upgraded;
 }
 
 /** The WebSocket ready states, for code that must not depend on a global `WebSocket`. */

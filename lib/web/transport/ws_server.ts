@@ -8,15 +8,8 @@ import { type IncomingMessage, type Server, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 // @ts-types="@types/ws"
 import { WebSocketServer } from "ws";
-import type { Upgraded, UpgradeOptions } from "@/lib/web/transport/types.ts";
+import type { UpgradeOptions, WsEnv } from "@/lib/web/transport/types.ts";
 import { WsSocket } from "@/lib/web/transport/ws_socket.ts";
-
-/** What a route sees as `c.env` on this transport (node-server's bindings, plus the pending upgrade). */
-export interface WsEnv {
-  incoming: IncomingMessage;
-  outgoing?: unknown;
-  upgrade?: WsSocket;
-}
 
 type Fetch = (request: Request, env: WsEnv) => Response | Promise<Response>;
 
@@ -25,20 +18,6 @@ export interface WsServerOptions {
   maxPayload: number;
   /** Seconds between keep-alive sweeps: a socket silent for a whole sweep is pinged, and dropped after the next. */
   idleTimeout: number;
-}
-
-/**
- * Called by the route (through `transport/mod.ts`): marks the upgrade as accepted; the server
- * completes it once the app has answered.
- *
- * @example
- * const { socket, response } = wsUpgrade(c.env as WsEnv, { protocol: "parley" });
- */
-export function wsUpgrade(env: WsEnv, options: UpgradeOptions): Upgraded {
-  const socket = new WsSocket(options);
-  env.upgrade = socket;
-  // Never written: the server answers with 101 itself.
-  return { socket, response: new Response(null, { status: 200 }) };
 }
 
 function toRequest(req: IncomingMessage): Request {
@@ -84,14 +63,23 @@ export function handleUpgrades(server: Server, fetch: Fetch, options: WsServerOp
 
   server.on("upgrade", async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => {});
-    const env: WsEnv = { incoming: req };
+    let accepted: WsSocket | undefined;
+    const env: WsEnv = {
+      incoming: req,
+      // Called by the route (through `transport/mod.ts`): the upgrade is accepted, and completed
+      // here once the app has answered; the app's response is never written (101 comes from ws).
+      accept: (options: UpgradeOptions) => {
+        accepted = new WsSocket(options);
+        return { socket: accepted, response: new Response(null, { status: 200 }) };
+      },
+    };
     let response: Response;
     try {
       response = await fetch(toRequest(req), env);
     } catch {
       response = new Response(null, { status: 400 });
     }
-    const hub = env.upgrade;
+    const hub = accepted;
     if (!hub) return void writeResponse(socket, response).catch(() => socket.destroy());
     // Until bound, a socket that goes away (or a handshake ws refuses) still closes, so the
     // address and session counters that the route took are given back.
