@@ -4,6 +4,9 @@
  * by scanning raw frames, without parsing each protocol's envelope.
  */
 
+// @ts-types="@types/ws"
+import WsSocket from "ws";
+
 export const SERVER_KINDS = ["parley", "centrifugo", "socketio", "fastapi", "ws"] as const;
 export type ServerKind = typeof SERVER_KINDS[number];
 
@@ -50,21 +53,33 @@ function wsUrl(base: string, path: string): string {
   return base.replace(/^http/, "ws") + path;
 }
 
-function socket(url: string, on: Handlers, onData: (data: string) => void, cookie?: string): WebSocket {
-  // Deno's WebSocket takes request headers; the project's "dom" lib types hide that overload.
-  const init = { headers: { cookie } } as unknown as string[];
-  const ws = cookie ? new WebSocket(url, init) : new WebSocket(url);
+/** The client socket: `ws`'s, or Deno's own with BENCH_CLIENT=deno (see `socket`). */
+type Socket = Pick<WsSocket, "send" | "close" | "addEventListener">;
+
+/**
+ * `ws` (npm), as the issue's Node load generator used: it turns Nagle's algorithm off (TCP_NODELAY).
+ * Deno's own WebSocket client leaves it on, so after a first small frame the next ones wait for its
+ * ACK, which a server that answers only after a store write sends late: up to Linux's 40 ms delayed
+ * ACK (measured here: the 2nd to 4th of four frames sent 1 ms apart arrived 35–42 ms late on Deno's
+ * client, under 2 ms on `ws`). BENCH_CLIENT=deno keeps Deno's client, to see the difference.
+ */
+function socket(url: string, on: Handlers, onData: (data: string) => void, cookie?: string): Socket {
+  const headers = cookie ? { cookie } : undefined;
+  const ws: Socket = Deno.env.get("BENCH_CLIENT") === "deno"
+    // Deno's WebSocket takes request headers; the project's "dom" lib types hide that overload.
+    ? (headers
+      ? new WebSocket(url, { headers } as unknown as string[])
+      : new WebSocket(url)) as unknown as Socket
+    : new WsSocket(url, { headers, perMessageDeflate: false });
   ws.addEventListener("message", (e) => typeof e.data === "string" && onData(e.data));
   ws.addEventListener("close", (e) => on.closed(e.code, e.reason));
   return ws;
 }
 
-function opened(ws: WebSocket): Promise<void> {
+function opened(ws: Socket): Promise<void> {
   return new Promise((resolve, reject) => {
     ws.addEventListener("open", () => resolve(), { once: true });
-    ws.addEventListener("error", (e) => reject(new Error((e as ErrorEvent).message || "websocket error")), {
-      once: true,
-    });
+    ws.addEventListener("error", (e) => reject(new Error(e.message || "websocket error")), { once: true });
     ws.addEventListener("close", (e) => reject(new Error(`closed ${e.code} before ready`)), { once: true });
   });
 }
