@@ -18,6 +18,7 @@
  * (the older ones cannot have changed). A duplicate found in a stale history is still a duplicate (a
  * history only ever names stored messages); a clientId missing from it is checked by the commit's fence.
  */
+import { SeqIndex } from "./seq_index.ts";
 
 /** Entries per segment row. */
 export const SEGMENT_ENTRIES = 32;
@@ -51,37 +52,33 @@ export function clientIdHash(text: string): [number, number] {
 }
 
 /**
- * The in-memory key of a hash: 53 of its 64 bits, so it is a plain number. Two clientIds of one
- * author in one room share it with odds of about n / 2^53 per send (n: that author's messages there).
+ * One (room, author)'s complete clientId history, as a handle holds it. A clientId is known by its
+ * 64-bit hash, not its text (up to 64 characters): two clientIds of one author in one room share a
+ * hash with odds of about n / 2^64 per send (n: that author's messages there), which would make the
+ * second a "duplicate" of the first.
  */
-const memoryKey = (a: number, b: number) => a * 2 ** 21 + (b >>> 11);
-
-/** One (room, author)'s complete clientId history, as a handle holds it. */
 export interface History {
-  /** Seq by `memoryKey` of every clientId stored. */
-  seqs: Map<number, number>;
+  /** Seq by hash of every clientId stored. */
+  seqs: SeqIndex;
   /** Entries stored: the next one goes to segment `floor(count / SEGMENT_ENTRIES)`. */
   count: number;
   /** The bytes of that segment so far (`count % SEGMENT_ENTRIES` entries), rewritten by the next write. */
   tail: Uint8Array;
 }
 
-export const emptyHistory = (): History => ({ seqs: new Map(), count: 0, tail: new Uint8Array(0) });
+export const emptyHistory = (): History => ({ seqs: new SeqIndex(), count: 0, tail: new Uint8Array(0) });
 
 /** The seq stored under `clientId`, or undefined. */
 export function historySeq(history: History, clientId: string): number | undefined {
   const [a, b] = clientIdHash(clientId);
-  return history.seqs.get(memoryKey(a, b));
+  return history.seqs.get(a, b);
 }
 
-/** Adds the entries of `bytes` from entry `from` on to `history`'s map. */
+/** Adds the entries of `bytes` from entry `from` on to `history`'s index. */
 function remember(history: History, bytes: Uint8Array, from: number): void {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let off = from * ENTRY; off < bytes.byteLength; off += ENTRY) {
-    history.seqs.set(
-      memoryKey(v.getUint32(off, true), v.getUint32(off + 4, true)),
-      v.getFloat64(off + 8, true),
-    );
+    history.seqs.set(v.getUint32(off, true), v.getUint32(off + 4, true), v.getFloat64(off + 8, true));
   }
 }
 

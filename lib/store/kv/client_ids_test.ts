@@ -10,6 +10,7 @@ import {
   segmentsWritten,
 } from "./client_ids.ts";
 import { RoomMemory } from "./room_memory.ts";
+import { SeqIndex } from "./seq_index.ts";
 
 Deno.test("[store:kv] client ids - segments of 32 entries, written from the last on, read back whole", async () => {
   const kv = await Deno.openKv(":memory:");
@@ -106,4 +107,17 @@ Deno.test("[store:kv] client ids - a handle's memory drops histories past its bo
   memory.read("b", 5, "x");
   assert.equal(memory.history("b", "u2")?.current, false);
   assert.equal(memory.get("b")?.seq, 5);
+});
+
+Deno.test("[store:kv] client ids - the seq index grows, replaces, and tells hashes that share a half apart", () => {
+  const index = new SeqIndex(2);
+  const hashes = Array.from({ length: 5_000 }, (_, i) => clientIdHash(`c-${i}`));
+  hashes.forEach(([a, b], i) => index.set(a, b, i + 1));
+  // Same first half (the slot), other second half: another entry.
+  index.set(hashes[0][0], hashes[0][1] ^ 1, 9_999);
+  index.set(hashes[1][0], hashes[1][1], 42);
+  assert.equal(index.size, 5_001);
+  hashes.forEach(([a, b], i) => assert.equal(index.get(a, b), i === 1 ? 42 : i + 1));
+  assert.equal(index.get(hashes[0][0], hashes[0][1] ^ 1), 9_999);
+  assert.equal(index.get(hashes[0][0], hashes[0][1] ^ 2), undefined);
 });
