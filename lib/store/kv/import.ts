@@ -8,7 +8,14 @@ import type { NewMessage } from "../types.ts";
 import type { Message } from "@/lib/shared/protocol.ts";
 import { inputBytes, setChunks, storedMessage } from "./chunks.ts";
 import { idRandoms, idTime, messageId } from "./ids.ts";
-import { loadHistory, planAppend, SEGMENT_ENTRIES, SEGMENT_WRITE_BYTES, segmentKey } from "./client_ids.ts";
+import {
+  type History,
+  loadHistory,
+  planAppend,
+  SEGMENT_ENTRIES,
+  SEGMENT_WRITE_BYTES,
+  segmentKey,
+} from "./client_ids.ts";
 
 /** Estimated bytes per write (KV allows 819,200 and 1,000 mutations), history segments included. */
 const SLICE_BYTES = 500_000;
@@ -57,11 +64,13 @@ export async function importKvMessages(kv: Deno.Kv, inputs: NewMessage[]): Promi
   const now = Date.now();
   const at = new Date(now).toISOString();
   const time = idTime(now);
+  /** Histories kept from slice to slice, each brought up to date from its last segment. */
+  const known = new Map<string, History>();
   for (const slice of slices) {
     const authors = [...new Set(slice.map((i) => i.author.id))];
     const counter = await kv.get<number>(["roomSeq", room]);
     // Read after the counter: each holds at least what that counter covers (if more, the check fails).
-    const histories = await Promise.all(authors.map((a) => loadHistory(kv, room, a)));
+    const histories = await Promise.all(authors.map((a) => loadHistory(kv, room, a, known.get(a))));
     let seq = counter.value ?? 0;
     const randoms = idRandoms(slice.length);
     const added = new Map(authors.map((a) => [a, { ids: [] as string[], seqs: [] as number[] }]));
@@ -74,15 +83,17 @@ export async function importKvMessages(kv: Deno.Kv, inputs: NewMessage[]): Promi
     // The counter check fences the histories too: every segment write moves the counter (client_ids.ts).
     const op = kv.atomic().check(counter).set(["roomSeq", room], seq);
     setChunks(op, room, messages);
-    authors.forEach((a, n) => {
+    const plans = authors.map((a, n) => {
       const { ids, seqs } = added.get(a)!;
-      for (const [segment, bytes] of planAppend(histories[n], ids, seqs).writes) {
-        op.set(segmentKey(room, a, segment), bytes);
-      }
+      const plan = planAppend(histories[n], ids, seqs);
+      for (const [segment, bytes] of plan.writes) op.set(segmentKey(room, a, segment), bytes);
+      return plan;
     });
     if (!(await op.commit()).ok) {
       throw new Error(`importMessages: room ${room} was appended to during the import`);
     }
+    plans.forEach((plan) => plan.apply());
+    authors.forEach((a, n) => known.set(a, histories[n]));
   }
   return inputs.length;
 }
