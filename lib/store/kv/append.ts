@@ -127,12 +127,12 @@ async function attempt(
  * const appender = kvAppender(kv);
  * const { message } = await appender.append({ room, kind: "text", author, clientId, text: "hi" });
  */
-export function kvAppender(kv: Deno.Kv): {
+export function kvAppender(kv: Deno.Kv, { maxEntries }: { maxEntries?: number } = {}): {
   append(input: NewMessage): Promise<AppendResult>;
 } {
   /** Waiting appends by room, rooms in the order of their oldest append (a Map keeps insertion order). */
   const queue = new Map<string, Pending[]>();
-  const memory = new RoomMemory();
+  const memory = new RoomMemory(maxEntries);
   let running = false;
 
   /**

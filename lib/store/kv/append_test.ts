@@ -3,6 +3,7 @@ import { openKvStore } from "./mod.ts";
 import type { AppendResult, Store } from "../types.ts";
 import { createPublic, randomMessage, randomUserRef } from "../contract/mod.ts";
 import type { Message } from "@/lib/shared/protocol.ts";
+import { kvAppender } from "./append.ts";
 
 async function twoHandles(fn: (a: Store, b: Store, path: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "parley_kv_append_" });
@@ -182,6 +183,25 @@ Deno.test("[store:kv] appendMessage - one commit whose entries cross a segment b
       await c.close();
     }
   });
+});
+
+Deno.test("[store:kv] appendMessage - histories dropped past the memory bound are loaded again, resends still caught", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    // 40 entries cached at most: three authors of 30 messages each keep pushing one another out.
+    const appender = kvAppender(kv, { maxEntries: 40 });
+    const authors = [randomUserRef(), randomUserRef(), randomUserRef()];
+    const inputs = Array.from({ length: 90 }, (_, i) => randomMessage("r-bound", authors[i % 3]));
+    const stored: Message[] = [];
+    for (const input of inputs) stored.push((await appender.append(input)).message);
+    const again = await Promise.all(inputs.map((input) => appender.append({ ...input })));
+    assert.ok(again.every((r) => r.duplicate));
+    assert.deepEqual(again.map((r) => r.message), stored);
+    for (const n of [0, 1, 2, 89]) assert.equal((await appender.append({ ...inputs[n] })).message.seq, n + 1);
+    assert.equal((await appender.append(randomMessage("r-bound", authors[0]))).message.seq, 91);
+  } finally {
+    kv.close();
+  }
 });
 
 Deno.test("[store:kv] appendMessage - two handles racing on one room: every seq once, chunks never overlap", async () => {

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { ulid } from "ulid";
 import type { Message } from "@/lib/shared/protocol.ts";
 import { openKvStore } from "./mod.ts";
+import { toChunkLayout } from "./legacy.ts";
+import { historySeq, loadHistory } from "./client_ids.ts";
 import { newRoomRecord } from "../records.ts";
 import { randomMessage, randomUserRef } from "../contract/mod.ts";
 import type { NewMessage } from "../types.ts";
@@ -96,6 +98,35 @@ Deno.test("[store:kv] legacy layout - a file written a row per message is moved 
     assert.deepEqual(segments.map((s) => s.value.byteLength), [...Array(9).fill(512), 13 * 16]);
   } finally {
     kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("[store:kv] legacy layout - 2,000 clientId rows of one author seed a complete history, in steps, two seeders at once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley_kv_legacy_" });
+  const path = `${dir}/store.kv`;
+  const raw = await Deno.openKv(path);
+  const ids = Array.from({ length: 2_000 }, () => crypto.randomUUID());
+  for (let i = 0; i < ids.length; i += 500) {
+    const op = raw.atomic();
+    ids.slice(i, i + 500).forEach((id, n) =>
+      op.set(["msgByClient", "r-old", "u-old", id], { seq: i + n + 1 })
+    );
+    await op.commit();
+  }
+  const other = await Deno.openKv(path);
+  try {
+    // 63 segments: two steps of at most 60 each, both seeders writing the same bytes.
+    await Promise.all([toChunkLayout(raw), toChunkLayout(other)]);
+    const segments = await Array.fromAsync(raw.list<Uint8Array>({ prefix: ["clientIds", "r-old", "u-old"] }));
+    assert.deepEqual(segments.map((s) => s.key[3]), Array.from({ length: 63 }, (_, i) => i));
+    assert.equal(segments.at(-1)!.value.byteLength, 16 * 16);
+    const history = await loadHistory(other, "r-old", "u-old");
+    assert.equal(history.count, 2_000);
+    ids.forEach((id, n) => assert.equal(historySeq(history, id), n + 1));
+  } finally {
+    raw.close();
+    other.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
