@@ -21,6 +21,10 @@ export type Histories = Map<string, History>;
  * legacy.ts), in one round; then the history of every (room, author) pair not current in memory,
  * loaded or brought up to date. Histories are read after the counters, so each holds at least what
  * the counter the commit will check covers (if more, that check fails). Returns the seqs the rows name.
+ *
+ * @example
+ * const read = await readMissing(kv, memory, inputs, false);
+ * const earlier = await earlierMessages(kv, inputs, read);
  */
 export async function readMissing(
   kv: Deno.Kv,
@@ -70,7 +74,12 @@ export async function readMissing(
   return { rows: found, histories };
 }
 
-/** Messages stored before under `inputs`' clientIds (resends), by `idemId`: histories, then rows. */
+/**
+ * Messages stored before under `inputs`' clientIds (resends), by `idemId`: histories, then rows.
+ *
+ * @example
+ * const earlier = await earlierMessages(kv, inputs, await readMissing(kv, memory, inputs, false));
+ */
 export async function earlierMessages(
   kv: Deno.Kv,
   inputs: NewMessage[],

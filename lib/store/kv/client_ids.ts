@@ -29,12 +29,22 @@ export const SEGMENT_BYTES = SEGMENT_ENTRIES * ENTRY;
 /** A segment write's share of an atomic operation's bytes: its value and, roughly, its key. */
 export const SEGMENT_WRITE_BYTES = SEGMENT_BYTES + 200;
 
-/** The key of one segment of `author`'s history in `room`. */
+/**
+ * The key of one segment of `author`'s history in `room`.
+ *
+ * @example
+ * segmentKey("r1", "u1", 0); // ["clientIds", "r1", "u1", 0]
+ */
 export function segmentKey(room: string, authorId: string, segment: number): Deno.KvKey {
   return ["clientIds", room, authorId, segment];
 }
 
-/** Two independent 32-bit hashes of `text` (FNV-1a and a multiply-xorshift lane), finalized. */
+/**
+ * Two independent 32-bit hashes of `text` (FNV-1a and a multiply-xorshift lane), finalized.
+ *
+ * @example
+ * const [a, b] = clientIdHash(clientId);
+ */
 export function clientIdHash(text: string): [number, number] {
   let a = 0x811c9dc5, b = 0x9747b28c ^ text.length;
   for (let i = 0; i < text.length; i++) {
@@ -68,7 +78,12 @@ export interface History {
 
 export const emptyHistory = (): History => ({ seqs: new SeqIndex(), count: 0, tail: new Uint8Array(0) });
 
-/** The seq stored under `clientId`, or undefined. */
+/**
+ * The seq stored under `clientId`, or undefined.
+ *
+ * @example
+ * historySeq(await loadHistory(kv, room, authorId), clientId); // 12, or undefined
+ */
 export function historySeq(history: History, clientId: string): number | undefined {
   const [a, b] = clientIdHash(clientId);
   return history.seqs.get(a, b);
@@ -130,7 +145,12 @@ export function planAppend(
   };
 }
 
-/** How many segment rows adding `added` entries writes after a tail of `tail` entries. */
+/**
+ * How many segment rows adding `added` entries writes after a tail of `tail` entries.
+ *
+ * @example
+ * segmentsWritten(31, 2); // 2: the last entry of one segment, the first of the next
+ */
 export function segmentsWritten(tail: number, added: number): number {
   return added === 0 ? 0 : Math.floor((tail + added - 1) / SEGMENT_ENTRIES) + 1;
 }
