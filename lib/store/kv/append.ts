@@ -2,34 +2,36 @@
  * Message appends on Deno KV, group-committed: every append waiting while a commit is in flight goes
  * into the next commit, one atomic operation for many messages of many rooms. SQLite's cost is per
  * row, so a commit writes few: per room one chunk of its new messages (`chunks.ts`), the room
- * counter, and per author present the ring of their last clientIds (`rings.ts`). An idle store still
- * commits a lone append at once: nothing waits for a batch to fill.
+ * counter, and per author present the last segment(s) of their clientId history (`client_ids.ts`:
+ * one ≤ 512 B row, two across a segment boundary). An idle store still commits a lone append at
+ * once: nothing waits for a batch to fill.
  *
  * No read on the usual path. Each handle remembers every room counter it last saw (value and
- * versionstamp) and the rings it read or wrote at it; a commit checks each of its rooms' counters
- * against that versionstamp, which fences the rings too (see rings.ts). When another handle
- * (isolate, process) moved a counter first, the check fails, nothing is written, and the batch goes
- * again the careful way: counters and rings read, earlier messages returned as duplicates.
+ * versionstamp) and the complete clientId histories it read or wrote at it (`room_memory.ts`); a
+ * commit checks each of its rooms' counters against that versionstamp, which fences the histories
+ * too (see client_ids.ts). When another handle (isolate, process) moved a counter first, the check
+ * fails, nothing is written, and the batch goes again the careful way: counters read, histories
+ * brought up to date from their last segment, earlier messages returned as duplicates.
  *
  * Guarantees kept per message: seqs are consecutive per room, (room, author, clientId) makes one
- * message within the ring's window (repeats inside one batch get the first one's message), and an
- * append resolves only after the commit holding it.
+ * message however long ago it was stored (repeats inside one batch get the first one's message), and
+ * an append resolves only after the commit holding it.
  */
 import type { Message } from "@/lib/shared/protocol.ts";
 import type { AppendResult, NewMessage } from "../types.ts";
 import { retryAtomic } from "./retry.ts";
-import {
-  CHUNK_BYTES,
-  chunkKey,
-  getAll,
-  inputBytes,
-  messageAt,
-  splitBySize,
-  storedMessage,
-} from "./chunks.ts";
+import { CHUNK_BYTES, chunkKey, inputBytes, splitBySize, storedMessage } from "./chunks.ts";
 import { idRandoms, idTime, messageId } from "./ids.ts";
-import { EMPTY_RING, type Ring, ringBytes, ringKey, ringSeq, ringWith, RoomMemory } from "./rings.ts";
-import { clientIdRowKey } from "./legacy.ts";
+import {
+  type History,
+  planAppend,
+  SEGMENT_ENTRIES,
+  SEGMENT_WRITE_BYTES,
+  segmentKey,
+  segmentsWritten,
+} from "./client_ids.ts";
+import { RoomMemory } from "./room_memory.ts";
+import { earlierMessages, idemId, pairId, readMissing } from "./append_read.ts";
 
 /** Deno KV allows 100 checks, 1000 mutations and 819,200 bytes per atomic operation. */
 const MAX_CHECKS = 100;
@@ -44,84 +46,10 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-const idemId = (i: NewMessage) => `${i.room}\u0000${i.author.id}\u0000${i.clientId}`;
-const pairId = (i: NewMessage) => `${i.room}\u0000${i.author.id}`;
-
-/**
- * Reads what `memory` lacks for `inputs`: counters of unknown rooms, rings of (room, author) pairs
- * it has none of; careful, every counter and ring. For the rooms read, also the inputs' clientId rows
- * (imports and files from before rings have one per message: legacy.ts), all in one round. Returns
- * the seqs those rows name.
- */
-async function readMissing(
-  kv: Deno.Kv,
-  memory: RoomMemory,
-  inputs: NewMessage[],
-  careful: boolean,
-): Promise<{ rows: Map<string, number>; rings: Map<string, Ring> }> {
-  const rooms = [...new Set(inputs.map((i) => i.room))];
-  const unknown = careful ? rooms : rooms.filter((r) => !memory.has(r));
-  const fresh = new Set(unknown);
-  // This attempt's own view of the rings: memory may drop one meanwhile (its bound), this may not.
-  const rings = new Map<string, Ring>();
-  const wanted: [string, string, string][] = [];
-  const asked = new Set<string>();
-  for (const i of inputs) {
-    const pair = pairId(i);
-    if (rings.has(pair) || asked.has(pair)) continue;
-    asked.add(pair);
-    const ring = fresh.has(i.room) ? undefined : memory.get(i.room)!.rings.get(i.author.id);
-    if (ring) rings.set(pair, ring);
-    else wanted.push([pair, i.room, i.author.id]);
-  }
-  // A room first seen: its older clientIds may have rows only (an import, or from before rings).
-  const rows = [...new Map(inputs.filter((i) => fresh.has(i.room)).map((i) => [idemId(i), i])).values()];
-  const found = new Map<string, number>();
-  if (unknown.length === 0 && wanted.length === 0) return { rows: found, rings };
-  const entries = await getAll<unknown>(kv, [
-    ...unknown.map((r) => ["roomSeq", r]),
-    ...wanted.map(([, room, author]) => ringKey(room, author)),
-    ...rows.map((i) => clientIdRowKey(i.room, i.author.id, i.clientId)),
-  ]);
-  unknown.forEach((room, n) => {
-    const e = entries[n] as Deno.KvEntryMaybe<number>;
-    memory.set(room, { seq: e.value ?? 0, versionstamp: e.versionstamp, rings: new Map() });
-  });
-  wanted.forEach(([pair, room, author], n) => {
-    const ring = (entries[unknown.length + n].value as Ring | null) ?? EMPTY_RING;
-    rings.set(pair, ring);
-    memory.putRing(room, author, ring);
-  });
-  rows.forEach((i, n) => {
-    const row = entries[unknown.length + wanted.length + n].value as { seq: number } | null;
-    if (row) found.set(idemId(i), row.seq);
-  });
-  return { rows: found, rings };
-}
-
-/** Messages stored before under `inputs`' clientIds (resends), by `idemId`: rings first, then rows. */
-async function earlierMessages(
-  kv: Deno.Kv,
-  inputs: NewMessage[],
-  { rows, rings }: { rows: Map<string, number>; rings: Map<string, Ring> },
-): Promise<Map<string, Message>> {
-  const seqs = new Map<string, [NewMessage, number]>();
-  for (const input of inputs) {
-    const seq = ringSeq(rings.get(pairId(input))!, input.clientId) ?? rows.get(idemId(input));
-    if (seq !== undefined) seqs.set(idemId(input), [input, seq]);
-  }
-  const earlier = new Map<string, Message>();
-  await Promise.all([...seqs].map(async ([id, [input, seq]]) => {
-    const found = await messageAt(kv, input.room, seq);
-    if (found) earlier.set(id, found.message);
-  }));
-  return earlier;
-}
-
 /**
  * One attempt to store `inputs` in one atomic operation; `undefined` when a check failed (another
- * writer moved a counter first). `careful`: read every counter and ring first (after a failed
- * check); otherwise trust `memory` and read only what it lacks.
+ * writer moved a counter first). `careful`: read every counter again and bring every history up to
+ * date first (after a failed check); otherwise trust `memory` and read only what it lacks.
  */
 async function attempt(
   kv: Deno.Kv,
@@ -167,25 +95,27 @@ async function attempt(
     for (const run of splitBySize(list, (m) => m.bytes)) {
       op.set(chunkKey(room, run[0].message.seq), run.map((m) => m.message));
     }
+    // Fences the room's histories too: every segment write moves the counter (client_ids.ts).
     op.check({ key: ["roomSeq", room], versionstamp: memory.get(room)!.versionstamp })
       .set(["roomSeq", room], next.get(room)!);
   }
-  const written: [string, string, Ring][] = [];
+  const written: [string, string, History, () => void][] = [];
   for (const [pair, { room, author, ids, seqs }] of added) {
-    const ring = ringWith(read.rings.get(pair)!, ids, seqs);
-    written.push([room, author, ring]);
-    op.set(ringKey(room, author), ring);
+    const history = read.histories.get(pair)!;
+    const plan = planAppend(history, ids, seqs);
+    for (const [segment, bytes] of plan.writes) op.set(segmentKey(room, author, segment), bytes);
+    written.push([room, author, history, plan.apply]);
   }
   const res = await op.commit();
   if (!res.ok) {
     for (const room of rooms) memory.forget(room);
     return undefined;
   }
-  for (const room of byRoom.keys()) {
-    const state = memory.get(room)!;
-    memory.set(room, { seq: next.get(room)!, versionstamp: res.versionstamp, rings: state.rings });
+  for (const room of byRoom.keys()) memory.advance(room, next.get(room)!, res.versionstamp);
+  for (const [room, author, history, apply] of written) {
+    apply();
+    memory.put(room, author, history, memory.get(room)!.epoch);
   }
-  for (const [room, author, ring] of written) memory.putRing(room, author, ring);
   return results;
 }
 
@@ -197,39 +127,48 @@ async function attempt(
  * const appender = kvAppender(kv);
  * const { message } = await appender.append({ room, kind: "text", author, clientId, text: "hi" });
  */
-export function kvAppender(kv: Deno.Kv): {
+export function kvAppender(kv: Deno.Kv, { maxEntries }: { maxEntries?: number } = {}): {
   append(input: NewMessage): Promise<AppendResult>;
 } {
   /** Waiting appends by room, rooms in the order of their oldest append (a Map keeps insertion order). */
   const queue = new Map<string, Pending[]>();
-  const memory = new RoomMemory();
+  const memory = new RoomMemory(maxEntries);
   let running = false;
 
   /**
    * Whole rooms, oldest first, while they fit one atomic operation: per room one check, the counter,
-   * its chunks (at most 1 + 2 × bytes / CHUNK_BYTES: each chunk but the last is over half full) and
-   * one ring per author, whose bytes count too.
+   * its chunks (at most 1 + 2 × bytes / CHUNK_BYTES: each chunk but the last is over half full) and,
+   * per author, the history segments its new entries land in (usually one, two across a boundary;
+   * an author whose history is not in memory is counted as if its last segment held 31), whose bytes
+   * count too.
    */
   function take(): Pending[] {
     const batch: Pending[] = [];
     let checks = 0, mutations = 0, bytes = 0;
     for (const [room, waiting] of queue) {
       if (batch.length > 0 && checks + 1 > MAX_CHECKS) break;
-      const rings = memory.get(room)?.rings;
-      const authors = new Set<string>();
-      let roomBytes = 0, roomMutations = 1;
+      /** Per author in this room: entries already in its last segment, and how many the batch adds. */
+      const authors = new Map<string, { tail: number; added: number }>();
+      let roomBytes = 0, roomMutations = 0;
       let n = 0;
       for (; n < waiting.length; n++) {
         const p = waiting[n];
-        const author = !authors.has(p.input.author.id);
-        const addBytes = p.bytes + (author ? ringBytes(rings?.get(p.input.author.id)) : 0);
+        let author = authors.get(p.input.author.id);
+        if (!author) {
+          const known = memory.history(room, p.input.author.id)?.history;
+          author = { tail: known ? known.count % SEGMENT_ENTRIES : SEGMENT_ENTRIES - 1, added: 0 };
+        }
+        const segments = segmentsWritten(author.tail, author.added + 1) -
+          segmentsWritten(author.tail, author.added);
+        const addBytes = p.bytes + segments * SEGMENT_WRITE_BYTES;
         const chunks = 1 + Math.floor((2 * (roomBytes + p.bytes)) / CHUNK_BYTES);
-        const addMutations = 1 + (author ? 1 : 0) + chunks - roomMutations;
+        const addMutations = 1 + segments + chunks - roomMutations;
         if (batch.length > 0 && (mutations + addMutations > MAX_MUTATIONS || bytes + addBytes > MAX_BYTES)) {
           break;
         }
         if (n === 0) checks++;
-        if (author) authors.add(p.input.author.id);
+        author.added++;
+        authors.set(p.input.author.id, author);
         bytes += addBytes;
         roomBytes += p.bytes;
         mutations += addMutations;

@@ -3,7 +3,7 @@ import { openKvStore } from "./mod.ts";
 import type { AppendResult, Store } from "../types.ts";
 import { createPublic, randomMessage, randomUserRef } from "../contract/mod.ts";
 import type { Message } from "@/lib/shared/protocol.ts";
-import { RING_SIZE } from "./rings.ts";
+import { kvAppender } from "./append.ts";
 
 async function twoHandles(fn: (a: Store, b: Store, path: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "parley_kv_append_" });
@@ -121,23 +121,87 @@ Deno.test("[store:kv] appendMessage - a counter moved by the other handle is rea
   });
 });
 
-Deno.test("[store:kv] appendMessage - a resend inside the clientId window is a duplicate, one past it a new message", async () => {
-  await twoHandles(async (a, b) => {
+Deno.test("[store:kv] appendMessage - a resend is a duplicate however many messages came after it, on any handle", async () => {
+  await twoHandles(async (a, b, path) => {
     const room = (await createPublic(a)).id;
     const author = randomUserRef();
-    const inputs = Array.from({ length: RING_SIZE + 1 }, () => randomMessage(room, author));
-    for (const input of inputs) await a.appendMessage(input);
-    // inputs[1] has RING_SIZE - 1 later messages: inside the window, on this handle and on the other.
-    for (const store of [a, b]) {
-      const again = await store.appendMessage({ ...inputs[1] });
-      assert.equal(again.duplicate, true);
-      assert.equal(again.message.seq, 2);
+    // The original, then 300 more: past the 256 the old ring kept, across ten segments.
+    const inputs = Array.from({ length: 301 }, () => randomMessage(room, author));
+    const stored: Message[] = [];
+    for (const input of inputs) stored.push((await a.appendMessage(input)).message);
+    const expectDuplicate = async (store: Store, n: number) => {
+      const again = await store.appendMessage({ ...inputs[n] });
+      assert.equal(again.duplicate, true, `message ${n + 1}`);
+      assert.deepEqual(again.message, stored[n]);
+    };
+    // On the handle that wrote it (history in memory), and on the other (loaded from the segments).
+    await expectDuplicate(a, 0);
+    await expectDuplicate(b, 0);
+    // `a` appends more, so `b`'s history is stale: its commit's check fails and it looks again.
+    for (let i = 0; i < 5; i++) {
+      inputs.push(randomMessage(room, author));
+      stored.push((await a.appendMessage(inputs.at(-1)!)).message);
     }
-    // inputs[0] has RING_SIZE later messages: past the window (docs/send-path.md), stored again.
-    const late = await b.appendMessage({ ...inputs[0] });
-    assert.equal(late.duplicate, false);
-    assert.equal(late.message.seq, RING_SIZE + 2);
+    await expectDuplicate(b, 305);
+    // A fresh handle on the file: entries 1, 31, 32 (the last of segment 0), 33 (the first of 1), 306.
+    const c = await openKvStore(path);
+    try {
+      for (const n of [0, 30, 31, 32, 305]) await expectDuplicate(c, n);
+      assert.equal((await c.getRoom(room))?.lastSeq, 306);
+    } finally {
+      await c.close();
+    }
+    assert.equal((await b.listMessages(room, { after: 0, limit: 1_000 })).length, 306);
+    assert.equal((await a.getRoom(room))?.lastSeq, 306);
   });
+});
+
+Deno.test("[store:kv] appendMessage - one commit whose entries cross a segment boundary writes both segments", async () => {
+  await twoHandles(async (a, _b, path) => {
+    const room = (await createPublic(a)).id;
+    const author = randomUserRef();
+    // 20 one at a time, then 40 at once: the first commits alone, the other 39 together (entries
+    // 22-60: the last 11 of segment 0 and 28 of segment 1).
+    const inputs = Array.from({ length: 60 }, () => randomMessage(room, author));
+    for (const input of inputs.slice(0, 20)) await a.appendMessage(input);
+    const batch = await Promise.all(inputs.slice(20).map((input) => a.appendMessage(input)));
+    assert.ok(batch.every((r) => !r.duplicate));
+    const kv = await Deno.openKv(path);
+    try {
+      const segments = await Array.fromAsync(kv.list<Uint8Array>({ prefix: ["clientIds", room, author.id] }));
+      assert.deepEqual(segments.map((s) => [s.key[3], s.value.byteLength]), [[0, 512], [1, 28 * 16]]);
+    } finally {
+      kv.close();
+    }
+    const c = await openKvStore(path);
+    try {
+      const again = await Promise.all(inputs.map((input) => c.appendMessage({ ...input })));
+      assert.ok(again.every((r) => r.duplicate));
+      assert.deepEqual(again.slice(20).map((r) => r.message), batch.map((r) => r.message));
+      assert.equal((await c.getRoom(room))?.lastSeq, 60);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+Deno.test("[store:kv] appendMessage - histories dropped past the memory bound are loaded again, resends still caught", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    // 40 entries cached at most: three authors of 30 messages each keep pushing one another out.
+    const appender = kvAppender(kv, { maxEntries: 40 });
+    const authors = [randomUserRef(), randomUserRef(), randomUserRef()];
+    const inputs = Array.from({ length: 90 }, (_, i) => randomMessage("r-bound", authors[i % 3]));
+    const stored: Message[] = [];
+    for (const input of inputs) stored.push((await appender.append(input)).message);
+    const again = await Promise.all(inputs.map((input) => appender.append({ ...input })));
+    assert.ok(again.every((r) => r.duplicate));
+    assert.deepEqual(again.map((r) => r.message), stored);
+    for (const n of [0, 1, 2, 89]) assert.equal((await appender.append({ ...inputs[n] })).message.seq, n + 1);
+    assert.equal((await appender.append(randomMessage("r-bound", authors[0]))).message.seq, 91);
+  } finally {
+    kv.close();
+  }
 });
 
 Deno.test("[store:kv] appendMessage - two handles racing on one room: every seq once, chunks never overlap", async () => {

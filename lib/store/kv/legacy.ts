@@ -7,15 +7,15 @@
  * are plain ULIDs, which say nothing of their seq) and deletes the rows, checking every row it read
  * is unchanged. Two isolates opening the file together race safely: the loser's step writes nothing
  * (its rows are gone) and it lists again. Every handle finishes the move before it serves, so no
- * reader ever has to look at both layouts. Then each (room, author)'s ring is seeded from its last
- * `RING_SIZE` clientId rows, so the fast path knows recent resends from before the move too, and a
- * marker key (`["chunkLayout"]`) makes later opens skip all of it. `["msgByClient"]` rows stay: the careful path of an append
- * (a failed counter check, as a resend to another isolate causes) still reads them, so a resend of a
- * message stored before the move is still recognized.
+ * reader ever has to look at both layouts. Then each (room, author)'s clientId history (client_ids.ts)
+ * is seeded from all its clientId rows, in seq order, so the fast path knows every resend from before
+ * the move too, and a marker key (`["chunkLayout"]`) makes later opens skip all of it.
+ * `["msgByClient"]` rows stay: the careful path of an append for a room a handle first sees still
+ * reads them (for a history seeded only in part, see `seedHistory`).
  */
 import type { Message } from "@/lib/shared/protocol.ts";
 import { messageBytes, setChunks } from "./chunks.ts";
-import { EMPTY_RING, RING_SIZE, ringKey, ringWith } from "./rings.ts";
+import { loadHistory, planAppend, SEGMENT_ENTRIES, segmentKey } from "./client_ids.ts";
 
 /** Rows per step: one check each, within KV's 100 checks per atomic operation. */
 const STEP_ROWS = 90;
@@ -23,8 +23,8 @@ const STEP_ROWS = 90;
 const STEP_BYTES = 300_000;
 
 /**
- * The row per message under which an append's (room, author, clientId) was remembered before rings;
- * imports still write one per message (a bulk load has no window).
+ * The row per message under which an append's (room, author, clientId) was remembered before chunks
+ * (nothing writes one now).
  */
 export function clientIdRowKey(room: string, authorId: string, clientId: string): Deno.KvKey {
   return ["msgByClient", room, authorId, clientId];
@@ -67,34 +67,54 @@ export async function migrateLegacyMessages(kv: Deno.Kv): Promise<number> {
   }
 }
 
+/** Segment rows per seeding step: one check each, within KV's 100 checks per atomic operation. */
+const SEED_SEGMENTS = 60;
+
 /**
- * Seeds the ring of every (room, author) that has clientId rows and no ring yet (a ring the
- * appender wrote meanwhile is newer: kept).
+ * Seeds `author`'s history in `room` with `rows` (its clientIds from before chunks), a bounded step
+ * at a time. Every seeder writes the same bytes (rows in seq order), so isolates seeding together
+ * agree; each step checks the segments it writes are as it read them, so a step never overwrites
+ * what an appender added once the history was complete (appenders only run after it is: every
+ * handle seeds before it serves). A history already as long as `rows` is left alone.
  */
-async function seedRings(kv: Deno.Kv): Promise<void> {
+async function seedHistory(kv: Deno.Kv, room: string, author: string, rows: { id: string; seq: number }[]) {
+  rows.sort((a, b) => a.seq - b.seq);
+  for (;;) {
+    const history = await loadHistory(kv, room, author);
+    if (history.count >= rows.length) return;
+    const first = Math.floor(history.count / SEGMENT_ENTRIES);
+    const step = rows.slice(history.count, (first + SEED_SEGMENTS) * SEGMENT_ENTRIES);
+    const plan = planAppend(history, step.map((r) => r.id), step.map((r) => r.seq));
+    const tail = await kv.get<Uint8Array>(segmentKey(room, author, first));
+    // Segments only grow: the same length is the same bytes as loaded.
+    if ((tail.value?.byteLength ?? 0) !== history.tail.byteLength) continue;
+    const op = kv.atomic();
+    for (const [segment, bytes] of plan.writes) {
+      const key = segmentKey(room, author, segment);
+      op.check({ key, versionstamp: segment === first ? tail.versionstamp : null }).set(key, bytes);
+    }
+    await op.commit();
+  }
+}
+
+/** Seeds the clientId history of every (room, author) that has clientId rows. */
+async function seedHistories(kv: Deno.Kv): Promise<void> {
   let pair: Deno.KvKeyPart[] = [];
   let rows: { id: string; seq: number }[] = [];
-  const flush = async () => {
-    if (rows.length === 0) return;
-    const last = rows.sort((a, b) => a.seq - b.seq).slice(-RING_SIZE);
-    const ring = ringWith(EMPTY_RING, last.map((r) => r.id), last.map((r) => r.seq));
-    const key = ringKey(pair[0] as string, pair[1] as string);
-    await kv.atomic().check({ key, versionstamp: null }).set(key, ring).commit();
-    rows = [];
-  };
   for await (const entry of kv.list<{ seq: number }>({ prefix: ["msgByClient"] })) {
     const [, room, author, clientId] = entry.key;
     if (room !== pair[0] || author !== pair[1]) {
-      await flush();
+      if (rows.length > 0) await seedHistory(kv, pair[0] as string, pair[1] as string, rows);
       pair = [room, author];
+      rows = [];
     }
     rows.push({ id: clientId as string, seq: entry.value.seq });
   }
-  await flush();
+  if (rows.length > 0) await seedHistory(kv, pair[0] as string, pair[1] as string, rows);
 }
 
 /**
- * Brings a file to the chunk layout once: messages moved, rings seeded, then the marker set.
+ * Brings a file to the chunk layout once: messages moved, clientId histories seeded, then the marker set.
  * Idempotent, and safe with several isolates at once (see above).
  *
  * @example
@@ -103,6 +123,6 @@ async function seedRings(kv: Deno.Kv): Promise<void> {
 export async function toChunkLayout(kv: Deno.Kv): Promise<void> {
   if ((await kv.get(["chunkLayout"])).value) return;
   await migrateLegacyMessages(kv);
-  await seedRings(kv);
+  await seedHistories(kv);
   await kv.set(["chunkLayout"], 1);
 }

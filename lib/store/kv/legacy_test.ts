@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { ulid } from "ulid";
 import type { Message } from "@/lib/shared/protocol.ts";
 import { openKvStore } from "./mod.ts";
+import { toChunkLayout } from "./legacy.ts";
+import { historySeq, loadHistory } from "./client_ids.ts";
 import { newRoomRecord } from "../records.ts";
 import { randomMessage, randomUserRef } from "../contract/mod.ts";
 import type { NewMessage } from "../types.ts";
@@ -42,7 +44,7 @@ Deno.test("[store:kv] legacy layout - a file written a row per message is moved 
   const dir = await Deno.makeTempDir({ prefix: "parley_kv_legacy_" });
   const path = `${dir}/store.kv`;
   const raw = await Deno.openKv(path);
-  // 300 messages: several bounded steps, and more than one ring's worth of clientIds.
+  // 300 messages: several bounded steps, and ten segments of clientId history.
   const big = await legacyRoom(raw, 300);
   const small = await legacyRoom(raw, 3);
   raw.close();
@@ -65,9 +67,8 @@ Deno.test("[store:kv] legacy layout - a file written a row per message is moved 
     });
     assert.equal(deleted.seq, 5);
     assert.equal((await a.getMessage(small.room, small.messages[2].id))?.deleted, true);
-    // Resends of messages stored before the move are duplicates: the oldest of 300, past the ring,
-    // by its clientId row (read when a handle first appends to the room), and a recent one by the
-    // ring seeded from those rows.
+    // Resends of messages stored before the move are duplicates, by the history seeded from the
+    // clientId rows (and the rows themselves, read when a handle first appends to the room).
     for (const n of [0, 299]) {
       const again = await a.appendMessage({ ...big.inputs[n] });
       assert.equal(again.duplicate, true, `message ${n + 1}`);
@@ -75,6 +76,12 @@ Deno.test("[store:kv] legacy layout - a file written a row per message is moved 
     }
     const next = await b.appendMessage(randomMessage(big.room, big.author));
     assert.equal(next.message.seq, 302);
+    // `b` knows the room now (no row read on its usual path): the seeded history alone answers.
+    for (const n of [0, 31, 32, 150]) {
+      const again = await b.appendMessage({ ...big.inputs[n] });
+      assert.equal(again.duplicate, true, `message ${n + 1} on b`);
+      assert.deepEqual(again.message, big.messages[n]);
+    }
     assert.deepEqual((await a.listMessages(big.room, { limit: 1 }))[0], next.message);
   } finally {
     await a.close();
@@ -84,8 +91,42 @@ Deno.test("[store:kv] legacy layout - a file written a row per message is moved 
   try {
     assert.equal((await Array.fromAsync(kv.list({ prefix: ["msg"] }))).length, 0);
     assert.equal((await kv.get(["chunkLayout"])).value, 1);
+    // Every clientId row seeded (300 = 9 × 32 + 12), then the one appended: 16 bytes each.
+    const segments = await Array.fromAsync(
+      kv.list<Uint8Array>({ prefix: ["clientIds", big.room, big.author.id] }),
+    );
+    assert.deepEqual(segments.map((s) => s.value.byteLength), [...Array(9).fill(512), 13 * 16]);
   } finally {
     kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("[store:kv] legacy layout - 2,000 clientId rows of one author seed a complete history, in steps, two seeders at once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley_kv_legacy_" });
+  const path = `${dir}/store.kv`;
+  const raw = await Deno.openKv(path);
+  const ids = Array.from({ length: 2_000 }, () => crypto.randomUUID());
+  for (let i = 0; i < ids.length; i += 500) {
+    const op = raw.atomic();
+    ids.slice(i, i + 500).forEach((id, n) =>
+      op.set(["msgByClient", "r-old", "u-old", id], { seq: i + n + 1 })
+    );
+    await op.commit();
+  }
+  const other = await Deno.openKv(path);
+  try {
+    // 63 segments: two steps of at most 60 each, both seeders writing the same bytes.
+    await Promise.all([toChunkLayout(raw), toChunkLayout(other)]);
+    const segments = await Array.fromAsync(raw.list<Uint8Array>({ prefix: ["clientIds", "r-old", "u-old"] }));
+    assert.deepEqual(segments.map((s) => s.key[3]), Array.from({ length: 63 }, (_, i) => i));
+    assert.equal(segments.at(-1)!.value.byteLength, 16 * 16);
+    const history = await loadHistory(other, "r-old", "u-old");
+    assert.equal(history.count, 2_000);
+    ids.forEach((id, n) => assert.equal(historySeq(history, id), n + 1));
+  } finally {
+    raw.close();
+    other.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -7,7 +7,8 @@
  *   ["roomByName", nameLower] → id (public rooms only)   ["roomByInvite", code] → id
  *   ["publicRoom", id] → 1 (the lobby's index, so a page never reads every room)
  *   ["member", roomId, userId] → 1             ["roomOf", userId, roomId] → 1
- *   ["msgs", room, firstSeq] → Message[] (chunks.ts)   ["clientIds", room, authorId] → Ring (rings.ts)
+ *   ["msgs", room, firstSeq] → Message[] (chunks.ts)
+ *   ["clientIds", room, authorId, segment] → Uint8Array, 32 entries of the author's clientId history (client_ids.ts)
  *   ["session", id] ["user", id] ["userByName", usernameLower] → id
  *   ["program", id] ["support", room] ["supportByUser", userId] → room
  *   ["readMark", room, readerId] → number      ["change", room, seq]: changes.ts
