@@ -13,6 +13,7 @@
  * `["msgByClient"]` rows stay: the careful path of an append for a room a handle first sees still
  * reads them (for a history seeded only in part, see `seedHistory`).
  */
+import { retryWhileLocked } from "./retry.ts";
 import type { Message } from "@/lib/shared/protocol.ts";
 import { messageBytes, setChunks } from "./chunks.ts";
 import { loadHistory, planAppend, SEGMENT_ENTRIES, segmentKey } from "./client_ids.ts";
@@ -62,7 +63,8 @@ export async function migrateLegacyMessages(kv: Deno.Kv): Promise<number> {
         op.check(row).delete(row.key).set(["msgId", room, row.value.id], row.value.seq);
       }
     }
-    const result = await op.commit();
+    // Two isolates opening the file at once take turns at SQLite's lock; a refused commit wrote nothing.
+    const result = await retryWhileLocked(() => op.commit());
     if (result.ok) moved += rows.length;
   }
 }
@@ -93,7 +95,7 @@ async function seedHistory(kv: Deno.Kv, room: string, author: string, rows: { id
       const key = segmentKey(room, author, segment);
       op.check({ key, versionstamp: segment === first ? tail.versionstamp : null }).set(key, bytes);
     }
-    await op.commit();
+    await retryWhileLocked(() => op.commit());
   }
 }
 
