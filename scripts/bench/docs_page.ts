@@ -10,10 +10,22 @@ processes (scripts/bench/client.ts) over real WebSockets, stops it, and starts i
 scenario. Every server gets the same client code; only the few lines that speak each protocol differ
 (scripts/bench/protocols.ts).
 
-- **Parley**: what \`deno task start\` runs (\`server.ts\`: one worker per core, \`node:http\` + \`ws\`; the
-  Servers table's version says which, as runs before it used \`deno serve --parallel main.ts\`, and
-  \`PARLEY_TRANSPORT=native\` still does), the embedded Deno KV store; every message is stored before it
-  is acknowledged and delivered.
+The client sockets are \`ws\`'s (npm), which turn Nagle's algorithm off (TCP_NODELAY) as browsers and
+Node load generators do. Runs before 2026-12-02 used Deno's own WebSocket client, which leaves it on:
+after a first small frame the next ones wait for its ACK, up to Linux's 40 ms delayed ACK when the
+server answers late (measured: the 2nd to 4th of four frames sent 1 ms apart arrived 35–42 ms late on
+Deno's client, under 2 ms on \`ws\`). \`BENCH_CLIENT=deno\` still uses it. \`ws\` in Deno costs the client
+more CPU per frame, so where the clients' CPU (shown beside the server's) nears 100% of their share,
+the generator is the limit, not the server. In the fan-out of 2026-12-02, Centrifugo and Node ws
+failed the 100 msg/s step with their clients at 97% and 107% (Socket.IO and FastAPI with their one
+core at 98%), while Parley, whose frames carry every message of an 8 ms window to each reader, went on
+to 1,000 msg/s: that ratio is frames saved on both ends, not server speed alone.
+
+- **Parley**: what \`deno task start\` runs (\`server.ts\`: one worker per core, \`node:http\` + \`ws\`, and
+  the KV file's one writer of messages in the main thread; the Servers table's version says which, as
+  runs before it used \`deno serve --parallel main.ts\`, and \`PARLEY_TRANSPORT=native\` still does), the
+  embedded Deno KV store; every message is stored (and synced to disk) before it is acknowledged and
+  delivered.
 - **Centrifugo v6.9.1**, built from the Go module proxy (\`github.com/centrifugal/centrifugo/v6@v6.9.1\`,
   \`CGO_ENABLED=0\`) into \`~/.cache/parley/bin\`: memory engine, history of 1,000 per channel, publishing
   from clients allowed (scripts/bench/peers/centrifugo/config.json). Centrifugo bundles several JSON
