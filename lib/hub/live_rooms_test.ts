@@ -40,6 +40,20 @@ const message = (seq: number, text = `m${seq}`): Message => ({
   at: new Date(0).toISOString(),
 });
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A clock standing at 1,000 ms whose timers fire only when the test fires them. */
+function heldClock() {
+  const timers = new Map<unknown, () => void>();
+  let ids = 0;
+  const clock = {
+    now: () => 1_000,
+    setTimeout: (fn: () => void) => (timers.set(++ids, fn), ids),
+    clearTimeout: (id: unknown) => void timers.delete(id),
+  };
+  return { timers, clock };
+}
+
 Deno.test("[hub_rooms] fanout - messages stored together leave in one frame, shared by every reader", async () => {
   const rooms = new LiveRooms({} as Store);
   const room = rooms.open("r1");
@@ -78,15 +92,8 @@ Deno.test("[hub_rooms] fanout - big messages are not coalesced past the frame bo
 });
 
 Deno.test("[hub_rooms] fanout - a quiet small room sends at the end of the turn; a big one on the timer", async () => {
-  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
   // The coalescing timer is held by hand, so a loaded machine cannot fire it before the check.
-  const timers = new Map<unknown, () => void>();
-  let ids = 0;
-  const clock = {
-    now: () => 1_000,
-    setTimeout: (fn: () => void) => (timers.set(++ids, fn), ids),
-    clearTimeout: (id: unknown) => void timers.delete(id),
-  };
+  const { timers, clock } = heldClock();
   const rooms = new LiveRooms({} as Store, { clock });
   const small = rooms.open("r1");
   const big = rooms.open("r2");
@@ -113,15 +120,8 @@ Deno.test("[hub_rooms] fanout - a quiet small room sends at the end of the turn;
 });
 
 Deno.test("[hub_rooms] fanout - a busy small room still sends at the end of each turn, with no timer", async () => {
-  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-  const timers = new Map<unknown, () => void>();
-  let ids = 0;
   // The clock stands still: every flush below falls inside the big rooms' coalescing window.
-  const clock = {
-    now: () => 1_000,
-    setTimeout: (fn: () => void) => (timers.set(++ids, fn), ids),
-    clearTimeout: (id: unknown) => void timers.delete(id),
-  };
+  const { timers, clock } = heldClock();
   const rooms = new LiveRooms({} as Store, { clock });
   const room = rooms.open("r1");
   room.last = 0;
