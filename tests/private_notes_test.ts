@@ -80,6 +80,11 @@ async function scenario(url: string, wsUrls: string[], counselorCookie: string, 
     const [writer] = counselors;
     const note = "메모: VIP 고객, 할인 검토 " + crypto.randomUUID().slice(0, 8);
     writer.send({ type: "send", room, clientId: "n1", text: note, private: true });
+    // Its ack first: the console's "sending" bubble gives way to the note, never shown beside it.
+    const first = await writer.seen((f) =>
+      f.clientId === "n1" || (f.type === "message" && f.message.text === note)
+    );
+    assert.equal(first.type, "ack", "the writer hears its note's ack before the note");
     assert.equal((await writer.next((f) => f.clientId === "n1")).type, "ack");
     writer.send({ type: "send", room, clientId: "p1", text: "after the note" });
     assert.equal((await writer.next((f) => f.clientId === "p1")).type, "ack");

@@ -84,6 +84,13 @@ function ackSoon(conn: Connection, line: string): void {
   if (acksDue.size === 1) queueMicrotask(flushAcks);
 }
 
+/** Sends `line` now, after any acks still due for `conn`, keeping their order. */
+function ackNow(conn: Connection, line: string): void {
+  const due = acksDue.get(conn);
+  acksDue.delete(conn);
+  conn.send(due ? [...due, line].join("\n") : line);
+}
+
 function flushAcks(): void {
   for (const [conn, lines] of acksDue) conn.send(lines.length === 1 ? lines[0] : lines.join("\n"));
   acksDue.clear();
@@ -159,12 +166,16 @@ export class SendPipeline {
       // Delivered even when past the deadline or a duplicate: a resend of an append that timed out
       // yet was stored delivered nothing the first time, and with no later message in the room no
       // gap would show it. Readers drop a seq they already have.
+      const ack = `{"type":"ack","clientId":${
+        JSON.stringify(clientId)
+      },"id":"${message.id}","seq":${message.seq}}`;
+      // The sender hears the ack before its own copy, so its pending bubble gives way to the stored
+      // message and is never shown beside it. A room's frame leaves at the end of the turn, after
+      // the acks; a private note leaves at once, so its ack (and those due before it) goes first.
+      if (message.private && !late) ackNow(conn, ack);
       this.hub.deliver(message);
       if (late) return;
-      ackSoon(
-        conn,
-        `{"type":"ack","clientId":${JSON.stringify(clientId)},"id":"${message.id}","seq":${message.seq}}`,
-      );
+      if (!message.private) ackSoon(conn, ack);
       if (duplicate) return;
       const watchers = this.hub.rooms.get(room)?.watchers;
       if (!watchers?.length) return;
