@@ -23,7 +23,13 @@ const BATCH = 25;
  * Chunks per list batch for `wanted` messages: a quarter of them (a chunk under load holds 8 or
  * more, one under light load: then a few batches), so a page reads little past its end.
  */
-const batchFor = (wanted?: number) => wanted ? Math.min(100, Math.ceil(wanted / 4) + 1) : BATCH;
+/**
+ * Chunks to list per batch for `wanted` more messages, judged by a chunk already read (`per`
+ * messages): a busy room's chunks hold a commit's worth, an imported room's a hundred or more, and
+ * listing a hundred of those for a page of 50 read 14 times the page.
+ */
+const batchFor = (wanted: number | undefined, per: number) =>
+  wanted ? Math.min(100, Math.ceil(Math.max(wanted, 1) / Math.max(per, 1)) + 1) : BATCH;
 
 /** The key of the chunk starting at `first`. */
 export function chunkKey(room: string, first: number): Deno.KvKey {
@@ -118,14 +124,20 @@ export async function* ascending(
 ): AsyncGenerator<Message> {
   if (low >= high) return;
   const head = await chunkAt(kv, room, low);
+  let given = 0;
   if (head) {
-    for (const m of head.value) if (m.seq >= low && m.seq < high) yield m;
+    for (const m of head.value) {
+      if (m.seq >= low && m.seq < high) {
+        given++;
+        yield m;
+      }
+    }
   }
   // The head is the last chunk starting at or before `low`: the rest start after it.
   const start = head ? (head.key[2] as number) + 1 : low;
   if (start >= high) return;
   const iter = kv.list<Message[]>({ start: chunkKey(room, start), end: chunkKey(room, high) }, {
-    batchSize: batchFor(wanted),
+    batchSize: batchFor(wanted && wanted - given, head?.value.length ?? 1),
   });
   for await (const { value } of iter) {
     for (const m of value) {
@@ -149,9 +161,21 @@ export async function* descending(
   wanted?: number,
 ): AsyncGenerator<Message> {
   if (low >= high) return;
-  const iter = kv.list<Message[]>({ prefix: ["msgs", room], end: chunkKey(room, high) }, {
+  // The newest chunk first, on its own: its size tells how many more to list per batch.
+  const head = await chunkAt(kv, room, high - 1);
+  if (!head) return;
+  let given = 0;
+  for (let i = head.value.length - 1; i >= 0; i--) {
+    const m = head.value[i];
+    if (m.seq < low) return;
+    if (m.seq < high) {
+      given++;
+      yield m;
+    }
+  }
+  const iter = kv.list<Message[]>({ prefix: ["msgs", room], end: head.key }, {
     reverse: true,
-    batchSize: batchFor(wanted),
+    batchSize: batchFor(wanted && wanted - given, head.value.length),
   });
   for await (const { value } of iter) {
     for (let i = value.length - 1; i >= 0; i--) {
