@@ -16,10 +16,10 @@ after a first small frame the next ones wait for its ACK, up to Linux's 40 ms de
 server answers late (measured: the 2nd to 4th of four frames sent 1 ms apart arrived 35–42 ms late on
 Deno's client, under 2 ms on \`ws\`). \`BENCH_CLIENT=deno\` still uses it. \`ws\` in Deno costs the client
 more CPU per frame, so where the clients' CPU (shown beside the server's) nears 100% of their share,
-the generator is the limit, not the server. In the fan-out of 2026-12-02, Centrifugo and Node ws
-failed the 100 msg/s step with their clients at 97% and 107% (Socket.IO and FastAPI with their one
-core at 98%), while Parley, whose frames carry every message of an 8 ms window to each reader, went on
-to 1,000 msg/s: that ratio is frames saved on both ends, not server speed alone.
+the generator is the limit, not the server. In the fan-out, a server that sends each reader a frame
+per message has the 1,000 readers parse 1,000 frames per message, while Parley's frames carry every
+message of an 8 ms window: part of its lead there is frames saved on both ends, not server speed alone
+(the clients' CPU is in the run's log and JSON for every step).
 
 - **Parley**: what \`deno task start\` runs (\`server.ts\`: one worker per core, \`node:http\` + \`ws\`, and
   the KV file's one writer of messages in the main thread; the Servers table's version says which, as
