@@ -16,7 +16,7 @@ const { values: flags } = parseArgs({
   options: {
     readers: { type: "string", default: "1000" },
     messages: { type: "string", default: "5" },
-    // ws (server.ts, as `deno task start`) or native (`deno serve --parallel`).
+    // ws (lib/ops/server.ts, as `deno task start`) or native (`deno serve --parallel`).
     transport: { type: "string", default: "ws" },
   },
 });

@@ -6,7 +6,7 @@
  *
  * deno run -A scripts/send_path_load.ts --rooms=100 --readers=5 --inflight=8 --seconds=8
  *   [--root=/path/to/another/checkout] [--prof=/tmp/prof]   (--cpu-prof of each isolate)
- *   [--transport=ws|native]   (default: ws, `server.ts` as `deno task start`, when the checkout has it
+ *   [--transport=ws|native]   (default: ws, `lib/ops/server.ts` as `deno task start`, when the checkout has it
  *                              and no --prof; native: `deno serve --parallel main.ts`)
  *   [--rate=200]   (open loop: this many sends a second spread over the rooms, for latency)
  */
@@ -35,21 +35,23 @@ listener.close();
 const dir = await Deno.makeTempDir({ prefix: "parley-load-" });
 const hasServer = (() => {
   try {
-    return Deno.statSync(`${f.root}/server.ts`).isFile;
+    return Deno.statSync(`${f.root}/lib/ops/server.ts`).isFile;
   } catch {
     return false;
   }
 })();
-// `--cpu-prof` profiles only the main thread of server.ts, not its workers: a profile needs the
+// `--cpu-prof` profiles only the main thread of lib/ops/server.ts, not its workers: a profile needs the
 // isolates of `deno serve --parallel`, whose send path is the same code.
 const native = (f.transport ?? (hasServer && !f.prof ? "ws" : "native")) === "native";
 const at = ["--host", "127.0.0.1", "--port", String(port)];
 const prof = f.prof ? ["--cpu-prof", `--cpu-prof-dir=${f.prof}`] : [];
-console.error(`server: ${native ? "deno serve --parallel main.ts (native)" : "server.ts (ws)"} in ${f.root}`);
+console.error(
+  `server: ${native ? "deno serve --parallel main.ts (native)" : "lib/ops/server.ts (ws)"} in ${f.root}`,
+);
 const child = new Deno.Command(Deno.execPath(), {
   args: native
     ? ["serve", "--parallel", "-A", ...at, ...prof, "main.ts"]
-    : ["run", "-A", ...prof, "server.ts", ...at],
+    : ["run", "-A", ...prof, "lib/ops/server.ts", ...at],
   cwd: f.root,
   env: {
     LOG_LEVEL: "error",

@@ -1,6 +1,6 @@
 /**
  * `deno task start`: checks the configuration (and that the database answers) in this process, so a
- * bad value stops start-up with one clear line, then runs `server.ts` (one worker per core, each a
+ * bad value stops start-up with one clear line, then runs `lib/ops/server.ts` (one worker per core, each a
  * `node:http` server on PORT, WebSockets by `ws`) and passes signals through.
  */
 import { loadConfig } from "@/lib/ops/config.ts";
@@ -18,7 +18,7 @@ await (async () => {
 
 const root = new URL("..", import.meta.url);
 const child = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", "server.ts", "--port", String(config.port)],
+  args: ["run", "-A", "lib/ops/server.ts", "--port", String(config.port)],
   cwd: root,
   stdin: "null",
 }).spawn();

@@ -1,6 +1,6 @@
 /**
  * Edits, deletes, reactions, read receipts and file messages over `/ws` on the real server
- * (`server.ts`, two workers), on both stores: each change takes its own seq, reaches
+ * (`lib/ops/server.ts`, two workers), on both stores: each change takes its own seq, reaches
  * every reader live as an `update`, is replayed exactly once by `join` with `since`, and history
  * pages show each message as it is now. Refusals are error frames in the reader's language.
  */

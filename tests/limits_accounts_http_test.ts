@@ -1,6 +1,6 @@
 /**
  * The limits of issue 10 on rooms, the lobby and accounts over HTTP, each crossed on the real server
- * (`server.ts`, two workers); see tests/support/limits_http.ts.
+ * (`lib/ops/server.ts`, two workers); see tests/support/limits_http.ts.
  */
 import assert from "node:assert/strict";
 import type { TestServer } from "@/tests/support/server.ts";

@@ -1,5 +1,5 @@
 /**
- * The limits of issue 10 over HTTP, each crossed on the real server (`server.ts`, two
+ * The limits of issue 10 over HTTP, each crossed on the real server (`lib/ops/server.ts`, two
  * isolates). The server believes X-Forwarded-For from 127.0.0.1 (TRUSTED_PROXIES), so each test
  * speaks from addresses of its own; one more server trusts nobody, to show forwarded headers ignored.
  */

@@ -1,6 +1,6 @@
 /**
  * The limits of issue 10 on the WebSocket and the lobby's live stream, crossed on the real server
- * (`server.ts`, two workers): rooms per socket, joins per second, sockets per address
+ * (`lib/ops/server.ts`, two workers): rooms per socket, joins per second, sockets per address
  * (counted over both isolates), and the lobby's SSE sending changes, not the whole list.
  */
 import assert from "node:assert/strict";

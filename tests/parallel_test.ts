@@ -1,5 +1,5 @@
 /**
- * The server as deployed: `server.ts` with two workers sharing a KV file and a
+ * The server as deployed: `lib/ops/server.ts` with two workers sharing a KV file and a
  * BroadcastChannel bus. Cross-isolate delivery, shutdown, restart, and the slow-reader bound.
  */
 import assert from "node:assert/strict";

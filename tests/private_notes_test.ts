@@ -1,5 +1,5 @@
 /**
- * Private notes on the real server: `server.ts` (two workers, BroadcastChannel) on KV,
+ * Private notes on the real server: `lib/ops/server.ts` (two workers, BroadcastChannel) on KV,
  * and two processes on FerretDB and Redis. A note reaches every counselor socket on every isolate
  * and process, and never a user's socket, history page, catch-up, queue line, transcript or e-mail.
  */

@@ -1,5 +1,5 @@
 /**
- * The HTTP side of `server.ts` (what `deno task start` runs: `node:http` and `@hono/node-server`, not
+ * The HTTP side of `lib/ops/server.ts` (what `deno task start` runs: `node:http` and `@hono/node-server`, not
  * `deno serve`) on the real server: HEAD, compression, cookies, a body refused (413) from its
  * Content-Length before it is sent, and Server-Sent Events that stream (the lobby's counts).
  */

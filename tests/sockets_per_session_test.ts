@@ -1,6 +1,6 @@
 /**
  * The sockets-per-session limit (MAX_SOCKETS_PER_SESSION) crossed over real WebSockets: on both
- * stores in-process, and on the real server (`server.ts`), whose workers share the count.
+ * stores in-process, and on the real server (`lib/ops/server.ts`), whose workers share the count.
  */
 import assert from "node:assert/strict";
 import { CloseCode } from "@/lib/shared/protocol.ts";

@@ -1,5 +1,5 @@
 /**
- * The HTTP throttles on the server as deployed: `server.ts` with two workers. Every request
+ * The HTTP throttles on the server as deployed: `lib/ops/server.ts` with two workers. Every request
  * goes out on a new TCP connection (`api()` makes a fresh HTTP client per call), so the kernel spreads
  * them over both isolates. Counters kept per isolate would then let each isolate grant its own full
  * limit (about twice the limit in all); only counters in the shared store give exactly the limit.

@@ -1,5 +1,5 @@
 /**
- * One contract, both WebSocket transports on the real server: `ws` on `node:http` (`server.ts`, what
+ * One contract, both WebSocket transports on the real server: `ws` on `node:http` (`lib/ops/server.ts`, what
  * `deno task start` runs) and Deno's native one (`deno serve --parallel main.ts`, as `deno task dev`
  * and Deno Deploy). Upgrade, origin refusal, send and receive, close codes, backpressure (4008) and the
  * app's frame limit (1009) behave alike; the ws transport also refuses an oversized frame from its

@@ -1,5 +1,5 @@
 /**
- * Support on other sites against the real server (`server.ts`, two workers): counselor
+ * Support on other sites against the real server (`lib/ops/server.ts`, two workers): counselor
  * availability follows console sockets on whichever isolate holds them, and "away"; the widget's
  * token session authenticates HTTP and the WebSocket without a cookie; a reply to a visitor who
  * left is mailed through a real SMTP server (Mailpit), and a mail server that is down never holds up

@@ -1,4 +1,4 @@
-/** `GET /ws` against the real server (`server.ts`, as `deno task start`), line by line of SPEC.md. */
+/** `GET /ws` against the real server (`lib/ops/server.ts`, as `deno task start`), line by line of SPEC.md. */
 import assert from "node:assert/strict";
 import { startServer } from "@/tests/support/server.ts";
 import { api, connect, createRoom, guest, rawUpgrade, type TestSocket } from "@/tests/support/client.ts";

@@ -24,7 +24,7 @@ function hashOf(address: string): string {
   return (h >>> 0).toString(16);
 }
 
-/** Isolates of this process: `server.ts`'s workers or `deno serve --parallel`'s (DENO_JOBS, else one per core). */
+/** Isolates of this process: `lib/ops/server.ts`'s workers or `deno serve --parallel`'s (DENO_JOBS, else one per core). */
 function isolateCount(): number {
   let jobs = 0;
   try {

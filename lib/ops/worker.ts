@@ -1,5 +1,5 @@
 /**
- * One worker of `server.ts` (a Deno Worker: its own isolate, like one of `deno serve --parallel`'s):
+ * One worker of `lib/ops/server.ts` (a Deno Worker: its own isolate, like one of `deno serve --parallel`'s):
  * opens the services, listens when told which port, and on "stop" closes its sockets (1012) and
  * services, then says so. Messages: in {@link ToWorker}, out {@link FromWorker}.
  */

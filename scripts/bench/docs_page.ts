@@ -21,7 +21,7 @@ per message has the 1,000 readers parse 1,000 frames per message, while Parley's
 message of an 8 ms window: part of its lead there is frames saved on both ends, not server speed alone
 (the clients' CPU is in the run's log and JSON for every step).
 
-- **Parley**: what \`deno task start\` runs (\`server.ts\`: one worker per core, \`node:http\` + \`ws\`, and
+- **Parley**: what \`deno task start\` runs (\`lib/ops/server.ts\`: one worker per core, \`node:http\` + \`ws\`, and
   the KV file's one writer of messages in the main thread; the Servers table's version says which, as
   runs before it used \`deno serve --parallel main.ts\`, and \`PARLEY_TRANSPORT=native\` still does), the
   embedded Deno KV store; every message is stored (and synced to disk) before it is acknowledged and

@@ -141,7 +141,7 @@ function parley(kvPath: string, extraEnv: Record<string, string>): Launch | stri
     return "main.ts not found (Parley not written yet)";
   }
   const big = "1000000";
-  // What `deno task start` runs (server.ts: workers, ws on node:http); PARLEY_TRANSPORT=native runs
+  // What `deno task start` runs (lib/ops/server.ts: workers, ws on node:http); PARLEY_TRANSPORT=native runs
   // `deno serve --parallel main.ts` (Deno's own WebSocket) for a side-by-side run.
   const native = Deno.env.get("PARLEY_TRANSPORT") === "native";
   const jobs = Deno.env.get("DENO_JOBS") ?? navigator.hardwareConcurrency;
@@ -149,7 +149,7 @@ function parley(kvPath: string, extraEnv: Record<string, string>): Launch | stri
     cmd: Deno.execPath(),
     args: native
       ? ["serve", "--parallel", "-A", "--port", "PORT", "main.ts"]
-      : ["run", "-A", "server.ts", "--port", "PORT"],
+      : ["run", "-A", "lib/ops/server.ts", "--port", "PORT"],
     cwd: ROOT,
     env: {
       KV_PATH: kvPath,
@@ -170,8 +170,10 @@ function parley(kvPath: string, extraEnv: Record<string, string>): Launch | stri
     },
     version: native
       ? `parley ${commit()}, deno ${Deno.version.deno} serve --parallel (native WebSocket), Deno KV`
-      : `parley ${commit()}, deno ${Deno.version.deno} server.ts (node:http + ws), Deno KV`,
-    cores: native ? `${jobs} isolates (deno serve --parallel)` : `${jobs} workers (server.ts, reusePort)`,
+      : `parley ${commit()}, deno ${Deno.version.deno} lib/ops/server.ts (node:http + ws), Deno KV`,
+    cores: native
+      ? `${jobs} isolates (deno serve --parallel)`
+      : `${jobs} workers (lib/ops/server.ts, reusePort)`,
   };
 }
 
@@ -190,8 +192,8 @@ export function prepare(
 ): Promise<Launch | string> {
   if (kind === "parley") {
     // "Ready to serve" is a warm start: fetching and compiling modules is a deploy step, not start-up.
-    return run(Deno.execPath(), ["cache", "main.ts", "server.ts", "lib/ops/worker.ts"], ROOT).then(() =>
-      parley(opts.kvPath, opts.env ?? {})
+    return run(Deno.execPath(), ["cache", "main.ts", "lib/ops/server.ts", "lib/ops/worker.ts"], ROOT).then(
+      () => parley(opts.kvPath, opts.env ?? {}),
     );
   }
   if (kind === "socketio") return nodePeer("socketio", "socket.io");

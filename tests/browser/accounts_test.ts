@@ -1,5 +1,5 @@
 /**
- * Accounts and private rooms in Chromium against the real server (`server.ts`): sign up,
+ * Accounts and private rooms in Chromium against the real server (`lib/ops/server.ts`): sign up,
  * log out, log in, create a private room; a second browser joins with the invite link; a third,
  * without it, is refused by the page and by the socket. Runs on KV and on FerretDB.
  */

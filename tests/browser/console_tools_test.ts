@@ -1,5 +1,5 @@
 /**
- * The counselors' tools in Chromium on a real server (`server.ts`): the member list before a
+ * The counselors' tools in Chromium on a real server (`lib/ops/server.ts`): the member list before a
  * claim, one connection line, one number per tab, saved replies on `/`, a private note the guest
  * never sees, conversation search, the rating after close, a transfer, and the catalog page whose
  * changes reach an open console's program search at once (an ended program cannot be sent).

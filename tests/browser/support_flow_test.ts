@@ -1,5 +1,5 @@
 /**
- * The whole counselor path in Chromium, against a real server (`server.ts`): a guest opens
+ * The whole counselor path in Chromium, against a real server (`lib/ops/server.ts`): a guest opens
  * /support and writes in Korean; a counselor on /console sees the conversation appear without a
  * reload, claims it, searches a Korean keyword and sends a program card; the guest clicks the card
  * and lands on the program page with its Apply link.

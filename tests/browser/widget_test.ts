@@ -1,6 +1,6 @@
 /**
  * The support widget on another site, in Chromium with third-party cookies blocked, against a real
- * server (`server.ts`) and a real SMTP server (Mailpit): a page on http://localhost:<port>
+ * server (`lib/ops/server.ts`) and a real SMTP server (Mailpit): a page on http://localhost:<port>
  * (another site than Parley's http://127.0.0.1:<port>) carries the script tag. Availability follows
  * the counselor's console; a message left while away is answered on /console and the answer reaches
  * the visitor in the frame, on the bubble's badge on the next visit, and by mail with a link back;

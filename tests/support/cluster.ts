@@ -1,6 +1,6 @@
 /**
  * Several Parley processes on one FerretDB and one redis-server, as operators run them on several
- * machines: each process what `deno task start` runs (`server.ts`) on its own loopback port, with
+ * machines: each process what `deno task start` runs (`lib/ops/server.ts`) on its own loopback port, with
  * MONGODB_URI and REDIS_URL.
  * For the multi-process and fault tests and the soak script.
  */

@@ -29,7 +29,7 @@ export function freePorts(n: number): number[] {
 }
 
 /**
- * The port in the "Listening on http://host:port/" line (`deno serve`'s or `server.ts`'s), once `output` has it.
+ * The port in the "Listening on http://host:port/" line (`deno serve`'s or `lib/ops/server.ts`'s), once `output` has it.
  *
  * @example
  * listeningPort("deno serve: Listening on http://127.0.0.1:41234/ with 2 threads"); // 41234

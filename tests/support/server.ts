@@ -1,5 +1,5 @@
 /**
- * Starts the real server for integration tests: what `deno task start` runs (`server.ts`: workers on
+ * Starts the real server for integration tests: what `deno task start` runs (`lib/ops/server.ts`: workers on
  * `node:http`, WebSockets by `ws`), or with `transport: "native"` `deno serve --parallel main.ts`
  * (Deno's own WebSocket, as `deno task dev` and Deno Deploy), on port 0 of 127.0.0.1 (it reports
  * the port it bound), with its own KV file in a temp dir, and waits until `/healthz` answers.
@@ -18,7 +18,7 @@ export interface StartServerOptions {
   kvPath?: string;
   /** Listen on this port (a restart on the same address); default a free one. */
   port?: number;
-  /** "ws" (default): `server.ts`, as `deno task start`; "native": `deno serve --parallel main.ts`. */
+  /** "ws" (default): `lib/ops/server.ts`, as `deno task start`; "native": `deno serve --parallel main.ts`. */
   transport?: Transport;
 }
 
@@ -29,7 +29,7 @@ export function serverArgs(transport: Transport, port: number): string[] {
   const at = ["--host", "127.0.0.1", "--port", String(port)];
   return transport === "native"
     ? ["serve", "--parallel", "-A", ...at, "main.ts"]
-    : ["run", "-A", "server.ts", ...at];
+    : ["run", "-A", "lib/ops/server.ts", ...at];
 }
 
 export interface TestServer {

@@ -1,7 +1,7 @@
 /**
  * One writer for a KV file's message appends, however many workers serve it. SQLite lets one
  * connection write at a time: two handles committing to one file wait on each other's lock ("database
- * is locked", then a retry), and each commits smaller batches than one would. `server.ts` holds the
+ * is locked", then a retry), and each commits smaller batches than one would. `lib/ops/server.ts` holds the
  * file's appender in its main thread, which serves nothing else, and hands each worker a MessagePort
  * to it; a worker's store sends its appends there instead of committing them itself. Everything
  * else (reads, changes, rooms, accounts) each handle still does itself: those are rare next to
@@ -138,7 +138,7 @@ export function remoteAppender(port: MessagePort): Appender & { close(): void } 
 }
 
 /**
- * The one writer of the KV file at `path`, for `server.ts`'s main thread: `connect()` makes a port
+ * The one writer of the KV file at `path`, for `lib/ops/server.ts`'s main thread: `connect()` makes a port
  * for one worker (give it to `openKvStore(path, { appends })` there).
  *
  * @example

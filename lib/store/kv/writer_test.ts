@@ -6,7 +6,7 @@ import { StoreConflictError, StoreUnavailableError } from "../errors.ts";
 import type { Store } from "../types.ts";
 
 /**
- * A store whose appends go through the file's one writer, as a worker of server.ts has it (there
+ * A store whose appends go through the file's one writer, as a worker of lib/ops/server.ts has it (there
  * the writer is in the main thread; a MessagePort is the same either way).
  */
 async function openFresh(): Promise<Store & { path: string; writer: { connect(): MessagePort } }> {

@@ -1,6 +1,6 @@
 /**
  * The one upgrade call routes make, and the one reading of the TCP peer's address: each picks the
- * transport that serves this request (`ws` on `node:http` under `server.ts`, Deno's native one
+ * transport that serves this request (`ws` on `node:http` under `lib/ops/server.ts`, Deno's native one
  * under `deno serve`). See docs/architecture.md, "Transports". Under `deno serve` nothing of `ws`
  * is loaded: the ws transport hands its `accept` in with the request.
  */

@@ -1,6 +1,6 @@
 /**
  * What the hub needs from a WebSocket, whatever serves it: Deno's native one (`native.ts`, under
- * `deno serve`) or `ws` on `node:http` (`ws_socket.ts`, under `server.ts`). A browser-style
+ * `deno serve`) or `ws` on `node:http` (`ws_socket.ts`, under `lib/ops/server.ts`). A browser-style
  * WebSocket: an EventTarget with "open", "message" and "close" events and the ready-state numbers of
  * the WHATWG WebSocket (0 connecting, 1 open, 2 closing, 3 closed).
  */
@@ -46,7 +46,7 @@ export interface Upgraded {
 }
 
 /**
- * `c.env` of a request served by `server.ts` (node-server's bindings), with `accept`, which the ws
+ * `c.env` of a request served by `lib/ops/server.ts` (node-server's bindings), with `accept`, which the ws
  * transport adds to an upgrade request.
  */
 export interface WsEnv {

@@ -40,7 +40,7 @@ const writer = !config.mongodbUri && config.kvPath !== ":memory:"
   : undefined;
 const workers = Array.from(
   { length: jobs },
-  () => new Worker(new URL("./lib/ops/worker.ts", import.meta.url), { type: "module" }),
+  () => new Worker(new URL("./worker.ts", import.meta.url), { type: "module" }),
 );
 const send = (worker: Worker, message: ToWorker) => worker.postMessage(message);
 for (const worker of workers) {
