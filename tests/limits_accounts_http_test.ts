@@ -3,12 +3,11 @@
  * (`lib/ops/server.ts`, two workers); see tests/support/limits_http.ts.
  */
 import assert from "node:assert/strict";
-import type { TestServer } from "@/tests/support/server.ts";
 import { awaitRoomInWindow } from "@/tests/support/windows.ts";
 import {
   account,
   call,
-  type Cases,
+  caseList,
   codeOf,
   guest,
   newAddress,
@@ -17,9 +16,8 @@ import {
   unique,
 } from "@/tests/support/limits_http.ts";
 
-const cases: Cases = [];
-/** A step of the one test below: one server for them all, started and stopped there. */
-const test = (name: string, fn: (s: TestServer) => Promise<void>) => void cases.push([name, fn]);
+/** Steps of the one test below: one server for them all, started and stopped there. */
+const { cases, test } = caseList();
 
 test("rooms made - bounded per user (ROOMS_PER_USER_PER_HOUR=3) and per address (=5)", async (s) => {
   await awaitRoomInWindow(3_600_000);

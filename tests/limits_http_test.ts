@@ -4,11 +4,11 @@
  * speaks from addresses of its own; one more server trusts nobody, to show forwarded headers ignored.
  */
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "@/tests/support/server.ts";
+import { startServer } from "@/tests/support/server.ts";
 import {
   account,
   call,
-  type Cases,
+  caseList,
   codeOf,
   guest,
   newAddress,
@@ -17,9 +17,8 @@ import {
   unique,
 } from "@/tests/support/limits_http.ts";
 
-const cases: Cases = [];
-/** A step of the one test below: one server for them all, started and stopped there. */
-const test = (name: string, fn: (s: TestServer) => Promise<void>) => void cases.push([name, fn]);
+/** Steps of the one test below: one server for them all, started and stopped there. */
+const { cases, test } = caseList();
 
 test("next - a path that normalizes to another host goes to / instead", async (s) => {
   const { username } = await account(s);

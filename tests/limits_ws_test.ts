@@ -4,13 +4,9 @@
  * (counted over both isolates), and the lobby's SSE sending changes, not the whole list.
  */
 import assert from "node:assert/strict";
-import { startServer, type TestServer } from "@/tests/support/server.ts";
+import type { TestServer } from "@/tests/support/server.ts";
 import { type Frame, rawUpgrade, TestSocket } from "@/tests/support/client.ts";
-
-let addressCounter = 0;
-const newAddress = () => `198.18.${(++addressCounter >> 8) & 255}.${addressCounter & 255}`;
-let n = 0;
-const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(n++).toString(36)}`;
+import { caseList, newAddress, runCases, unique } from "@/tests/support/limits_http.ts";
 
 const ENV = {
   TRUSTED_PROXIES: "127.0.0.1",
@@ -68,8 +64,7 @@ async function open(s: TestServer, who: { cookie: string; from: string }): Promi
   return socket;
 }
 
-const cases: [string, (s: TestServer) => Promise<void>][] = [];
-const test = (name: string, fn: (s: TestServer) => Promise<void>) => void cases.push([name, fn]);
+const { cases, test } = caseList();
 
 test("origin - a trusted proxy's X-Forwarded-Host / -Proto name the site's origin", async (s) => {
   const who = await guest(s);
@@ -205,20 +200,4 @@ test("lobby SSE - the first event has every count, later ones only what changed"
   }
 });
 
-Deno.test("[limits] ws - every limit crossed on the real server", async (t) => {
-  const s = await startServer({ env: ENV });
-  try {
-    for (const [name, fn] of cases) {
-      await t.step(name, async () => {
-        try {
-          await fn(s);
-        } catch (error) {
-          console.error(`--- server output ---\n${s.output().slice(-4_000)}`);
-          throw error;
-        }
-      });
-    }
-  } finally {
-    await s.stop();
-  }
-});
+Deno.test("[limits] ws - every limit crossed on the real server", (t) => runCases(t, cases, ENV));

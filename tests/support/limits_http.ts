@@ -80,9 +80,28 @@ export const ENV = {
 /** A list of steps for one test: one server for them all, started and stopped by `runCases`. */
 export type Cases = [string, (s: TestServer) => Promise<void>][];
 
-/** Runs each case as a step of `t` on one server started with `ENV`, printing its output on a failure. */
-export async function runCases(t: Deno.TestContext, cases: Cases): Promise<void> {
-  const s = await startServer({ env: ENV });
+/**
+ * The steps of one test and the function that adds one: `test(name, fn)` for each, then
+ * `runCases(t, cases)`.
+ */
+export function caseList(): {
+  cases: Cases;
+  test: (name: string, fn: (s: TestServer) => Promise<void>) => void;
+} {
+  const cases: Cases = [];
+  return { cases, test: (name, fn) => void cases.push([name, fn]) };
+}
+
+/**
+ * Runs each case as a step of `t` on one server started with `env` (default `ENV`), printing its
+ * output on a failure.
+ */
+export async function runCases(
+  t: Deno.TestContext,
+  cases: Cases,
+  env: Record<string, string> = ENV,
+): Promise<void> {
+  const s = await startServer({ env });
   try {
     for (const [name, fn] of cases) {
       await t.step(name, async () => {
