@@ -70,6 +70,7 @@ export async function sendFrame(hub: HubContext, conn: Connection, f: FrameOf<"s
 
 /** Acks waiting for the end of this microtask checkpoint, per socket. */
 const acksDue = new Map<Connection, string[]>();
+let acksFlushQueued = false;
 
 /**
  * Queues an ack; every ack one commit answers for a socket leaves in one frame ("\n"-separated,
@@ -81,7 +82,9 @@ function ackSoon(conn: Connection, line: string): void {
   const due = acksDue.get(conn);
   if (due) return void due.push(line);
   acksDue.set(conn, [line]);
-  if (acksDue.size === 1) queueMicrotask(flushAcks);
+  if (acksFlushQueued) return;
+  acksFlushQueued = true;
+  queueMicrotask(flushAcks);
 }
 
 /** Sends `line` now, after any acks still due for `conn`, keeping their order. */
@@ -92,6 +95,7 @@ function ackNow(conn: Connection, line: string): void {
 }
 
 function flushAcks(): void {
+  acksFlushQueued = false;
   for (const [conn, lines] of acksDue) conn.send(lines.length === 1 ? lines[0] : lines.join("\n"));
   acksDue.clear();
 }
