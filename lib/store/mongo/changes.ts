@@ -18,6 +18,7 @@ import {
   isDuplicateKey,
   type MessageDoc,
   messageKey,
+  type MessageRevDoc,
   userRef,
 } from "./docs.ts";
 import type { MongoMessages } from "./messages.ts";
@@ -72,14 +73,44 @@ export function mongoChanges(c: Collections, messages: Pick<MongoMessages, "last
     }
   }
 
-  /** Writes a claimed version unless a later one is there already, then empties the claim. */
-  async function apply(next: MessageDoc, claim: string): Promise<void> {
+  /**
+   * Writes a claimed version unless a later one is there already, then empties the claims before it.
+   * The newest claim keeps its document (the message as it is now, nothing older): FerretDB's
+   * filtered replace is no compare-and-set between clients, so a late writer of an older version can
+   * land after a newer one, and the next changer must find the newest state to put back.
+   */
+  async function apply(next: MessageDoc): Promise<void> {
     await c.messages.replaceOne(
       { _id: next._id, $or: [{ v: { $lt: next.v } }, { v: { $exists: false } }] },
       next,
     );
-    // The claim stays (a later stale reader must still find version v taken), without the document.
-    await c.messageRevs.updateOne({ _id: claim }, { $unset: { next: "" } });
+    await c.messageRevs.updateMany(
+      { msg: next._id, v: { $lt: next.v! }, next: { $exists: true } },
+      { $unset: { next: "" } },
+    );
+  }
+
+  /** The newest claim of message `key` from version `v` on (claims are taken one version at a time). */
+  async function newestClaim(key: string, v: number): Promise<MessageRevDoc | null> {
+    let found = await c.messageRevs.findOne({ _id: `${key}:${v}` });
+    while (found) {
+      const later = await c.messageRevs.findOne({ _id: `${key}:${++v}` });
+      if (!later) break;
+      found = later;
+    }
+    return found;
+  }
+
+  /**
+   * Version `v` of `doc` is taken: brings the message up to its newest claim. That claim's document
+   * normally; a claim emptied before claims kept their document (older data) has none, and the
+   * message's own state moves to that version, so the next turn can claim the one after it.
+   */
+  async function catchUp(doc: MessageDoc, v: number): Promise<void> {
+    const newest = await newestClaim(doc._id, v);
+    if (!newest) return;
+    const version = newest.v ?? Number(newest._id.slice(newest._id.lastIndexOf(":") + 1));
+    await apply(newest.next ?? { ...doc, v: version });
   }
 
   async function change(input: ChangeInput): Promise<ChangeResult> {
@@ -87,8 +118,7 @@ export function mongoChanges(c: Collections, messages: Pick<MongoMessages, "last
     if (target === null) throw new StoreNotFoundError("not_found", "No such message");
     for (let lost = 0;; lost++) {
       // Many changes of one message at once (a burst of reactions) take turns at its next version;
-      // a short random pause after each lost turn keeps them from colliding in lockstep, which on a
-      // loaded machine let twelve of them run past the store's 8 s bound.
+      // a short random pause after each lost turn keeps them from colliding in lockstep.
       if (lost > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(lost, 20)));
       const doc = await c.messages.findOne({ _id: messageKey(input.room, target) });
       if (!doc || doc.change) throw new StoreNotFoundError("not_found", "No such message");
@@ -97,15 +127,14 @@ export function mongoChanges(c: Collections, messages: Pick<MongoMessages, "last
       const next: MessageDoc = withoutUndefined({ ...message, _id: doc._id, clientId: doc.clientId, v });
       const claim = `${doc._id}:${v}`;
       try {
-        await c.messageRevs.insertOne({ _id: claim, next });
+        await c.messageRevs.insertOne({ _id: claim, msg: doc._id, v, next });
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
-        // Another change has version v: make sure it is applied, then read it and go again.
-        const other = await c.messageRevs.findOne({ _id: claim });
-        if (other?.next) await apply(other.next, claim);
+        // Another change has version v: make sure the newest one is applied, then read it and go again.
+        await catchUp(doc, v);
         continue;
       }
-      await apply(next, claim);
+      await apply(next);
       const seq = await record(input.room, target, input.by);
       return { seq, message, ...(removedFile ? { removedFile } : {}) };
     }

@@ -75,10 +75,15 @@ export function clientIdKey(room: string, authorId: string, clientId: string): s
 /**
  * The claim of a message's next version, `_id` = `<room>:<seq>:<v>`, holding the new document: the
  * unique `_id` lets one writer have each version, and whoever finds a claim not yet applied applies
- * it (the writer may have died). Emptied once applied, so no old text outlives an edit or a delete.
+ * it (the writer may have died). Emptied once a later version is applied, so the newest claim holds
+ * the message as it is now and no old text outlives an edit or a delete. `msg` and `v` are absent on
+ * claims written before 2026-12-02 (those were emptied at once).
  */
 export interface MessageRevDoc {
   _id: string;
+  /** The message's `_id`. */
+  msg?: string;
+  v?: number;
   next?: MessageDoc;
 }
 
@@ -160,6 +165,7 @@ export async function createIndexes(c: Collections): Promise<void> {
     ["support", { "user.id": 1 }, { name: "userId", unique: true }],
     ["support", { state: 1, createdAt: 1 }, { name: "state_createdAt" }],
     ["readMarks", { room: 1, reader: 1 }, { name: "room_reader", unique: true }],
+    ["messageRevs", { msg: 1, v: 1 }, { name: "msg_v" }],
   ];
   for (const [name, key, options] of specs) await c[name].createIndex(key, options);
   // Until 2026-12 a clientId was unique per author across rooms: that index refused the same
