@@ -122,11 +122,19 @@ test("cache - private API answers carry Cache-Control: no-store", async (s) => {
 });
 
 test("static/build - only built bundles are served, never their sources or lock", async (s) => {
-  for (const path of ["entry.ts", "deno.lock", "bundle.deno.json", "meta.json", "../../deno.json"]) {
+  const sources = [
+    "entry.en.ts",
+    "catalog_browser.ts",
+    "deno.lock",
+    "bundle.deno.json",
+    "meta.json",
+    "../../deno.json",
+  ];
+  for (const path of sources) {
     const r = await call(s, `/static/build/${path}`);
     assert.equal(r.status, 404, path);
   }
-  assert.equal((await call(s, "/static/build/islands.js")).status, 200);
+  assert.equal((await call(s, "/static/build/entry.en.js")).status, 200);
 });
 
 test("bodies - a malformed body of any content type is 400, never 500", async (s) => {

@@ -87,7 +87,7 @@ async function serveReadOnly(dir: string, audit: string, env: Record<string, str
     const home = await fetch(`${base}/`);
     equal(home.status, 200);
     ok((await home.text()).includes("<html"), "the lobby renders");
-    const bundle = await fetch(`${base}/static/build/islands.js`);
+    const bundle = await fetch(`${base}/static/build/entry.en.js`);
     equal(bundle.status, 200, "the island bundle built ahead is served");
     await bundle.body?.cancel();
 
@@ -127,7 +127,7 @@ async function serveReadOnly(dir: string, audit: string, env: Record<string, str
 
 Deno.test("[deploy] read-only - the built app serves without writing anything", async () => {
   if (
-    !(await exists(`${ROOT}static/build/islands.js`)) || !(await exists(`${ROOT}lib/web/manifest.gen.ts`))
+    !(await exists(`${ROOT}static/build/entry.en.js`)) || !(await exists(`${ROOT}lib/web/manifest.gen.ts`))
   ) {
     await run(Deno.execPath(), ["task", "build"]);
   }

@@ -8,24 +8,39 @@ import { DEFAULT_LOCALE, isLocale } from "@/lib/shared/i18n/mod.ts";
 
 // deno-lint-ignore no-explicit-any -- islands declare their own props
 type AnyComponent = ComponentType<any>;
+/** An island's module, fetched only when the page has that island (its chunk, `deno task build`). */
+export type IslandLoader = () => Promise<{ default: AnyComponent }>;
 
 /**
+ * Hydrates each island as soon as its module has arrived; each module is fetched once however many
+ * times the page uses it.
+ *
  * @example
- * boot({ ChatPane }, JSON.parse(document.getElementById("__parley_islands")!.textContent!));
+ * await boot(loaders, JSON.parse(blob.textContent!)); // loaders: the generated entry's, one per island
  */
-export function boot(registry: Record<string, AnyComponent>, props: Record<string, unknown>[]): void {
+export async function boot(
+  registry: Record<string, IslandLoader>,
+  props: Record<string, unknown>[],
+): Promise<void> {
   const lang = document.documentElement.lang;
   const locale = isLocale(lang) ? lang : DEFAULT_LOCALE;
-  for (const el of document.querySelectorAll<HTMLElement>("parley-island")) {
-    const component = registry[el.dataset.island ?? ""];
+  const modules = new Map<string, Promise<AnyComponent>>();
+  const load = (name: string) => {
+    let found = modules.get(name);
+    if (!found) modules.set(name, found = registry[name]().then((m) => m.default));
+    return found;
+  };
+  await Promise.all([...document.querySelectorAll<HTMLElement>("parley-island")].map(async (el) => {
+    const name = el.dataset.island ?? "";
     const index = Number(el.dataset.index);
-    if (!component || !(index in props)) continue;
+    if (!(name in registry) || !(index in props)) return;
+    const component = await load(name);
     hydrate(h(LocaleContext.Provider, { value: locale }, h(component, props[index])), el);
-  }
+  }));
 }
 
 /** Reads the props blob the server wrote and boots the islands. */
-export function bootFromPage(registry: Record<string, AnyComponent>): void {
+export function bootFromPage(registry: Record<string, IslandLoader>): Promise<void> {
   const blob = document.getElementById("__parley_islands");
-  boot(registry, blob?.textContent ? JSON.parse(blob.textContent) : []);
+  return boot(registry, blob?.textContent ? JSON.parse(blob.textContent) : []);
 }

@@ -23,7 +23,7 @@ Deno.test({
       for (let i = 0; i < 30; i++) {
         await t.services.store.createRoom({ name: `room ${i}`, visibility: "public", ownerId: "u" });
       }
-      for (const path of ["/", bundleUrl(), "/static/styles.css", "/api/rooms"]) {
+      for (const path of ["/", bundleUrl("en"), "/static/styles.css", "/api/rooms"]) {
         const plain = await t.app.request(path);
         const raw = new Uint8Array(await plain.arrayBuffer());
         assert.ok(raw.byteLength > 1024, `${path} is big enough to compress`);

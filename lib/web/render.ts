@@ -14,21 +14,42 @@ export interface AppShellProps {
   children?: preact.ComponentChildren;
 }
 
-let bundleVersion: string | undefined;
+interface BundleFiles {
+  hash: string;
+  entries: Record<string, string[]>;
+  islands: Record<string, string[]>;
+}
 
-/** The browser bundle's URL, versioned by the hash `deno task build` wrote, for long caching. */
-export function bundleUrl(): string {
-  if (bundleVersion === undefined) {
+let bundle: BundleFiles | undefined;
+
+/** What `deno task build` wrote of the bundle (scripts/bundle_meta.ts); empty before a build. */
+function bundleFiles(): BundleFiles {
+  if (!bundle) {
     try {
-      const meta = JSON.parse(
-        Deno.readTextFileSync(new URL("../../static/build/meta.json", import.meta.url)),
-      );
-      bundleVersion = String(meta.hash ?? "");
+      bundle = JSON.parse(Deno.readTextFileSync(new URL("../../static/build/meta.json", import.meta.url)));
     } catch {
-      bundleVersion = "";
+      bundle = { hash: "", entries: {}, islands: {} };
     }
   }
-  return `/static/build/islands.js${bundleVersion ? `?v=${bundleVersion}` : ""}`;
+  return bundle!;
+}
+
+/** The locale's entry URL, versioned by the build's hash for long caching (chunks carry their own). */
+export function bundleUrl(locale: Locale): string {
+  const { hash, entries } = bundleFiles();
+  const entry = entries[locale]?.[0] ?? `entry.${locale}.js`;
+  return `/static/build/${entry}${hash ? `?v=${hash}` : ""}`;
+}
+
+/**
+ * The page's script: the entry, with a preload of every chunk it and the page's islands need, so
+ * the browser fetches them at once rather than one import after another.
+ */
+function scriptTags(locale: Locale, islands: string[]): string {
+  const { entries, islands: chunks } = bundleFiles();
+  const files = new Set([...(entries[locale] ?? []).slice(1), ...islands.flatMap((i) => chunks[i] ?? [])]);
+  const preloads = [...files].map((f) => `<link rel="modulepreload" href="/static/build/${f}">`).join("");
+  return `${preloads}<script type="module" src="${bundleUrl(locale)}"></script>`;
 }
 
 /**
@@ -66,7 +87,7 @@ export function renderPage(
   if (islands.length > 0) {
     const scripts =
       `<script type="application/json" id="__parley_islands">${serializeProps(islands)}</script>` +
-      `<script type="module" src="${bundleUrl()}"></script>`;
+      scriptTags(props.locale, [...new Set(islands.map((i) => i.name))]);
     doc = doc.includes("</body>") ? doc.replace("</body>", `${scripts}</body>`) : doc + scripts;
   }
   return c.html(doc, status as 200);

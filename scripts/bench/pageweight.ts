@@ -67,8 +67,8 @@ function get(base: string, path: string, encoding: string, cookie?: string) {
 const SCRIPT_SRC = /<script[^>]*\bsrc="([^"]+)"/g;
 const LINK_HREF = /<link[^>]*\brel="(?:stylesheet|modulepreload|preload)"[^>]*\bhref="([^"]+)"/g;
 const INLINE_MODULE = /<script[^>]*type="module"[^>]*>([\s\S]*?)<\/script>/g;
-const STATIC_IMPORT =
-  /(?:import|export)\s*(?:[^'"()]*?from\s*)?["']([^"']+\.m?js)["']|import\(["']([^"']+)["']\)/g;
+/** Static imports only: a dynamic `import("…")` is an island chunk a page loads only when it has it. */
+const STATIC_IMPORT = /(?:import|export)\s*(?:[^'"()]*?from\s*)?["']([^"']+\.m?js)["']/g;
 
 /** Same-origin paths a page or script refers to (scripts, style sheets, imports). */
 export function referencedPaths(text: string, at: string, base: string): string[] {
@@ -80,9 +80,9 @@ export function referencedPaths(text: string, at: string, base: string): string[
   for (const m of text.matchAll(SCRIPT_SRC)) add(m[1]);
   for (const m of text.matchAll(LINK_HREF)) add(m[1]);
   for (const m of text.matchAll(INLINE_MODULE)) {
-    for (const i of m[1].matchAll(STATIC_IMPORT)) add(i[1] ?? i[2]);
+    for (const i of m[1].matchAll(STATIC_IMPORT)) add(i[1]);
   }
-  for (const i of text.matchAll(STATIC_IMPORT)) add(i[1] ?? i[2]);
+  for (const i of text.matchAll(STATIC_IMPORT)) add(i[1]);
   return [...new Set(out)];
 }
 

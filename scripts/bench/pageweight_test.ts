@@ -8,6 +8,17 @@ Deno.test("[bench] page weight - scripts, style sheets and imports on the same o
   deepEqual(referencedPaths('import { x } from "./dep.js";', "/js/a.js", "http://127.0.0.1:1"), [
     "/js/dep.js",
   ]);
+  // Minified, as `deno bundle` writes them; a dynamic import is loaded only by pages that need it.
+  const minified =
+    'import{a as b}from"./chunk-A.js";import"./chunk-B.js";const l={X:()=>import("./X-1.js")};';
+  deepEqual(referencedPaths(minified, "/b/entry.js", "http://127.0.0.1:1"), [
+    "/b/chunk-A.js",
+    "/b/chunk-B.js",
+  ]);
+  deepEqual(
+    referencedPaths('<link rel="modulepreload" href="/b/X-1.js">', "/", "http://127.0.0.1:1"),
+    ["/b/X-1.js"],
+  );
 });
 
 Deno.test("[bench] page weight - bytes as sent, compressed or not, from a real server", async () => {
