@@ -63,8 +63,9 @@ export async function openServices(
 /** Closes everything in order: sockets first (1012, so clients reconnect elsewhere), then bus and store. */
 export async function closeServices(s: Services): Promise<void> {
   await s.hub.shutdown();
-  // Mail still waiting for a retry is given up; availability tells the other nodes it is gone.
-  s.widget?.mailer?.close();
+  // Before the store: mail still waiting stays in its outbox for the next process; availability
+  // tells the other nodes this one is gone.
+  await s.widget?.mailer?.close();
   s.widget?.availability.close();
   await s.bus.close();
   await s.store.close();

@@ -188,7 +188,7 @@ export function renderMetrics({ nodes, busKind, storeKind }: MetricsInput): stri
     {
       name: "parley_mail_queued",
       type: "gauge",
-      help: "Mails waiting to be sent or retried.",
+      help: "Mails this node put in the outbox less those it sent or dropped (sum over nodes).",
       value: (n) => n.mail?.queued ?? 0,
     },
     {

@@ -16,6 +16,7 @@ import type {
 } from "@/lib/shared/protocol.ts";
 import type { Program, ProgramPage, ProgramStatus } from "@/lib/shared/programs.ts";
 import type { ToolsStore } from "./tools.ts";
+import type { OutboxStore } from "./outbox.ts";
 export type { Program, ProgramPage, ProgramStatus };
 
 import type { ChangeMethods } from "./change_types.ts";
@@ -127,7 +128,7 @@ export interface SupportExpect {
   counselorId?: string | null;
 }
 
-export interface Store extends ToolsStore, ChangeMethods {
+export interface Store extends ToolsStore, ChangeMethods, OutboxStore {
   readonly kind: "kv" | "mongo";
 
   // Rooms. Names are unique without regard to case among public rooms only; private and support rooms

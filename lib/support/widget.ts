@@ -29,16 +29,23 @@ export interface WidgetParts {
 export const OPEN_HASH = "#parley-chat";
 
 /**
- * Makes the widget parts of one isolate (`lib/ops/boot.ts` does, once).
+ * Makes the widget parts of one isolate (`lib/ops/boot.ts` does, once); `mail: false` leaves out the
+ * mailer and its loop over the outbox.
  *
  * @example
  * const widget = widgetParts(config, store, bus);
  */
-export function widgetParts(config: Config, store: Store, bus: Bus): WidgetParts {
+export function widgetParts(
+  config: Config,
+  store: Store,
+  bus: Bus,
+  { mail = true }: { mail?: boolean } = {},
+): WidgetParts {
   return {
     availability: new Availability({ node: crypto.randomUUID().slice(0, 8), bus }),
     replyMinutes: replyTimeReader(store),
-    mailer: config.smtpUrl ? new Mailer(config.smtpUrl) : undefined,
+    // Its loop at once sends what an earlier process left in the outbox.
+    mailer: mail && config.smtpUrl ? new Mailer(config.smtpUrl, store) : undefined,
   };
 }
 
@@ -54,7 +61,10 @@ const made = new WeakMap<Services, WidgetParts>();
 export function widgetOf(services: Services): WidgetParts {
   if (services.widget) return services.widget;
   let parts = made.get(services);
-  if (!parts) made.set(services, parts = widgetParts(services.config, services.store, services.bus));
+  // Nobody closes these parts, so no mailer loop: it mails through `widgetQueue` only anyway.
+  if (!parts) {
+    made.set(services, parts = widgetParts(services.config, services.store, services.bus, { mail: false }));
+  }
   return parts;
 }
 
@@ -123,5 +133,5 @@ function mailReply(
     to: contact.email,
     subject: t("widget.mail.subject"),
     text: t("widget.mail.body", { counselor: message.author.name, text, link }),
-  }).then((sent) => sent || log.error("mail.dropped", { room: conversation.room }));
+  }).catch((error) => log.error("mail.not_queued", { room: conversation.room, error: String(error) }));
 }

@@ -23,6 +23,7 @@ import { registerCounterContract } from "./counters.ts";
 import { registerChangeContract } from "./changes.ts";
 import { registerToolsContract } from "./tools.ts";
 import { registerRoomContract } from "./rooms.ts";
+import { registerOutboxContract } from "./outbox.ts";
 
 export * from "./data.ts";
 export { assertGapFreeAppends } from "./messages.ts";
@@ -195,6 +196,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
   registerCounterContract(test, options);
   registerChangeContract(test, options);
   registerToolsContract(test);
+  registerOutboxContract(test, options);
 
   test("ping - succeeds on a reachable store", async (store) => {
     await store.ping();

@@ -14,6 +14,7 @@
  *   ["readMark", room, readerId] → number      ["change", room, seq]: changes.ts
  *   before chunks: ["msg", room, seq] (moved into chunks on open), ["msgId"], ["msgByClient"]: legacy.ts
  *   ["counter", id] → {n, expiresAt} (throttle counts; KV drops them after expiresAt)
+ *   ["mail", id] ["mailDue", nextAt, id]: the mail outbox, outbox.ts
  */
 import type { Message } from "@/lib/shared/protocol.ts";
 import { StoreConflictError } from "../errors.ts";
@@ -29,6 +30,7 @@ import { toChunkLayout } from "./legacy.ts";
 import { kvCounters } from "./counters.ts";
 import { kvChanges } from "./changes.ts";
 import { kvTools } from "./tools.ts";
+import { kvOutbox } from "./outbox.ts";
 
 type StoredRoom = Omit<Room, "lastSeq">;
 
@@ -264,6 +266,7 @@ export async function openKvStore(path?: string, options: { appends?: MessagePor
     ...kvCounters(kv),
     ...kvChanges(kv),
     ...kvTools(kv),
+    ...kvOutbox(kv),
 
     async ping() {
       await kv.get(["ping"]);

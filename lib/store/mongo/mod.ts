@@ -23,6 +23,7 @@ import { mongoChanges } from "./changes.ts";
 import { mongoMessages } from "./messages.ts";
 import { mongoTools } from "./tools.ts";
 import { createCounterIndexes, mongoCounters } from "./counters.ts";
+import { createOutboxIndexes, mongoOutbox } from "./outbox.ts";
 
 /** A Store on MongoDB, plus `drop()` (deletes the whole database; for tests). */
 export interface MongoStore extends Store {
@@ -85,6 +86,7 @@ export async function openMongoStore(
     await db.command({ ping: 1 });
     await createIndexes(c);
     await createCounterIndexes(db);
+    await createOutboxIndexes(db);
   } catch (error) {
     await client.close().catch(() => {});
     if (!isUnreachable(error)) throw error;
@@ -244,6 +246,7 @@ export async function openMongoStore(
     ...mongoProgramsAndSupport(c),
     ...mongoChanges(c, messages),
     ...mongoTools(db, c),
+    ...mongoOutbox(db),
     bumpCounter: counters.bumpCounter,
     readCounter: counters.readCounter,
     clearCounter: counters.clearCounter,
