@@ -7,10 +7,11 @@
 import type { MiddlewareHandler } from "hono";
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from "hono/utils/compress";
 import { promisify } from "node:util";
-import { brotliCompress, constants } from "node:zlib";
+import { brotliCompress, constants, gzip as gzipCb } from "node:zlib";
 import type { AppEnv } from "@/lib/web/app_env.ts";
 
 const brotli = promisify(brotliCompress);
+const gzip = promisify(gzipCb);
 
 export interface CompressionOptions {
   /** Bodies smaller than this are sent as they are (a header costs more than it saves). */
@@ -31,8 +32,12 @@ export function chooseEncoding(header: string | undefined): "br" | "gzip" | null
   return of("gzip") > 0 ? "gzip" : null;
 }
 
-/** Built bundles never change under their URL: their brotli form is made once, at full strength. */
+/**
+ * Built bundles never change under their URL: each compressed form is made once, at full strength
+ * (brotli 11, gzip 9), and kept; there are a few dozen of them.
+ */
 const immutable = new Map<string, Uint8Array>();
+const IMMUTABLE_MAX = 256;
 
 /**
  * @example
@@ -52,40 +57,41 @@ export function compression({ threshold = 1024 }: CompressionOptions = {}): Midd
     const encoding = chooseEncoding(c.req.header("accept-encoding"));
     if (!encoding) return;
     const length = Number(res.headers.get("content-length") ?? NaN);
-    if (length < threshold) return;
+    const path = new URL(c.req.url).pathname;
+    const built = path.startsWith("/static/build/");
+    if (length < threshold && !built) return;
     const headers = new Headers(res.headers);
     headers.delete("content-length");
     headers.set("content-encoding", encoding);
     const etag = headers.get("etag");
     if (etag && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
-    if (encoding === "gzip") {
+    const cacheKey = built ? `${encoding} ${c.req.url}` : null;
+    if (encoding === "gzip" && !cacheKey) {
       c.res = new Response(res.body.pipeThrough(new CompressionStream("gzip")), {
         status: res.status,
         headers,
       });
       return;
     }
-    const path = new URL(c.req.url).pathname;
-    const cacheKey = path.startsWith("/static/build/") ? c.req.url : null;
     let body = cacheKey ? immutable.get(cacheKey) : undefined;
     if (!body) {
       const raw = new Uint8Array(await res.arrayBuffer());
-      if (raw.byteLength < threshold) {
+      // A bundle's chunk is compressed once, so even a small one is worth it.
+      if (raw.byteLength < (cacheKey ? 64 : threshold)) {
         headers.delete("content-encoding");
         c.res = new Response(raw, { status: res.status, headers });
         return;
       }
-      // Quality 5 for pages made per request (fast, most of the gain); 11 for bundles made once.
-      const quality = cacheKey ? constants.BROTLI_MAX_QUALITY : 5;
+      // Quality 5 for pages made per request (fast, most of the gain); the most for bundles made once.
       body = new Uint8Array(
-        await brotli(raw, {
+        encoding === "gzip" ? await gzip(raw, { level: constants.Z_BEST_COMPRESSION }) : await brotli(raw, {
           params: {
-            [constants.BROTLI_PARAM_QUALITY]: quality,
+            [constants.BROTLI_PARAM_QUALITY]: cacheKey ? constants.BROTLI_MAX_QUALITY : 5,
             [constants.BROTLI_PARAM_SIZE_HINT]: raw.byteLength,
           },
         }),
       );
-      if (cacheKey && immutable.size < 64) immutable.set(cacheKey, body);
+      if (cacheKey && immutable.size < IMMUTABLE_MAX) immutable.set(cacheKey, body);
     } else {
       await res.body.cancel();
     }
