@@ -6,37 +6,13 @@
  * the reply: the mail is retried, its failures counted in /metrics, and it arrives once SMTP is up.
  */
 import assert from "node:assert/strict";
-import { ulid } from "ulid";
 import { withServer } from "@/tests/support/server.ts";
 import { api, type Frame, rawUpgrade, TestSocket } from "@/tests/support/client.ts";
 import { startMailpit } from "@/tests/support/mailpit.ts";
-import { openKvStore } from "@/lib/store/kv/mod.ts";
-import { hashPassword } from "@/lib/accounts/password.ts";
+import { counselorCookie } from "@/tests/support/counselor_login.ts";
 import { waitFor } from "@/tests/support/wait.ts";
 
 const SITE = "https://shop.example";
-
-async function counselorCookie(url: string, kvPath: string): Promise<string> {
-  const store = await openKvStore(kvPath);
-  try {
-    await store.createUser({
-      id: ulid(),
-      username: "mina",
-      role: "counselor",
-      passwordHash: await hashPassword("correct horse battery"),
-      createdAt: new Date().toISOString(),
-    });
-  } finally {
-    await store.close();
-  }
-  const res = await fetch(`${url}/api/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "mina", password: "correct horse battery" }),
-  });
-  await res.body?.cancel();
-  return res.headers.get("set-cookie")!.split(";")[0];
-}
 
 /** Asks (over fresh connections, so both isolates answer in turn) until `available` is `want`. */
 async function untilAvailable(url: string, want: boolean, ms = 10_000): Promise<Frame> {

@@ -38,6 +38,8 @@ export interface HubPlugin {
   watches?(room: Room): boolean;
   /** After a socket's message in a watched room was stored and acked; never delays the ack. */
   onMessageStored?(message: Message): unknown;
+  /** After an edit, delete or reaction in a watched room was stored and delivered (`message`: as it is now). */
+  onMessageChanged?(message: Message): unknown;
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { Store } from "@/lib/store/types.ts";
 import type { HubPlugin, PluginHost } from "@/lib/hub/plugins.ts";
 import { onSupportMessage } from "@/lib/support/support.ts";
+import { indexConversation } from "@/lib/support/search_index.ts";
 
 /**
  * The support queue's hub plugin. The hub asks `watches` once per room, so chat rooms never reach it.
@@ -20,5 +21,7 @@ export function supportQueue(store: Store, isAvailable?: (counselorId: string) =
     async onMessageStored(message) {
       if (hub) await onSupportMessage({ store, hub, isAvailable }, message);
     },
+    // An edit's new text is searchable at once, not from the conversation's next message on.
+    onMessageChanged: (message) => indexConversation(store, message.room),
   };
 }

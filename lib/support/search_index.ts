@@ -7,6 +7,7 @@
  */
 import type { Message } from "@/lib/shared/protocol.ts";
 import type { Store } from "@/lib/store/types.ts";
+import { isUpdate } from "@/lib/store/change_types.ts";
 import type { SearchFilter } from "@/lib/store/tools.ts";
 
 const BITS = 8192;
@@ -66,7 +67,10 @@ export function searchable(m: Message): boolean {
 }
 
 /**
- * Adds every message after the filter's `upTo` to the conversation's filter and stores it.
+ * Adds every message and change after the filter's `upTo` (a place in the room's order) to the
+ * conversation's filter and stores it: an edit's new text counts like a new message's. A deleted or
+ * replaced text stays in the filter, which only makes a later search read that conversation and
+ * find nothing in it.
  *
  * @example
  * await indexConversation(store, message.room);
@@ -76,8 +80,11 @@ export async function indexConversation(store: Store, room: string): Promise<voi
   const bits = decodeBits(stored);
   let upTo = stored?.upTo ?? 0;
   for (;;) {
-    const page = await store.listMessages(room, { after: upTo, limit: PAGE });
-    for (const m of page) if (searchable(m)) addText(bits, m.text!);
+    const page = await store.listEvents(room, { after: upTo, limit: PAGE });
+    for (const event of page) {
+      const m = isUpdate(event) ? event.update : event;
+      if (searchable(m)) addText(bits, m.text!);
+    }
     if (page.length > 0) upTo = page[page.length - 1].seq;
     if (page.length < PAGE) break;
   }
