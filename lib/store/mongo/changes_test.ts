@@ -31,25 +31,27 @@ async function fresh() {
   };
 }
 
-async function reactedMessage(store: Awaited<ReturnType<typeof fresh>>["store"]) {
-  const room = (await createPublic(store)).id;
-  const author = randomUserRef();
-  const { message } = await store.appendMessage(randomMessage(room, author, { text: "first" }));
+/**
+ * A message reacted to twice whose document then went back to version 1, as a late write of it
+ * landing after version 2 leaves it.
+ */
+async function rewoundMessage(t: Awaited<ReturnType<typeof fresh>>) {
+  const room = (await createPublic(t.store)).id;
+  const { message } = await t.store.appendMessage(randomMessage(room, randomUserRef(), { text: "first" }));
   const react = (emoji: string) =>
-    store.changeMessage({ room, id: message.id, by: randomUserRef(), change: { op: "react", emoji } });
-  return { room, message, react };
+    t.store.changeMessage({ room, id: message.id, by: randomUserRef(), change: { op: "react", emoji } });
+  const key = messageKey(room, message.seq);
+  await react("👍");
+  const v1 = await t.messages.findOne({ _id: key });
+  await react("🎉");
+  await t.messages.replaceOne({ _id: key }, v1!);
+  return { key, react };
 }
 
 Deno.test("[store:mongo] changeMessage - a message rewound to an older version is brought forward", async () => {
   const t = await fresh();
   try {
-    const { room, message, react } = await reactedMessage(t.store);
-    const key = messageKey(room, message.seq);
-    await react("👍");
-    const v1 = await t.messages.findOne({ _id: key });
-    await react("🎉");
-    // The late write of version 1 lands after version 2.
-    await t.messages.replaceOne({ _id: key }, v1!);
+    const { key, react } = await rewoundMessage(t);
     const third = await react("❤️");
     assert.deepEqual(third.message.reactions?.map((r) => r.emoji), ["👍", "🎉", "❤️"]);
     assert.equal((await t.messages.findOne({ _id: key }))?.v, 3);
@@ -64,12 +66,7 @@ Deno.test("[store:mongo] changeMessage - a message rewound to an older version i
 Deno.test("[store:mongo] changeMessage - behind claims emptied by older code, the message moves on", async () => {
   const t = await fresh();
   try {
-    const { room, message, react } = await reactedMessage(t.store);
-    const key = messageKey(room, message.seq);
-    await react("👍");
-    const v1 = await t.messages.findOne({ _id: key });
-    await react("🎉");
-    await t.messages.replaceOne({ _id: key }, v1!);
+    const { key, react } = await rewoundMessage(t);
     // As older code left them: claims without their document or version fields.
     await t.revs.updateMany({}, { $unset: { next: "", msg: "", v: "" } });
     const third = await react("❤️");
