@@ -23,6 +23,7 @@ import { benchmarksPage } from "./bench/docs_page.ts";
 import { newestRun, renderDocs } from "./bench/render.ts";
 import { parseOptions, SCENARIOS } from "./bench/options.ts";
 import { type PageWeights, pageWeights } from "./bench/pageweight.ts";
+import { counselorCookie } from "@/tests/support/counselor_login.ts";
 import { createRooms } from "./bench/parley.ts";
 import { SERVER_KINDS, type ServerKind } from "./bench/protocols.ts";
 
@@ -76,13 +77,25 @@ function withTimeout<T>(p: Promise<T>, what: string, factor = 1): Promise<T> {
 
 const LOAD_SCENARIOS = { smallrooms: smallRooms, oneroom: oneRoom, fanout, rooms, idle } as const;
 
-/** Pages as a guest sees them on a store holding one room; its id is written `:id` so runs compare. */
-async function pagesOf(server: Running): Promise<PageWeights> {
+/**
+ * Pages as a guest sees them on a store holding one room (its id is written `:id` so runs compare),
+ * and the console as a counselor made in the server's KV file at `kvPath` sees it.
+ */
+async function pagesOf(server: Running, kvPath: string): Promise<PageWeights> {
   const target = await targetOf(server);
   const [room] = await createRooms(server.base, target.cookies![0], 1);
   const widget = `/widget?origin=${encodeURIComponent(WIDGET_HOST)}`;
   const pages = ["/", `/rooms/${room}`, "/support", "/login", "/signup", widget];
   const weights = await pageWeights(server.base, pages, ["/api/rooms", "/widget.js"], target.cookies![0]);
+  const console = await pageWeights(
+    server.base,
+    ["/console"],
+    [],
+    await counselorCookie(server.base, kvPath),
+  );
+  const seen = new Set(weights.assets.map((a) => a.path));
+  weights.pages.push(...console.pages);
+  weights.assets.push(...console.assets.filter((a) => !seen.has(a.path)));
   return JSON.parse(JSON.stringify(weights).replaceAll(room, ":id"));
 }
 
@@ -99,7 +112,7 @@ async function once(kind: ServerKind, launch: Launch, result: ServerResult, name
   const server = await start(kind, { ...launch, env });
   try {
     result.readyMs.push(server.readyMs);
-    result.pages = await withTimeout(pagesOf(server), "pages");
+    result.pages = await withTimeout(pagesOf(server, env.KV_PATH), "pages");
     log(`${kind}: pages weighed (${result.pages.assets.length} files)`);
   } finally {
     await server.stop();
