@@ -21,7 +21,9 @@ export const handler = {
     const session = c.get("session");
     if (session?.role !== "counselor") return c.redirect("/login?next=/console", 303);
     const queue = await listQueue(c.var.services.store, session);
-    const away = widgetOf(c.var.services).availability.isAway(session.userId);
+    const { availability } = widgetOf(c.var.services);
+    await availability.ready;
+    const away = availability.isAway(session.userId);
     return c.var.render({ me: userRefOf(session), queue, away } satisfies Data);
   },
 };

@@ -1,12 +1,12 @@
 /**
  * Support on other sites against the real server (`lib/ops/server.ts`, two workers): counselor
- * availability follows console sockets on whichever isolate holds them, and "away"; the widget's
- * token session authenticates HTTP and the WebSocket without a cookie; a reply to a visitor who
+ * availability follows console sockets on whichever isolate holds them, and "away", which outlives a
+ * restart; the widget's token session authenticates HTTP and the WebSocket without a cookie; a reply to a visitor who
  * left is mailed through a real SMTP server (Mailpit), and a mail server that is down never holds up
  * the reply: the mail is retried, its failures counted in /metrics, and it arrives once SMTP is up.
  */
 import assert from "node:assert/strict";
-import { withServer } from "@/tests/support/server.ts";
+import { startServer, type TestServer, withServer } from "@/tests/support/server.ts";
 import { api, type Frame, rawUpgrade, TestSocket } from "@/tests/support/client.ts";
 import { startMailpit } from "@/tests/support/mailpit.ts";
 import { counselorCookie } from "@/tests/support/counselor_login.ts";
@@ -28,6 +28,17 @@ async function untilAvailable(url: string, want: boolean, ms = 10_000): Promise<
     `available=${want} (last answer ${JSON.stringify(seen)})`,
     { timeoutMs: ms },
   );
+}
+
+/** The props /console hands its away toggle (the islands' JSON blob, in page order: the toggle first). */
+async function awayToggleProps(url: string, cookie: string): Promise<unknown> {
+  const page = await fetch(`${url}/console`, { headers: { cookie } });
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.match(html, /data-island="AwayToggle" data-index="0"/);
+  const blob = html.match(/<script type="application\/json" id="__parley_islands">(.*?)<\/script>/s);
+  assert.ok(blob, "the islands' props");
+  return JSON.parse(blob[1])[0];
 }
 
 async function open(url: string, init: { cookie?: string; token?: string }): Promise<TestSocket> {
@@ -66,6 +77,40 @@ Deno.test("[widget] availability - a console socket on any isolate counts, away 
     await untilAvailable(server.url, false);
     await chat.close();
   }, { env: { WIDGET_ORIGINS: SITE } });
+});
+
+Deno.test("[widget] away - a restarted server on the same KV file still shows the counselor away", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-away-" });
+  const kvPath = `${dir}/parley.kv`;
+  const env = { WIDGET_ORIGINS: SITE };
+  let server: TestServer | undefined;
+  try {
+    server = await startServer({ kvPath, env });
+    const cookie = await counselorCookie(server.url, kvPath);
+    const before = await open(`${server.wsUrl}?console`, { cookie });
+    await untilAvailable(server.url, true);
+    assert.equal((await api(server.url, "/api/support/away", { body: { away: true }, cookie })).status, 200);
+    await untilAvailable(server.url, false);
+    await before.close();
+    await server.stop();
+
+    server = await startServer({ kvPath, env });
+    // The console opened again, on the new process: the visitor still sees nobody there.
+    const after = await open(`${server.wsUrl}?console`, { cookie });
+    assert.equal((await untilAvailable(server.url, false)).counselors, 0);
+    // And the console's toggle, after the reload, starts as "away".
+    assert.deepEqual(await awayToggleProps(server.url, cookie), { away: true });
+    // The tab was counted all along: back from away, the counselor is there at once.
+    await api(server.url, "/api/support/away", { body: { away: false }, cookie });
+    assert.equal((await untilAvailable(server.url, true)).counselors, 1);
+    await after.close();
+  } catch (error) {
+    console.error(`--- server output (last 8 KB) ---\n${server?.output().slice(-8_192)}\n---`);
+    throw error;
+  } finally {
+    await server?.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
 });
 
 Deno.test("[widget] availability - a console tab that vanished without a close frame stops counting", async () => {

@@ -51,6 +51,8 @@ export async function openServices(
     throw err;
   }
   const widget = widgetParts(config, store, bus);
+  // Before this isolate answers anyone: a counselor who set themselves away is away from its first answer.
+  await widget.availability.ready;
   const hub = new Hub({ store, bus, config, plugins: hubPlugins(store, { widget, config }, files) });
   hub.start();
   // Bus lag is measured from start-up, not from the first /metrics scrape.

@@ -1,7 +1,8 @@
 /**
  * The store's part for the counselors' tools (issue 12): saved replies, ratings, settings (the
- * assignment mode), the list of counselors and the conversations' search filters. Kept apart from `types.ts` so
- * each store implements it in a file of its own (`kv/tools.ts`, `mongo/tools.ts`).
+ * assignment mode), the list of counselors and their away flags, and the conversations' search
+ * filters. Kept apart from `types.ts` so each store implements it in a file of its own (`kv/tools.ts`,
+ * `mongo/tools.ts`).
  */
 import type { Message, UserRef } from "@/lib/shared/protocol.ts";
 
@@ -55,6 +56,10 @@ export interface ToolsStore {
 
   /** Every user whose role is counselor. */
   listCounselors(): Promise<UserRef[]>;
+  /** Stores a user's away flag on their record; an unknown id writes nothing. */
+  setCounselorAway(id: string, away: boolean): Promise<void>;
+  /** The ids of the counselors whose stored away flag is set. */
+  listAwayCounselors(): Promise<string[]>;
 
   /** Every conversation's search filter (see `lib/support/search_index.ts`). */
   listSearchFilters(): Promise<SearchFilter[]>;

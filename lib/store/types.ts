@@ -88,6 +88,8 @@ export interface User {
   role: Role;
   passwordHash: string;
   createdAt: string;
+  /** A counselor's "away" switch from the console; kept here so it outlives every process. */
+  away?: boolean;
 }
 
 export interface ProgramQuery {

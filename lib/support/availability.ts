@@ -4,13 +4,19 @@
  * node counts its own console sockets and tells the others its whole list on every change and on a
  * beat; a node silent for three beats (it crashed, or the bus lost it) no longer counts. A tab that
  * vanished without a close frame leaves when Deno's idle timeout drops its socket (ws.ts: 30 s).
+ * "Away" is kept in the store and then told over the bus, so a node started later, or restarted,
+ * reads it at start ({@link Availability.ready}) instead of showing an away counselor as there.
  */
 import type { Bus, BusEvent, ConsoleCounselor } from "@/lib/bus/types.ts";
-import type { Session } from "@/lib/store/types.ts";
+import type { Session, Store } from "@/lib/store/types.ts";
+
+/** The part of the store that keeps the away flags. */
+export type AwayStore = Pick<Store, "setCounselorAway" | "listAwayCounselors">;
 
 export interface AvailabilityOptions {
   node: string;
   bus: Bus;
+  store: AwayStore;
   /** Beat interval; a node unheard of for 3 beats is dropped. Default 2000 ms. */
   beatMs?: number;
   now?: () => number;
@@ -30,7 +36,8 @@ interface Remote {
 
 /**
  * @example
- * const availability = new Availability({ node: hub.nodeId, bus });
+ * const availability = new Availability({ node: hub.nodeId, bus, store });
+ * await availability.ready; // the stored away flags are in
  * availability.track(socket, session); // a counselor's console tab
  * availability.view(); // { available: true, counselors: 1 }
  */
@@ -45,12 +52,17 @@ export class Availability {
   #expiry?: ReturnType<typeof setInterval>;
   #last = "";
   readonly #off: () => void;
+  /** Settles once the stored away flags are read; rejects when the store could not be read. */
+  readonly ready: Promise<void>;
 
   constructor(options: AvailabilityOptions) {
     this.#o = { beatMs: 2_000, now: Date.now, ...options };
     this.#off = this.#o.bus.subscribe((event) => this.#onBus(event));
     // A node that starts late hears the others' lists at once rather than after a beat.
     this.#o.bus.publish({ t: "sync", node: this.#o.node });
+    this.ready = this.#load();
+    // Whoever awaits `ready` sees the failure; nobody awaiting it must not crash the isolate.
+    this.ready.catch(() => {});
   }
 
   /** Counts `socket` (a WebSocket: anything with a "close" event) as one of `session`'s console tabs until it closes. */
@@ -69,8 +81,9 @@ export class Availability {
     this.#changed();
   }
 
-  /** Sets a counselor away (or back) on every node. */
-  setAway(counselorId: string, away: boolean): void {
+  /** Sets a counselor away (or back) in the store, then on every node. */
+  async setAway(counselorId: string, away: boolean): Promise<void> {
+    await this.#o.store.setCounselorAway(counselorId, away);
     this.#away.set(counselorId, away);
     this.#o.bus.publish({ t: "counselor-away", id: counselorId, away });
     this.#changed();
@@ -122,6 +135,14 @@ export class Availability {
     this.#off();
   }
 
+  async #load(): Promise<void> {
+    const stored = await this.#o.store.listAwayCounselors();
+    // A flag heard on the bus meanwhile was published after its store write: it is the newer one.
+    for (const id of stored) if (!this.#away.has(id)) this.#away.set(id, true);
+    if (this.#local.size > 0) this.#announce();
+    this.#notify();
+  }
+
   #mine(): ConsoleCounselor[] {
     return [...this.#local].map(([id, e]) => ({ id, name: e.name, away: this.isAway(id) }));
   }
@@ -154,7 +175,6 @@ export class Availability {
       case "counselors":
         if (event.counselors.length === 0) this.#remote.delete(event.node);
         else this.#remote.set(event.node, { heardAt: this.#o.now(), counselors: event.counselors });
-        for (const c of event.counselors) if (!this.#away.has(c.id)) this.#away.set(c.id, c.away);
         return this.#notify();
       case "counselor-away":
         this.#away.set(event.id, event.away);

@@ -42,7 +42,7 @@ export function widgetParts(
   { mail = true }: { mail?: boolean } = {},
 ): WidgetParts {
   return {
-    availability: new Availability({ node: crypto.randomUUID().slice(0, 8), bus }),
+    availability: new Availability({ node: crypto.randomUUID().slice(0, 8), bus, store }),
     replyMinutes: replyTimeReader(store),
     // Its loop at once sends what an earlier process left in the outbox.
     mailer: mail && config.smtpUrl ? new Mailer(config.smtpUrl, store) : undefined,

@@ -76,6 +76,8 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   }
   const bus = createBroadcastBus(`parley_test_${crypto.randomUUID()}`);
   const widget = widgetParts(config, store, bus);
+  // As openServices: the stored away flags are in before the app answers.
+  await widget.availability.ready;
   const filesDir = await Deno.makeTempDir({ prefix: "parley_test_files_" });
   const files = await openFolderStore(filesDir);
   const hub = new Hub({ store, bus, config, plugins: hubPlugins(store, { widget, config }, files) });

@@ -1,6 +1,6 @@
 /**
  * The counselors' tools part of the store contract: private notes, saved replies, ratings (once per
- * conversation), settings, the counselor list and the conversations' search filters.
+ * conversation), settings, the counselor list with the away flags and the conversations' search filters.
  */
 import assert from "node:assert/strict";
 import { listVisibleMessages } from "../visible.ts";
@@ -104,6 +104,27 @@ export function registerToolsContract(test: ContractTest): void {
       name: counselor.username,
       role: "counselor",
     }]);
+  });
+
+  test("counselor away - stored on the record, listed until set back; unknown ids write nothing", async (store) => {
+    const mina = randomUser({ role: "counselor" }), jun = randomUser({ role: "counselor" });
+    await store.createUser(mina);
+    await store.createUser(jun);
+    assert.deepEqual(await store.listAwayCounselors(), []);
+    await store.setCounselorAway(mina.id, true);
+    await store.setCounselorAway("nope", true);
+    assert.deepEqual(await store.listAwayCounselors(), [mina.id]);
+    assert.equal((await store.getUser(mina.id))?.away, true);
+    assert.equal(await store.getUser("nope"), null);
+    // The role and the password stay as they were, and a later password change keeps the flag.
+    await store.setUserPassword(mina.id, "new-hash");
+    assert.deepEqual(await store.getUser(mina.id), { ...mina, passwordHash: "new-hash", away: true });
+    await store.setCounselorAway(mina.id, false);
+    assert.deepEqual(await store.listAwayCounselors(), []);
+    // Only counselors are listed: a demoted one's old flag no longer counts.
+    await store.setCounselorAway(jun.id, true);
+    await store.setUserRole(jun.id, "user");
+    assert.deepEqual(await store.listAwayCounselors(), []);
   });
 
   test("matchMessages - literal, case-insensitive, Korean; the first few per room; rooms named only", async (store) => {

@@ -2,6 +2,7 @@
  * The counselors' tools on Deno KV. Keys:
  *   ["reply", id] → SavedReply      ["rating", room] → Rating      ["setting", key] → value
  *   ["searchFilter", room] → SearchFilter
+ * A counselor's away flag is a field of their ["user", id] record.
  */
 import type { Message } from "@/lib/shared/protocol.ts";
 import type { User } from "../types.ts";
@@ -71,6 +72,26 @@ export function kvTools(kv: Deno.Kv): ToolsStore {
         if (user.role === "counselor") counselors.push({ id: user.id, name: user.username, role: user.role });
       }
       return counselors;
+    },
+
+    async setCounselorAway(id, away) {
+      assertStrings({ id });
+      const key = ["user", id];
+      await retryAtomic(async () => {
+        const entry = await kv.get<User>(key);
+        if (!entry.value) return true;
+        return (await kv.atomic().check(entry).set(key, { ...entry.value, away: Boolean(away) }).commit())
+          .ok ||
+          undefined;
+      });
+    },
+
+    async listAwayCounselors() {
+      const ids = [];
+      for await (const entry of kv.list<User>({ prefix: ["user"] })) {
+        if (entry.value.role === "counselor" && entry.value.away) ids.push(entry.value.id);
+      }
+      return ids;
     },
 
     async listSearchFilters() {

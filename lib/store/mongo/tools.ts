@@ -1,6 +1,7 @@
 /**
  * The counselors' tools on MongoDB: collections `replies`, `ratings` (`_id` = room, so a second
- * rating is refused by the unique `_id`), `settings` and `searchFilters`.
+ * rating is refused by the unique `_id`), `settings` and `searchFilters`; a counselor's away flag is
+ * a field of their `users` document.
  */
 import type { Db } from "mongodb";
 import { byCreation, type Rating, type SavedReply, type SearchFilter, type ToolsStore } from "../tools.ts";
@@ -81,6 +82,17 @@ export function mongoTools(db: Db, c: Collections): ToolsStore {
     async listCounselors() {
       const docs = await c.users.find({ role: "counselor" }).toArray();
       return docs.map((u) => ({ id: u._id, name: u.username, role: u.role }));
+    },
+
+    async setCounselorAway(id, away) {
+      assertStrings({ id });
+      await c.users.updateOne({ _id: id }, { $set: { away: Boolean(away) } });
+    },
+
+    async listAwayCounselors() {
+      const docs = await c.users.find({ role: "counselor", away: true }, { projection: { _id: 1 } })
+        .toArray();
+      return docs.map((u) => u._id);
     },
 
     async listSearchFilters() {

@@ -12,6 +12,7 @@ const KEEPALIVE_MS = 25_000;
 export const handler = {
   async GET(c: AppContext) {
     const { availability, replyMinutes } = widgetOf(c.var.services);
+    await availability.ready;
     const snapshot = async () => ({
       ...availability.view(),
       replyMinutes: await replyMinutes().catch(() => undefined),

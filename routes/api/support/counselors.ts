@@ -7,7 +7,9 @@ export const handler = {
   /** Counselors: `{counselors: [{id, name, role, available, open}]}`, for the transfer list. */
   async GET(c: AppContext) {
     assertCounselor(c);
-    const isAvailable = availableIn(widgetOf(c.var.services).availability);
+    const { availability } = widgetOf(c.var.services);
+    await availability.ready;
+    const isAvailable = availableIn(availability);
     return c.json({ counselors: await listCounselorLines({ ...c.var.services, isAvailable }) });
   },
 };
