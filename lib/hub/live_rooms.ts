@@ -78,6 +78,8 @@ export interface LiveRoom {
   watchers?: HubPlugin[];
   /** A support room (where counselors may write private notes); set by the first join. */
   support?: boolean;
+  /** Sockets in the room that are not among its members (`support_members.ts`). */
+  unlisted?: Set<Connection>;
 }
 
 /** The coalescing window's clock; a test gives one it advances by hand. */
