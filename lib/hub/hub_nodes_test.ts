@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { cluster, joined, randomSession, until } from "@/tests/support/hub.ts";
 import { newSupportRecords } from "@/lib/support/support.ts";
+import { openKvStore } from "@/lib/store/kv/mod.ts";
 
 Deno.test("[hub] presence - spans nodes, counts users once, and drops a node that died", async () => {
   const c = await cluster();
@@ -118,6 +119,42 @@ Deno.test("[hub] presence - a claim on one node lists the counselor whose socket
     await userTab.next((f) => f.type === "presence" && f.count === 2);
     c.a.publishSupport({ ...line, state: "closed", counselor });
     await userTab.next((f) => f.type === "presence" && f.count === 1);
+  } finally {
+    await c.close();
+  }
+});
+
+Deno.test("[hub] presence - a claim while a counselor's join reads the store still lists them", async () => {
+  const store = await openKvStore(":memory:");
+  let release = () => {};
+  const gate = new Promise<void>((r) => release = r);
+  const reading = Promise.withResolvers<void>();
+  const slow = {
+    ...store,
+    // The join's read of the conversation: it answers "waiting" after the claim line went out.
+    async getSupport(room: string) {
+      const before = await store.getSupport(room);
+      reading.resolve();
+      await gate;
+      return before;
+    },
+  };
+  const c = await cluster({ store: slow });
+  try {
+    const user = randomSession("user");
+    const ref = { id: user.userId, name: user.name, role: user.role };
+    const { room } = await store.getOrCreateSupport(ref, () => newSupportRecords(ref));
+    const mina = randomSession("counselor");
+    const userTab = c.connect(c.a, user);
+    await joined(userTab, room);
+    const desk = c.connect(c.a, mina);
+    const join = joined(desk, room);
+    await reading.promise;
+    const counselor = { id: mina.userId, name: mina.name, role: mina.role };
+    c.a.publishSupport({ room, user: ref, unread: 0, updatedAt: "", state: "active", counselor });
+    release();
+    await join;
+    await userTab.next((f) => f.type === "presence" && f.count === 2);
   } finally {
     await c.close();
   }

@@ -69,6 +69,7 @@ export async function joinRoom(
   live.support = room.visibility === "support";
   // A counselor who only opens a support conversation is not among its members until it is theirs.
   let listed = true;
+  const seenLine = live.supportLine;
   if (live.support && conn.session.role === "counselor") {
     try {
       const conversation = await withDeadline(d.store.getSupport(roomId), d.storeMs, "getSupport");
@@ -132,6 +133,10 @@ export async function joinRoom(
     );
     conn.rooms.set(roomId, seq);
     live.conns.add(conn);
+    // A claim or transfer that came while this join read the store is the newer word.
+    if (live.supportLine !== seenLine && conn.session.role === "counselor") {
+      listed = listsCounselor(live.supportLine ?? null, conn.user.id);
+    }
     if (!rejoin && listed) d.presence.addLocal(roomId, conn.user);
     else if (!rejoin) unlist(live, conn);
     conn.frame({

@@ -35,6 +35,7 @@ export function listsCounselor(
 export function relistCounselors(rooms: LiveRooms, presence: HubPresence, line: SupportSummary): void {
   const live = rooms.get(line.room);
   if (!live?.support) return;
+  live.supportLine = line;
   for (const conn of live.conns) {
     if (conn.session.role !== "counselor" || !conn.rooms.has(line.room)) continue;
     const listed = listsCounselor(line, conn.user.id);
