@@ -1,5 +1,6 @@
 import type { Message } from "@/lib/shared/protocol.ts";
 import { formatTime } from "@/lib/shared/chat_view.ts";
+import { noticeText } from "@/lib/shared/notice_view.ts";
 import Avatar from "@/components/Avatar.tsx";
 import ProgramCard from "@/components/ProgramCard.tsx";
 import RichText from "@/components/RichText.tsx";
@@ -13,6 +14,7 @@ export interface MessageItemProps {
   /** A stored message, or (without id and seq) the user's own one on its way. */
   message:
     & Pick<Message, "kind" | "author" | "text" | "program" | "at" | "private">
+    & Partial<Pick<Message, "notice">>
     & Partial<Pick<Message, "id" | "seq" | "file" | "reactions" | "editedAt" | "deleted">>;
   own: boolean;
   /** First of a run by the same author: shows the name and avatar. */
@@ -28,7 +30,7 @@ export default function MessageItem({ message, own, first, state, onRetry }: Mes
   const { t, locale } = useT();
   const actions = useContext(MessageActionsContext);
   const [editing, setEditing] = useState(false);
-  if (message.kind === "system") return <li class="notice">{message.text}</li>;
+  if (message.kind === "system") return <li class="notice">{noticeText(t, message)}</li>;
   const stored = message.id !== undefined && message.seq !== undefined ? message as Message : null;
   if (!own && actions?.hidden.has(message.author.id)) {
     return (

@@ -67,6 +67,29 @@ onBothStores((kind, open) => {
     assert.equal(counselorHistory.json.messages.length, 3);
   });
 
+  test("transcript - support notices in the reader's language, their English kept in the record", async (t) => {
+    const { store } = t.services;
+    const mina = await counselor(store, "mina");
+    const { user, room } = await conversation(t);
+    await call(t.app, `/api/support/${room}/claim`, { session: mina, body: {} });
+    await call(t.app, `/api/support/${room}/close`, { session: mina, body: {} });
+    const korean = await send(t.app, "GET", `/api/support/${room}/transcript?format=text`, user);
+    assert.ok(korean.text.includes("— mina 상담사가 대화에 들어왔어요"), korean.text);
+    assert.ok(korean.text.includes("— mina 상담사가 대화를 종료했어요"), korean.text);
+    const page = await send(t.app, "GET", `/api/support/${room}/transcript`, user);
+    assert.ok(page.text.includes("mina 상담사가 대화에 들어왔어요"));
+    const english = await call(t.app, `/api/support/${room}/transcript?format=text`, { session: user });
+    assert.ok(String(english.json).includes("— mina joined"), String(english.json));
+    const history = await call(t.app, `/api/rooms/${room}/messages`, { session: user });
+    assert.deepEqual(
+      history.json.messages.slice(1).map((m: { text: string; notice: unknown }) => [m.text, m.notice]),
+      [
+        ["mina joined", { key: "support.joined", name: "mina" }],
+        ["mina closed the conversation", { key: "support.closed", name: "mina" }],
+      ],
+    );
+  });
+
   test("rating - own user, once, after close; the console sees it and the 30-day averages", async (t) => {
     const { store } = t.services;
     const mina = await counselor(store, "mina");

@@ -1,7 +1,8 @@
 /**
  * Support conversations over HTTP and the WebSocket, on both stores: opening, the counselors' queue
  * with unread counts, claim / close / reopen with the system lines the user sees, live queue pushes,
- * and program cards (counselors only, a snapshot of the program).
+ * program cards (counselors only, a snapshot of the program), and the user's member list following
+ * claims, transfers and closes.
  */
 import assert from "node:assert/strict";
 import type { Session } from "@/lib/store/types.ts";
@@ -9,6 +10,7 @@ import { onBothStores, type TestApp } from "@/tests/support/app.ts";
 import { call, makeSession } from "@/tests/support/sessions.ts";
 import { connect, type Frame, type TestSocket } from "@/tests/support/client.ts";
 import { SESSION_COOKIE } from "@/lib/accounts/auth.ts";
+import { counselor } from "@/tests/support/console_tools.ts";
 
 const cookieOf = (s: Session) => `${SESSION_COOKIE}=${s.id}`;
 let n = 0;
@@ -160,6 +162,55 @@ onBothStores((kind, open) => {
     } finally {
       await userWs.close();
       await minaWs.close();
+    }
+  });
+
+  test("members - a claim, a transfer and a close change the user's member list live", async (t) => {
+    const { store } = t.services;
+    const { wsUrl } = t.listen();
+    const user = await makeSession(store, "user", "민지");
+    const mina = await counselor(store, "mina");
+    const jun = await counselor(store, "jun");
+    const { room } = (await call(t.app, "/api/support", { session: user, body: {} })).json;
+    const userWs = await connect(wsUrl, cookieOf(user));
+    const minaWs = await connect(wsUrl, cookieOf(mina));
+    const junWs = await connect(wsUrl, cookieOf(jun));
+    const members = (f: Frame) => f.members.map((m: { id: string }) => m.id).sort();
+    const presence = (ids: string[]) => (f: Frame) =>
+      f.type === "presence" && f.room === room &&
+      JSON.stringify(members(f)) === JSON.stringify([...ids].sort());
+    try {
+      assert.equal((await userWs.join(room)).type, "joined");
+      await say(userWs, room, { text: "문의드려요" });
+      // Both counselors open the conversation before anyone claims it: neither is a member yet.
+      assert.deepEqual(members((await minaWs.join(room)).presence), [user.userId]);
+      assert.deepEqual(members((await junWs.join(room)).presence), [user.userId]);
+
+      const claim = await call(t.app, `/api/support/${room}/claim`, { session: mina, body: {} });
+      assert.equal(claim.status, 200);
+      await userWs.next(presence([user.userId, mina.userId]));
+      await junWs.next(presence([user.userId, mina.userId]));
+
+      const moved = await call(t.app, `/api/support/${room}/transfer`, {
+        session: mina,
+        body: { counselor: jun.userId },
+      });
+      assert.equal(moved.status, 200);
+      // The new assignee comes in and the old one goes; the last frame says both.
+      await userWs.next(presence([user.userId, jun.userId]));
+
+      await call(t.app, `/api/support/${room}/close`, { session: jun, body: {} });
+      await userWs.next(presence([user.userId]));
+      // A socket that is no longer a member leaves without taking anyone with it.
+      await say(userWs, room, { text: "하나 더요" });
+      await call(t.app, `/api/support/${room}/claim`, { session: jun, body: {} });
+      await userWs.next(presence([user.userId, jun.userId]));
+      minaWs.send({ type: "leave", room });
+      assert.deepEqual(members((await minaWs.join(room)).presence), [jun.userId, user.userId].sort());
+    } finally {
+      await userWs.close();
+      await minaWs.close();
+      await junWs.close();
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { SupportSummary } from "@/lib/shared/protocol.ts";
 import { formatTime } from "@/lib/shared/chat_view.ts";
+import { noticeText } from "@/lib/shared/notice_view.ts";
 import { useT } from "@/lib/shared/i18n/context.ts";
 import { type Translator, translator } from "@/lib/shared/i18n/mod.ts";
 
@@ -24,8 +25,9 @@ export function preview(line: SupportSummary, { t }: Translator = translator("en
   const m = line.lastMessage;
   if (!m) return t("console.noMessages");
   if (m.kind === "program") return t("console.programPreview", { title: m.program?.title ?? "" });
+  if (m.kind === "system") return noticeText(t, m);
   const text = (m.text ?? "").replace(/\s+/g, " ");
-  return m.author.id === line.user.id || m.kind === "system" ? text : `${m.author.name}: ${text}`;
+  return m.author.id === line.user.id ? text : `${m.author.name}: ${text}`;
 }
 
 /** The left pane: Waiting / Mine / Closed tabs and the conversations of the chosen one. */

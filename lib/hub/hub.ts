@@ -19,7 +19,8 @@ import { Registry } from "@/lib/hub/registry.ts";
 import { type HubPlugin, Plugins } from "@/lib/hub/plugins.ts";
 import { busDispatch, BusOutbox } from "@/lib/hub/dispatch.ts";
 import { BusCatchUp } from "@/lib/hub/catch_up.ts";
-import { closeSessionLocal, readLocal, supportLocal, typingLocal } from "@/lib/hub/fanout.ts";
+import { closeSessionLocal, readLocal, typingLocal } from "@/lib/hub/fanout.ts";
+import { supportChanged } from "@/lib/hub/support_members.ts";
 import { isUpdate, type MemberState, type RoomEvent } from "@/lib/store/types.ts";
 import { applyModeration, MemberStates } from "@/lib/hub/moderation.ts";
 import { updateLine } from "@/lib/hub/live_rooms.ts";
@@ -136,7 +137,7 @@ export class Hub implements ConnectionHost, HubContext {
       read: (room, user, seq) => readLocal(this.rooms, room, user, seq),
       moderation: (room, user, state) => applyModeration(this, room, user, state),
       typing: (room, user) => typingLocal(this.rooms, room, user),
-      support: (conversation) => supportLocal(this.#registry, conversation),
+      support: (conversation) => supportChanged(this.#registry, this.rooms, this.#presence, conversation),
       sessionEnded: (session) => closeSessionLocal(this.#registry, session),
       sockets: (event) => this.#registry.sockets.onBus(event),
       presence: (event) => this.#presence.onBus(event),
@@ -236,7 +237,7 @@ export class Hub implements ConnectionHost, HubContext {
   /** Sends a support queue line to every counselor socket on every node. */
   publishSupport(conversation: SupportSummary): void {
     this.bus.publish({ t: "support", conversation });
-    supportLocal(this.#registry, conversation);
+    supportChanged(this.#registry, this.rooms, this.#presence, conversation);
   }
 
   /** Closes a session's sockets on every node (logout). */
@@ -282,11 +283,13 @@ export class Hub implements ConnectionHost, HubContext {
   leave(conn: Connection, roomId: string): void {
     if (!conn.rooms.delete(roomId)) return;
     const live = this.rooms.get(roomId);
+    // A counselor's socket that was never among the members takes no member away.
+    const unlisted = live?.unlisted?.delete(conn) ?? false;
     if (live) {
       live.conns.delete(conn);
       this.rooms.forgetIfIdle(live);
     }
-    this.#presence.removeLocal(roomId, conn.user.id);
+    if (!unlisted) this.#presence.removeLocal(roomId, conn.user.id);
   }
 
   typing(conn: Connection, room: string): void {

@@ -1,6 +1,11 @@
-/** The hub across nodes: presence, a session's socket count, and typing, support and endSession frames. */
+/**
+ * The hub across nodes: presence (support members too), a session's socket count, and typing,
+ * support and endSession frames.
+ */
 import assert from "node:assert/strict";
 import { cluster, joined, randomSession, until } from "@/tests/support/hub.ts";
+import { newSupportRecords } from "@/lib/support/support.ts";
+import { openKvStore } from "@/lib/store/kv/mod.ts";
 
 Deno.test("[hub] presence - spans nodes, counts users once, and drops a node that died", async () => {
   const c = await cluster();
@@ -89,6 +94,67 @@ Deno.test("[hub] typing, support, endSession - reach the right sockets on every 
     assert.equal(tab.closedWith?.code, 4403);
     assert.equal(typist.frames.some((f) => f.type === "typing" || f.type === "support"), false);
     assert.equal(other.frames.some((f) => f.type === "support"), false);
+  } finally {
+    await c.close();
+  }
+});
+
+Deno.test("[hub] presence - a claim on one node lists the counselor whose socket is on another", async () => {
+  const c = await cluster();
+  try {
+    const user = randomSession("user");
+    const ref = { id: user.userId, name: user.name, role: user.role };
+    const { room } = await c.store.getOrCreateSupport(ref, () => newSupportRecords(ref));
+    const mina = randomSession("counselor");
+    const userTab = c.connect(c.a, user);
+    const desk = c.connect(c.b, mina);
+    await joined(userTab, room);
+    await joined(desk, room);
+    // Opening the conversation alone does not make the counselor a member.
+    await until(() => c.b.presence(room).members.some((m) => m.id === user.userId));
+    assert.equal(c.b.presence(room).count, 1);
+    const line = { room, user: ref, unread: 0, updatedAt: "" };
+    const counselor = { id: mina.userId, name: mina.name, role: mina.role };
+    c.a.publishSupport({ ...line, state: "active", counselor });
+    await userTab.next((f) => f.type === "presence" && f.count === 2);
+    c.a.publishSupport({ ...line, state: "closed", counselor });
+    await userTab.next((f) => f.type === "presence" && f.count === 1);
+  } finally {
+    await c.close();
+  }
+});
+
+Deno.test("[hub] presence - a claim while a counselor's join reads the store still lists them", async () => {
+  const store = await openKvStore(":memory:");
+  let release = () => {};
+  const gate = new Promise<void>((r) => release = r);
+  const reading = Promise.withResolvers<void>();
+  const slow = {
+    ...store,
+    // The join's read of the conversation: it answers "waiting" after the claim line went out.
+    async getSupport(room: string) {
+      const before = await store.getSupport(room);
+      reading.resolve();
+      await gate;
+      return before;
+    },
+  };
+  const c = await cluster({ store: slow });
+  try {
+    const user = randomSession("user");
+    const ref = { id: user.userId, name: user.name, role: user.role };
+    const { room } = await store.getOrCreateSupport(ref, () => newSupportRecords(ref));
+    const mina = randomSession("counselor");
+    const userTab = c.connect(c.a, user);
+    await joined(userTab, room);
+    const desk = c.connect(c.a, mina);
+    const join = joined(desk, room);
+    await reading.promise;
+    const counselor = { id: mina.userId, name: mina.name, role: mina.role };
+    c.a.publishSupport({ room, user: ref, unread: 0, updatedAt: "", state: "active", counselor });
+    release();
+    await join;
+    await userTab.next((f) => f.type === "presence" && f.count === 2);
   } finally {
     await c.close();
   }

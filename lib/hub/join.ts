@@ -17,6 +17,7 @@ import { historyPage } from "@/lib/rooms/history.ts";
 import { seesNotes } from "@/lib/store/visible.ts";
 import { eventFrame } from "@/lib/hub/live_rooms.ts";
 import { admitJoin } from "@/lib/hub/join_limit.ts";
+import { listsCounselor, unlist } from "@/lib/hub/support_members.ts";
 
 /** Who may join a room; `true` or the error to send. */
 export type JoinPolicy = (
@@ -68,10 +69,11 @@ export async function joinRoom(
   live.support = room.visibility === "support";
   // A counselor who only opens a support conversation is not among its members until it is theirs.
   let listed = true;
+  const seenLine = live.supportLine;
   if (live.support && conn.session.role === "counselor") {
     try {
       const conversation = await withDeadline(d.store.getSupport(roomId), d.storeMs, "getSupport");
-      listed = conversation?.counselor?.id === conn.user.id && conversation.state === "active";
+      listed = listsCounselor(conversation, conn.user.id);
     } catch (err) {
       return answerFailure(conn, err, { room: roomId });
     }
@@ -131,7 +133,12 @@ export async function joinRoom(
     );
     conn.rooms.set(roomId, seq);
     live.conns.add(conn);
+    // A claim or transfer that came while this join read the store is the newer word.
+    if (live.supportLine !== seenLine && conn.session.role === "counselor") {
+      listed = listsCounselor(live.supportLine ?? null, conn.user.id);
+    }
     if (!rejoin && listed) d.presence.addLocal(roomId, conn.user);
+    else if (!rejoin) unlist(live, conn);
     conn.frame({
       type: "joined",
       room: roomId,

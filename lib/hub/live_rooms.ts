@@ -5,7 +5,7 @@
  * missing ones, read from the store; a message at or below the last delivered seq is a duplicate.
  */
 import { seesNotes } from "@/lib/store/visible.ts";
-import type { Message } from "@/lib/shared/protocol.ts";
+import type { Message, SupportSummary } from "@/lib/shared/protocol.ts";
 import { isUpdate, type RoomEvent, type RoomUpdate } from "@/lib/store/types.ts";
 import type { BusLine } from "@/lib/bus/types.ts";
 import type { Store } from "@/lib/store/types.ts";
@@ -78,6 +78,10 @@ export interface LiveRoom {
   watchers?: HubPlugin[];
   /** A support room (where counselors may write private notes); set by the first join. */
   support?: boolean;
+  /** Sockets in the room that are not among its members (`support_members.ts`). */
+  unlisted?: Set<Connection>;
+  /** The last queue line this node saw for the room: newer than what a join in progress read. */
+  supportLine?: Pick<SupportSummary, "state" | "counselor">;
 }
 
 /** The coalescing window's clock; a test gives one it advances by hand. */

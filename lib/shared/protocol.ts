@@ -49,6 +49,21 @@ export interface Reaction {
   users: UserRef[];
 }
 
+/** What a support system line reports; each reader's catalog words it (`notice_view.ts`). */
+export type NoticeKey = "support.joined" | "support.closed" | "support.transferred";
+
+/**
+ * A system line as data, so it reads in the reader's language. Stored with the message: keys are
+ * part of the protocol, never renamed, and `text` beside it keeps the English for older readers.
+ */
+export interface Notice {
+  key: NoticeKey;
+  /** Who acted: the counselor who joined, closed or handed over. */
+  name: string;
+  /** A transfer's new counselor. */
+  to?: string;
+}
+
 export interface Message {
   id: string;
   seq: number;
@@ -58,6 +73,8 @@ export interface Message {
   text?: string;
   program?: ProgramSnapshot;
   file?: FileRef;
+  /** System lines only: what happened, for readers to word in their language (`text` is its English). */
+  notice?: Notice;
   /** A counselors-only note in a support room: never sent to a user's socket or page. */
   private?: boolean;
   /** ISO 8601 time the store accepted it. */

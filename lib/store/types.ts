@@ -9,6 +9,7 @@ import type {
   FileRef,
   Message,
   MessageKind,
+  Notice,
   ProgramSnapshot,
   Role,
   SupportState,
@@ -53,6 +54,8 @@ export interface NewMessage {
   program?: ProgramSnapshot;
   /** An uploaded attachment (`lib/files/`), already checked to belong to the room and the author. */
   file?: FileRef;
+  /** A system line's notice (support claims, closes, transfers), stored as given. */
+  notice?: Notice;
   /** A counselors-only note (support rooms). */
   private?: boolean;
 }

@@ -105,12 +105,11 @@ export async function transferSupport(
   });
   if (!updated) throw notFound("console.err.noConversation");
   const from = userRefOf(session);
-  const message = await systemMessage(
-    deps,
-    room,
-    from,
-    `${from.name} handed the conversation to ${target.name}`,
-  );
+  const message = await systemMessage(deps, room, from, {
+    key: "support.transferred",
+    name: from.name,
+    to: target.name,
+  });
   await deps.store.setReadMark(room, from.id, message.seq);
   return await publish(deps, updated, message);
 }

@@ -2,11 +2,13 @@
  * Support conversations: one per user, in a room of visibility "support". States go
  * waiting → active (a counselor claimed it) → closed, and a user's new message reopens a closed one as
  * waiting. Counselors see a queue with per-counselor unread counts (from read marks) that is kept live
- * by `{type:"support"}` frames. Claims and closes leave a "system" message in the room so the user
- * sees them ("mina joined", "The conversation was closed").
+ * by `{type:"support"}` frames. Claims, closes and transfers leave a "system" message in the room so
+ * the user sees them, each reader in their own language ("mina joined", "mina 상담사가 대화에 들어왔어요").
  */
 import { ulid } from "ulid";
-import type { Message, ProgramSnapshot, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
+import type { Message, Notice, ProgramSnapshot, SupportSummary, UserRef } from "@/lib/shared/protocol.ts";
+import { noticeText } from "@/lib/shared/notice_view.ts";
+import { translator } from "@/lib/shared/i18n/mod.ts";
 import type { Room, Session, Store, SupportConversation } from "@/lib/store/types.ts";
 import { conflict, forbidden, notFound } from "@/lib/web/errors.ts";
 import { StoreConflictError } from "@/lib/store/errors.ts";
@@ -71,19 +73,26 @@ async function conversationOrThrow(store: Store, room: string): Promise<SupportC
   return conversation;
 }
 
-/** Stores a system line in the room and delivers it like any message. */
+/**
+ * Stores a system line in the room and delivers it like any message. Readers word `notice` in their
+ * own language; its English goes into `text` for transcripts of old data and API clients.
+ *
+ * @example
+ * await systemMessage(deps, roomId, counselor, { key: "support.joined", name: counselor.name });
+ */
 export async function systemMessage(
   deps: SupportDeps,
   room: string,
   author: UserRef,
-  text: string,
+  notice: Notice,
 ): Promise<Message> {
   const { message } = await deps.store.appendMessage({
     room,
     kind: "system",
     author,
     clientId: `sys-${ulid()}`,
-    text,
+    text: noticeText(translator("en").t, { notice }),
+    notice,
   });
   await deps.hub.deliver(message);
   return message;
@@ -140,7 +149,10 @@ export async function activate(
     counselorId: current.counselor?.id ?? null,
   });
   if (!updated) throw notFound("No such support conversation");
-  const message = await systemMessage(deps, current.room, counselor, `${counselor.name} joined`);
+  const message = await systemMessage(deps, current.room, counselor, {
+    key: "support.joined",
+    name: counselor.name,
+  });
   await deps.store.setReadMark(current.room, counselor.id, message.seq);
   return await publish(deps, updated, message);
 }
@@ -166,12 +178,10 @@ export async function closeSupport(
     counselorId: current.counselor?.id ?? null,
   });
   if (!updated) throw notFound("No such support conversation");
-  const message = await systemMessage(
-    deps,
-    room,
-    userRefOf(session),
-    `${session.name} closed the conversation`,
-  );
+  const message = await systemMessage(deps, room, userRefOf(session), {
+    key: "support.closed",
+    name: session.name,
+  });
   await deps.store.setReadMark(room, session.userId, message.seq);
   return await publish(deps, updated, message);
 }

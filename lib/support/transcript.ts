@@ -7,6 +7,7 @@ import type { Session, Store, SupportConversation } from "@/lib/store/types.ts";
 import type { Translator } from "@/lib/shared/i18n/mod.ts";
 import { listVisibleMessages } from "@/lib/store/visible.ts";
 import { notFound } from "@/lib/web/errors.ts";
+import { noticeText } from "@/lib/shared/notice_view.ts";
 
 const PAGE = 100;
 
@@ -37,8 +38,9 @@ export async function loadTranscript(store: Store, session: Session, room: strin
   return { conversation, messages: messages.filter((m) => !m.deleted) };
 }
 
-/** One message as a transcript line's body (a program card as its title and link). */
+/** One message as a transcript line's body (a program card as its title and link, a notice in `t`'s language). */
 export function messageBody(t: Translator, m: Message): string {
+  if (m.kind === "system") return noticeText(t.t, m);
   if (m.kind === "program" && m.program) {
     return `[${t.t("console.transcript.program")}] ${m.program.title} — ${m.program.url}`;
   }

@@ -88,6 +88,8 @@ Deno.test({
         assert.ok(!(await g.locator(".member-list").innerText()).includes("mina"));
         await c.getByRole("button", { name: "Claim" }).click();
         await g.locator(".notice", { hasText: "mina joined" }).waitFor();
+        // The claim makes her a member: the guest's list shows her at once, without a reload.
+        await g.locator(".member-list li", { hasText: "mina" }).waitFor();
 
         // Saved replies: "/" offers them, filtered as typed; Enter inserts, Enter again sends.
         const box = c.locator(".console-pane:not([hidden]) textarea");
@@ -145,6 +147,8 @@ Deno.test({
         })
           .waitFor();
         await g.locator(".notice", { hasText: "mina handed the conversation to jun" }).waitFor();
+        // Handed over, she is no longer among the guest's members (jun has no console open).
+        await g.locator(".member-list li", { hasText: "mina" }).waitFor({ state: "detached" });
         assert.ok(await c.getByRole("button", { name: "Close" }).isDisabled());
 
         // The catalog: a bad date range is refused with a clear message; a good one reaches the

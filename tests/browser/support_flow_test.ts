@@ -2,13 +2,15 @@
  * The whole counselor path in Chromium, against a real server (`lib/ops/server.ts`): a guest opens
  * /support and writes in Korean; a counselor on /console sees the conversation appear without a
  * reload, claims it, searches a Korean keyword and sends a program card; the guest clicks the card
- * and lands on the program page with its Apply link.
+ * and lands on the program page with its Apply link. A second, Korean-reading user sees the claim's
+ * notice in Korean while the console shows it in English.
  */
 import assert from "node:assert/strict";
 import { ulid } from "ulid";
 import type { Page } from "playwright-core";
 import { withServer } from "@/tests/support/server.ts";
 import { newPage, withBrowser } from "@/tests/support/browser.ts";
+import { text, useLocale } from "@/tests/support/ui.ts";
 import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { hashPassword } from "@/lib/accounts/password.ts";
 import { loadCatalog } from "@/scripts/load_programs.ts";
@@ -150,11 +152,13 @@ Deno.test({
 
         // A second conversation open next to the first: both panes stay mounted, and every id in the
         // document is still unique, with labels and ARIA references pointing at the right elements.
+        // This user reads Korean: the claim's notice reaches them in Korean, the console in English.
         const second = await newPage(browser);
+        await useLocale(second.context, server.url, "ko");
         await second.page.goto(`${server.url}/support`);
-        await second.page.getByLabel("Your name").fill("준호");
-        await second.page.getByRole("button", { name: "Start chatting" }).click();
-        await waitOpen(second.page);
+        await second.page.getByLabel(text("ko", "support.yourName")).fill("준호");
+        await second.page.getByRole("button", { name: text("ko", "support.start") }).click();
+        await second.page.getByText(text("ko", "chat.conn.open"), { exact: true }).first().waitFor();
         await second.page.locator("#composer-input").fill("hello, a question");
         await second.page.locator("#composer-input").press("Enter");
         await c.getByRole("tab", { name: /Waiting/ }).click();
@@ -162,6 +166,12 @@ Deno.test({
         await c.locator(".console-pane:not([hidden]) .bubble", { hasText: "hello, a question" }).waitFor();
         assert.equal(await c.locator(".console-pane").count(), 2);
         assert.deepEqual(await c.evaluate(idProblems), []);
+        await c.getByRole("button", { name: "Claim" }).click();
+        const koreanJoined = text("ko", "support.notice.joined", { name: "mina" });
+        assert.equal(koreanJoined, "mina 상담사가 대화에 들어왔어요");
+        await second.page.locator(".notice", { hasText: koreanJoined }).waitFor();
+        await c.locator(".console-pane:not([hidden]) .notice", { hasText: "mina joined" }).waitFor();
+        assert.equal(await second.page.locator(".notice", { hasText: "mina joined" }).count(), 0);
         await c.locator(".console-pane:not([hidden]) textarea").fill("hi 준호");
         await c.locator(".console-pane:not([hidden]) textarea").press("Enter");
         await second.page.locator(".bubble", { hasText: "hi 준호" }).waitFor();

@@ -1,4 +1,4 @@
-/** The user's side of support: the start form and the state line above their chat. */
+/** The user's side of support: the start form, the state line above their chat, the notices in it. */
 export const en = {
   "support.title": "Talk to a counselor",
   "support.intro":
@@ -11,6 +11,9 @@ export const en = {
   "support.state.active": "A counselor is with you.",
   "support.state.activeNamed": "{name} is with you.",
   "support.state.closed": "This conversation was closed. Write again and a counselor will pick it up.",
+  "support.notice.joined": "{name} joined",
+  "support.notice.closed": "{name} closed the conversation",
+  "support.notice.transferred": "{name} handed the conversation to {to}",
 } as const;
 
 export const ko: Record<keyof typeof en, string> = {
@@ -25,4 +28,7 @@ export const ko: Record<keyof typeof en, string> = {
   "support.state.active": "상담사가 함께하고 있어요.",
   "support.state.activeNamed": "{name} 상담사가 함께하고 있어요.",
   "support.state.closed": "종료된 상담이에요. 다시 메시지를 보내면 상담사가 이어서 도와드려요.",
+  "support.notice.joined": "{name} 상담사가 대화에 들어왔어요",
+  "support.notice.closed": "{name} 상담사가 대화를 종료했어요",
+  "support.notice.transferred": "{name} 상담사가 {to} 상담사에게 대화를 넘겼어요",
 };

@@ -87,6 +87,33 @@ export function registerMessageContract(test: ContractTest, options: ContractOpt
     assert.deepEqual(await store.listMessages(room, { limit: 10 }), [card.message, sys.message]);
   });
 
+  test("appendMessage - a system line's notice comes back intact, on append, history and import", async (store) => {
+    const room = (await createPublic(store)).id;
+    const mina = randomUserRef("counselor");
+    const notice = { key: "support.transferred" as const, name: "김민아", to: "jun" };
+    const text = "김민아 handed the conversation to jun";
+    const sys = await store.appendMessage(randomMessage(room, mina, { kind: "system", text, notice }));
+    assert.deepEqual(sys.message.notice, notice);
+    assert.equal(sys.message.text, text);
+    // Without `to`: no empty field appears (KV and MongoDB would differ on undefined).
+    const joined = await store.appendMessage(
+      randomMessage(room, mina, {
+        kind: "system",
+        text: "x",
+        notice: { key: "support.joined", name: "mina" },
+      }),
+    );
+    assert.deepEqual(Object.keys(joined.message.notice ?? {}).sort(), ["key", "name"]);
+    assert.deepEqual(await store.listMessages(room, { limit: 10 }), [
+      sys.message,
+      joined.message,
+    ]);
+    if (!store.importMessages) return;
+    const other = (await createPublic(store)).id;
+    await store.importMessages([randomMessage(other, mina, { kind: "system", text, notice })]);
+    assert.deepEqual((await store.listMessages(other, { limit: 1 }))[0].notice, notice);
+  });
+
   test("appendMessage - seq is gap-free under 200 concurrent appends", async (store) => {
     await assertGapFreeAppends([store], 200, 8);
   });

@@ -212,6 +212,7 @@ export function storedMessage(input: NewMessage, seq: number, at: string, id: st
   if (input.text !== undefined) message.text = input.text;
   if (input.program !== undefined) message.program = withoutUndefined(input.program);
   if (input.file !== undefined) message.file = input.file;
+  if (input.notice !== undefined) message.notice = withoutUndefined(input.notice);
   if (input.private) message.private = true;
   message.at = at;
   return message;
@@ -220,7 +221,7 @@ export function storedMessage(input: NewMessage, seq: number, at: string, id: st
 /** The estimated stored size of `input`'s message. */
 export function inputBytes(input: NewMessage): number {
   return 512 + 2 * ((input.text?.length ?? 0) + (input.author.name?.length ?? 0) +
-        JSON.stringify(input.program ?? input.file ?? "").length);
+        JSON.stringify(input.program ?? input.file ?? input.notice ?? "").length);
 }
 
 /** `kv.getMany` for any number of keys. */

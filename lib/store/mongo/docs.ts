@@ -204,6 +204,7 @@ export function fromMessageDoc(doc: MessageDoc): Message {
     text: doc.text,
     program: doc.program,
     file: doc.file,
+    notice: doc.notice,
     private: doc.private || undefined,
     at: doc.at,
     editedAt: doc.editedAt,

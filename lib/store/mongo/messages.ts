@@ -55,6 +55,7 @@ function messageDoc(input: NewMessage, seq: number, at: string): MessageDoc {
     text: input.text,
     program: input.program,
     file: input.file,
+    notice: input.notice,
     private: input.private || undefined,
     at,
     clientId: input.clientId,
@@ -233,20 +234,7 @@ export function mongoMessages(c: Collections, { timeoutMs = 8_000 } = {}): Mongo
           if (input.room !== room) throw new TypeError("importMessages takes messages of one room");
           assertStrings({ authorId: input.author.id, clientId: input.clientId });
           seq++;
-          return withoutUndefined({
-            _id: messageKey(room, seq),
-            id: ulid(),
-            seq,
-            room,
-            kind: input.kind,
-            author: userRef(input.author),
-            text: input.text,
-            program: input.program,
-            private: input.private || undefined,
-            file: input.file,
-            at,
-            clientId: input.clientId,
-          });
+          return messageDoc(input, seq, at);
         });
         await c.messages.insertMany(docs, { ordered: true });
         await Promise.all([c.rooms.updateOne({ _id: room }, { $max: { seq } }), markClientIds(docs)]);
