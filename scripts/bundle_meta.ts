@@ -73,41 +73,63 @@ export async function bundleMeta(
 }
 
 /**
- * The strings a locale's entry carries: all but the server's own areas, `errors.*` and `limits.*`
- * (the server words its errors in the reader's language before sending them), keeping those keys the
- * browser code names itself.
+ * The strings a locale's entry carries: those the browser's modules name (`sources`), as a literal
+ * key, as a template's prefix (`` `support.state.${state}` ``) or as a plural's base key, and the
+ * `common.*` basics. The rest, the server's error wording among it (the server words errors in the
+ * reader's language before sending them), stays on the server.
  *
  * @example
- * browserStrings({ "errors.x": "…", "chat.send": "Send" }, ""); // { "chat.send": "Send" }
+ * browserStrings({ "errors.x": "…", "chat.send": "Send" }, 't("chat.send")'); // { "chat.send": "Send" }
  */
 export function browserStrings(
   catalog: Record<string, string | undefined>,
   sources: string,
 ): Record<string, string> {
+  const prefixes = [...sources.matchAll(/`([a-z][A-Za-z_]*(?:\.[A-Za-z_]+)*\.)\$\{/g)].map((m) => m[1]);
+  const named = (key: string) =>
+    key.startsWith("common.") || [`"${key}"`, `'${key}'`, `\`${key}\``].some((q) => sources.includes(q)) ||
+    prefixes.some((p) => key.startsWith(p));
   const kept: Record<string, string> = {};
   for (const [key, text] of Object.entries(catalog)) {
-    const named = sources.includes(`"${key}"`) || sources.includes(`'${key}'`);
-    if (text !== undefined && (!/^(errors|limits)\./.test(key) || named)) kept[key] = text;
+    if (text !== undefined && (named(key) || named(key.replace(/\.(one|other)$/, "")))) kept[key] = text;
   }
   return kept;
 }
 
+const IMPORT = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?["']([^"']+)["']/gm;
+
 /**
- * The text of the modules the browser bundle can reach (islands, components, lib/browser, lib/shared),
- * the string catalogs aside: they name every key.
+ * The text of every module the browser bundle reaches from islands/ and lib/browser/, following
+ * their imports; the string catalogs (lib/shared/i18n/) aside, since they name every key.
  */
 export async function browserSources(root: URL): Promise<string> {
-  const texts: string[] = [];
-  const walk = async (dir: URL) => {
-    for await (const f of Deno.readDir(dir)) {
-      if (f.isDirectory && f.name !== "i18n") await walk(new URL(`${f.name}/`, dir));
-      else if (f.isFile && /\.tsx?$/.test(f.name) && !/_test\.tsx?$/.test(f.name)) {
-        texts.push(await Deno.readTextFile(new URL(f.name, dir)));
-      }
+  const queue: string[] = [];
+  const list = async (dir: string) => {
+    for await (const f of Deno.readDir(new URL(dir, root))) {
+      if (f.isDirectory) await list(`${dir}${f.name}/`);
+      else if (/\.tsx?$/.test(f.name) && !/_test\.tsx?$/.test(f.name)) queue.push(`${dir}${f.name}`);
     }
   };
-  for (const dir of ["islands/", "components/", "lib/browser/", "lib/shared/"]) {
-    await walk(new URL(dir, root));
+  await list("islands/");
+  await list("lib/browser/");
+  const seen = new Set(queue);
+  const texts: string[] = [];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (file.startsWith("lib/shared/i18n/")) continue;
+    const text = await Deno.readTextFile(new URL(file, root));
+    texts.push(text);
+    for (const [, spec] of text.matchAll(IMPORT)) {
+      const target = spec.startsWith("@/")
+        ? spec.slice(2)
+        : spec.startsWith(".")
+        ? new URL(spec, new URL(file, root)).pathname.slice(root.pathname.length)
+        : null;
+      if (target && /\.tsx?$/.test(target) && !seen.has(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
   }
   return texts.join("\n");
 }

@@ -11,17 +11,27 @@ Deno.test("[build] bundle meta - static imports followed, dynamic ones left to t
   deepEqual(closure("entry.en.js", imports), ["entry.en.js", "chunk-A.js", "chunk-B.js", "chunk-C.js"]);
 });
 
-Deno.test("[build] bundle meta - the browser gets no server error strings but those it names", () => {
+Deno.test("[build] bundle meta - the browser gets the strings its modules name, no others", () => {
   const catalog = {
     "chat.send": "Send",
+    "common.ok": "OK",
     "errors.code.network": "Offline",
     "errors.bad_name": "Bad",
-    "limits.x": "Y",
+    "support.state.waiting": "Waiting",
+    "room.members.one": "{count} member",
+    "room.members.other": "{count} members",
+    "auth.title": "Log in",
   };
-  deepEqual(browserStrings(catalog, 'pageT()("errors.code.network")'), {
-    "chat.send": "Send",
-    "errors.code.network": "Offline",
-  });
+  const sources =
+    't("chat.send"); pageT()("errors.code.network"); t(`support.state.${s}`); t("room.members", { count })';
+  deepEqual(Object.keys(browserStrings(catalog, sources)), [
+    "chat.send",
+    "common.ok",
+    "errors.code.network",
+    "support.state.waiting",
+    "room.members.one",
+    "room.members.other",
+  ]);
 });
 
 Deno.test("[build] bundle meta - each island's chunk and what it needs, from real files", async () => {
