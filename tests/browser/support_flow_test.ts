@@ -10,7 +10,7 @@ import { ulid } from "ulid";
 import type { Page } from "playwright-core";
 import { withServer } from "@/tests/support/server.ts";
 import { newPage, withBrowser } from "@/tests/support/browser.ts";
-import { text, useLocale } from "@/tests/support/ui.ts";
+import { assertNoRawKeys, text, useLocale } from "@/tests/support/ui.ts";
 import { openKvStore } from "@/lib/store/kv/mod.ts";
 import { hashPassword } from "@/lib/accounts/password.ts";
 import { loadCatalog } from "@/scripts/load_programs.ts";
@@ -124,6 +124,8 @@ Deno.test({
         await g.locator(".notice", { hasText: "mina joined" }).waitFor();
         // The guest's state line follows the claim live, without a reload.
         await g.locator(".support-state", { hasText: "mina is with you." }).waitFor();
+        await assertNoRawKeys(c, "console, conversation claimed");
+        await assertNoRawKeys(g, "support, conversation claimed");
 
         // A Korean keyword finds the program; "Send to chat" puts the card in the conversation.
         await c.locator("#program-q").fill("데이터 분석");

@@ -2,6 +2,7 @@
  * Shared steps of the browser tests: choosing the reader's language, entering a room as a guest,
  * sending, and running axe-core (from npm) inside the page.
  */
+import { catalogs } from "@/lib/shared/i18n/catalog.ts";
 import assert from "node:assert/strict";
 import axe from "axe-core";
 import { ulid } from "ulid";
@@ -85,8 +86,34 @@ interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
-/** Runs axe-core in the page; fails on any serious or critical violation, naming each. */
+/**
+ * Fails when the page shows a catalog key instead of its text (in its text or its placeholder,
+ * aria-label, title or alt), as it would if the browser's entry lacked a key an island builds.
+ */
+export async function assertNoRawKeys(page: Page, label: string): Promise<void> {
+  const keys = Object.keys(catalogs.en);
+  const shown = await page.evaluate((keys: string[]) => {
+    const wanted = new Set(keys);
+    const found = new Set<string>();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent?.trim() ?? "";
+      if (wanted.has(text)) found.add(text);
+    }
+    for (const el of document.querySelectorAll("[placeholder], [aria-label], [title], [alt]")) {
+      for (const name of ["placeholder", "aria-label", "title", "alt"]) {
+        const value = el.getAttribute(name)?.trim();
+        if (value && wanted.has(value)) found.add(value);
+      }
+    }
+    return [...found];
+  }, keys);
+  assert.deepEqual(shown, [], `catalog keys shown as text on ${label}`);
+}
+
+/** Runs axe-core in the page; fails on any serious or critical violation, naming each; and {@link assertNoRawKeys}. */
 export async function assertAccessible(page: Page, label: string): Promise<void> {
+  await assertNoRawKeys(page, label);
   const source = (axe as unknown as { source: string }).source;
   // evaluate() goes through the DevTools protocol, so the page's CSP (script-src 'self') allows it.
   if (!(await page.evaluate(() => "axe" in globalThis))) await page.evaluate(source);
