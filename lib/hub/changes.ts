@@ -14,7 +14,7 @@ import { checkText } from "@/lib/hub/send.ts";
 import { isSingleEmoji } from "@/lib/shared/emoji.ts";
 import { withDeadline } from "@/lib/ops/deadline.ts";
 import { StoreError } from "@/lib/store/errors.ts";
-import { log } from "@/lib/ops/log.ts";
+import { tellWatchers } from "@/lib/hub/plugins.ts";
 
 /** Store refusals as the socket is told them: a stable code and a message key in the reader's language. */
 const REFUSALS: Record<string, { code: ErrorCode; key: string }> = {
@@ -83,11 +83,12 @@ export async function changeFrame(
     );
     hub.deliver({ room, seq: result.seq, update: result.message });
     if (result.removedFile) hub.plugins.fileRemoved(room, result.removedFile);
-    for (const plugin of hub.rooms.get(room)?.watchers ?? []) {
-      // After the delivery; a plugin's failure must not fail the change.
-      Promise.resolve().then(() => plugin.onMessageChanged?.(result.message))
-        .catch((err) => log.warn("hub.after_change", { room, plugin: plugin.name, error: String(err) }));
-    }
+    tellWatchers(
+      hub.rooms.get(room)?.watchers,
+      room,
+      "hub.after_change",
+      (p) => p.onMessageChanged?.(result.message, change.op),
+    );
   } catch (err) {
     if (err instanceof StoreError && err.code !== "unavailable") {
       const refusal = REFUSALS[err.code];

@@ -4,7 +4,7 @@
  */
 import type { FileRef, Message, Presence, ProgramSnapshot, SupportSummary } from "@/lib/shared/protocol.ts";
 import { log } from "@/lib/ops/log.ts";
-import type { Room, Session } from "@/lib/store/types.ts";
+import type { ChangeOp, Room, Session } from "@/lib/store/types.ts";
 
 /** What a plugin may ask of the hub. */
 export interface PluginHost {
@@ -34,12 +34,31 @@ export interface HubPlugin {
   resolveFile?(id: string, room: string, session: Session): Promise<FileRef | null | "forbidden">;
   /** A deleted message's attachment: its bytes go too. */
   fileRemoved?(room: string, file: FileRef): unknown;
-  /** Whether `onMessageStored` wants this room's messages. */
+  /** Whether `onMessageStored` and `onMessageChanged` want this room's messages. */
   watches?(room: Room): boolean;
   /** After a socket's message in a watched room was stored and acked; never delays the ack. */
   onMessageStored?(message: Message): unknown;
   /** After an edit, delete or reaction in a watched room was stored and delivered (`message`: as it is now). */
-  onMessageChanged?(message: Message): unknown;
+  onMessageChanged?(message: Message, op: ChangeOp["op"]): unknown;
+}
+
+/**
+ * Calls `hook` on each of a room's watchers after the current turn; a plugin's failure is logged as
+ * `event`, never thrown into the send or change that stored the message.
+ *
+ * @example
+ * tellWatchers(live.watchers, room, "hub.after_store", (p) => p.onMessageStored?.(message));
+ */
+export function tellWatchers(
+  watchers: readonly HubPlugin[] | undefined,
+  room: string,
+  event: string,
+  hook: (plugin: HubPlugin) => unknown,
+): void {
+  for (const plugin of watchers ?? []) {
+    Promise.resolve().then(() => hook(plugin))
+      .catch((err) => log.warn(event, { room, plugin: plugin.name, error: String(err) }));
+  }
 }
 
 /**
@@ -85,6 +104,6 @@ export class Plugins {
 
   /** The plugins that want the messages of `room` (empty for most rooms). */
   watchersOf(room: Room): HubPlugin[] {
-    return this.#all.filter((p) => p.onMessageStored && (p.watches?.(room) ?? true));
+    return this.#all.filter((p) => (p.onMessageStored || p.onMessageChanged) && (p.watches?.(room) ?? true));
   }
 }

@@ -12,7 +12,7 @@ import type { FrameOf } from "@/lib/hub/frames.ts";
 import { answerFailure } from "@/lib/hub/join.ts";
 import { Deadlines } from "@/lib/hub/deadlines.ts";
 import { StoreUnavailableError } from "@/lib/store/errors.ts";
-import { log } from "@/lib/ops/log.ts";
+import { tellWatchers } from "@/lib/hub/plugins.ts";
 
 /**
  * Text length is counted in Unicode code points (what a person calls characters; an emoji is one),
@@ -181,13 +181,13 @@ export class SendPipeline {
       if (late) return;
       if (!message.private) ackSoon(conn, ack);
       if (duplicate) return;
-      const watchers = this.hub.rooms.get(room)?.watchers;
-      if (!watchers?.length) return;
-      // After the ack, never before it; a plugin's failure must not fail the send.
-      for (const plugin of watchers) {
-        Promise.resolve().then(() => plugin.onMessageStored!(message))
-          .catch((err) => log.warn("hub.after_store", { room, plugin: plugin.name, error: String(err) }));
-      }
+      // After the ack, never before it.
+      tellWatchers(
+        this.hub.rooms.get(room)?.watchers,
+        room,
+        "hub.after_store",
+        (p) => p.onMessageStored?.(message),
+      );
     }, (err) => {
       done();
       if (!late) answerFailure(conn, err, where);

@@ -21,7 +21,8 @@ export function supportQueue(store: Store, isAvailable?: (counselorId: string) =
     async onMessageStored(message) {
       if (hub) await onSupportMessage({ store, hub, isAvailable }, message);
     },
-    // An edit's new text is searchable at once, not from the conversation's next message on.
-    onMessageChanged: (message) => indexConversation(store, message.room),
+    // An edit's new text is searchable at once, not from the conversation's next message on;
+    // reactions and deletes bring no new text.
+    onMessageChanged: (message, op) => op === "edit" ? indexConversation(store, message.room) : undefined,
   };
 }
