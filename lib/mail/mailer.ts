@@ -123,7 +123,7 @@ export class Mailer {
     });
   }
 
-  async #deliver({ id, mail, attempts }: QueuedMail): Promise<void> {
+  async #deliver({ id, mail, attempts, lease }: QueuedMail): Promise<void> {
     const attempt = this.#transport.sendMail({ from: this.#from, ...mail }).then(() => null, (e) => e);
     const error = await Promise.race([attempt, this.#closing.promise]);
     if (error === CLOSED) return;
@@ -148,6 +148,6 @@ export class Mailer {
       log.error("mail.dropped", { mail: id, attempts: attempts + 1 });
       return;
     }
-    await this.#outbox.retryMail(id, Date.now() + wait, attempts + 1);
+    await this.#outbox.retryMail(id, lease, Date.now() + wait, attempts + 1);
   }
 }

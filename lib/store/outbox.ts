@@ -20,6 +20,8 @@ export interface QueuedMail {
   mail: Mail;
   /** Failed attempts so far (0 before the first). */
   attempts: number;
+  /** This claim's lease: `retryMail` changes the mail only while it is still the mail's latest. */
+  lease: string;
 }
 
 export interface OutboxStore {
@@ -33,6 +35,11 @@ export interface OutboxStore {
   claimDueMail(now: number, leaseMs: number, limit: number): Promise<QueuedMail[]>;
   /** Removes a mail from the outbox (sent, or given up); nothing when it is gone already. */
   finishMail(id: string): Promise<void>;
-  /** Ends the caller's lease: the mail is due again at `nextAt` (epoch ms) after `attempts` failures. */
-  retryMail(id: string, nextAt: number, attempts: number): Promise<void>;
+  /**
+   * Ends the caller's lease: the mail is due again at `nextAt` (epoch ms) after `attempts` failures.
+   * Nothing when `lease` is no longer the mail's latest (it ran out and another caller claimed the
+   * mail): a holder that lagged past its lease must not make another's mail due early, which would
+   * let a third claim send it beside the second.
+   */
+  retryMail(id: string, lease: string, nextAt: number, attempts: number): Promise<void>;
 }

@@ -4,7 +4,7 @@
  * Every case passes its own `now`, so leases run out without waiting.
  */
 import assert from "node:assert/strict";
-import type { Mail } from "../outbox.ts";
+import type { Mail, QueuedMail } from "../outbox.ts";
 import type { Store } from "../types.ts";
 import { type ContractOptions, type ContractTest, randomId } from "./data.ts";
 
@@ -13,6 +13,10 @@ const LEASE_MS = 60_000;
 function randomMail(): Mail {
   return { to: `${randomId("v")}@example.com`, subject: "Re: your question", text: `Reply ${randomId()}` };
 }
+
+/** What a claim gave, its lease aside (a token each store makes its own way). */
+const withoutLease = (claimed: QueuedMail[]) =>
+  claimed.map(({ id, mail, attempts }) => ({ id, mail, attempts }));
 
 /** Enqueues `n` mails; their ids, sorted. */
 async function enqueueMany(store: Store, n: number): Promise<string[]> {
@@ -26,7 +30,7 @@ export function registerOutboxContract(test: ContractTest, options: ContractOpti
     const mail = randomMail();
     const id = await store.enqueueMail(mail);
     const now = Date.now();
-    assert.deepEqual(await store.claimDueMail(now, LEASE_MS, 10), [{ id, mail, attempts: 0 }]);
+    assert.deepEqual(withoutLease(await store.claimDueMail(now, LEASE_MS, 10)), [{ id, mail, attempts: 0 }]);
     await store.finishMail(id);
     assert.deepEqual(await store.claimDueMail(now + 10 * LEASE_MS, LEASE_MS, 10), []);
     // Finishing again (a resend after a crash) is fine.
@@ -55,10 +59,31 @@ export function registerOutboxContract(test: ContractTest, options: ContractOpti
     const mail = randomMail();
     const id = await store.enqueueMail(mail);
     const now = Date.now();
-    await store.claimDueMail(now, LEASE_MS, 10);
-    await store.retryMail(id, now + 1_000, 1);
+    const [{ lease }] = await store.claimDueMail(now, LEASE_MS, 10);
+    await store.retryMail(id, lease, now + 1_000, 1);
     assert.deepEqual(await store.claimDueMail(now + 999, LEASE_MS, 10), []);
-    assert.deepEqual(await store.claimDueMail(now + 1_000, LEASE_MS, 10), [{ id, mail, attempts: 1 }]);
+    assert.deepEqual(withoutLease(await store.claimDueMail(now + 1_000, LEASE_MS, 10)), [
+      { id, mail, attempts: 1 },
+    ]);
+  });
+
+  test("outbox - a holder past its lease cannot retry the mail under the next holder's lease", async (store) => {
+    const mail = randomMail();
+    const id = await store.enqueueMail(mail);
+    const now = Date.now();
+    const [stale] = await store.claimDueMail(now, LEASE_MS, 10);
+    const later = now + LEASE_MS;
+    const [current] = await store.claimDueMail(later, LEASE_MS, 10);
+    assert.equal(current.id, id);
+    assert.notEqual(current.lease, stale.lease);
+    // The first holder comes back late and asks for a retry at once: the second still holds the mail.
+    await store.retryMail(id, stale.lease, later, 1);
+    assert.deepEqual(await store.claimDueMail(later + 1, LEASE_MS, 10), []);
+    // Its own retry still works, with its attempts.
+    await store.retryMail(id, current.lease, later + 2, 1);
+    assert.deepEqual(withoutLease(await store.claimDueMail(later + 2, LEASE_MS, 10)), [
+      { id, mail, attempts: 1 },
+    ]);
   });
 
   test("outbox - a claim takes at most `limit`, earliest due first", async (store) => {

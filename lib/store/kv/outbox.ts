@@ -10,12 +10,12 @@ import type { OutboxStore, QueuedMail } from "../outbox.ts";
 import { assertStrings, withoutUndefined } from "../records.ts";
 import { retryAtomic, retryWhileLocked } from "./retry.ts";
 
-interface StoredMail extends QueuedMail {
+interface StoredMail extends Omit<QueuedMail, "lease"> {
   /** Epoch ms: due from then on. */
   nextAt: number;
+  /** The latest claim's lease ("" before the first). */
+  lease?: string;
 }
-
-const queued = ({ id, mail, attempts }: StoredMail): QueuedMail => ({ id, mail, attempts });
 
 /**
  * The outbox methods of a KV store on `kv`.
@@ -39,7 +39,11 @@ export function kvOutbox(kv: Deno.Kv): OutboxStore {
   async function claim(id: string, now: number, leaseMs: number): Promise<QueuedMail | null> {
     const entry = await kv.get<StoredMail>(["mail", id]);
     if (!entry.value || entry.value.nextAt > now) return null;
-    return await replace(entry, { ...entry.value, nextAt: now + leaseMs }) ? queued(entry.value) : null;
+    const lease = crypto.randomUUID();
+    const { mail, attempts } = entry.value;
+    return await replace(entry, { ...entry.value, nextAt: now + leaseMs, lease })
+      ? { id, mail, attempts, lease }
+      : null;
   }
 
   return {
@@ -83,11 +87,11 @@ export function kvOutbox(kv: Deno.Kv): OutboxStore {
       });
     },
 
-    async retryMail(id, nextAt, attempts) {
-      assertStrings({ id });
+    async retryMail(id, lease, nextAt, attempts) {
+      assertStrings({ id, lease });
       await retryAtomic(async () => {
         const entry = await kv.get<StoredMail>(["mail", id]);
-        if (!entry.value) return true;
+        if (!entry.value || entry.value.lease !== lease) return true;
         return await replace(entry, { ...entry.value, nextAt, attempts }) || undefined;
       });
     },

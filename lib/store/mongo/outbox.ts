@@ -55,8 +55,8 @@ export function mongoOutbox(db: Db): OutboxStore {
   const outbox = db.collection<MailDoc>("outbox");
   const leases = db.collection<LeaseDoc>("outboxLeases");
 
-  /** Takes the next lease of `doc` (read as due at `now`); false when someone else holds the mail. */
-  async function lease(doc: MailDoc, now: number, leaseMs: number): Promise<boolean> {
+  /** Takes the next lease of `doc` (read as due at `now`): its number, or -1 when someone else holds the mail. */
+  async function lease(doc: MailDoc, now: number, leaseMs: number): Promise<number> {
     for (let n = doc.claims;; n++) {
       try {
         await leases.insertOne({ _id: leaseKey(doc._id, n), mail: doc._id, until: now + leaseMs });
@@ -64,17 +64,17 @@ export function mongoOutbox(db: Db): OutboxStore {
         if (!isDuplicateKey(error)) throw error;
         const held = await leases.findOne({ _id: leaseKey(doc._id, n) });
         // Held until later, or deleted since: the mail was finished.
-        if (!held || held.until > now) return false;
+        if (!held || held.until > now) return -1;
         continue;
       }
       // `doc` may be an old read: the mail must still be there, due, and not leased past n.
       const fresh = await outbox.findOne({ _id: doc._id });
       if (!fresh || fresh.nextAt > now || fresh.claims > n) {
         await leases.deleteOne({ _id: leaseKey(doc._id, n) });
-        return false;
+        return -1;
       }
       await outbox.updateOne({ _id: doc._id }, { $set: { claims: n + 1, nextAt: now + leaseMs } });
-      return true;
+      return n;
     }
   }
 
@@ -99,9 +99,8 @@ export function mongoOutbox(db: Db): OutboxStore {
         .toArray();
       const claimed: QueuedMail[] = [];
       for (const doc of due) {
-        if (await lease(doc, Number(now), Number(leaseMs))) {
-          claimed.push({ id: doc._id, mail: doc.mail, attempts: doc.attempts });
-        }
+        const n = await lease(doc, Number(now), Number(leaseMs));
+        if (n >= 0) claimed.push({ id: doc._id, mail: doc.mail, attempts: doc.attempts, lease: String(n) });
       }
       return claimed;
     },
@@ -113,9 +112,14 @@ export function mongoOutbox(db: Db): OutboxStore {
       await leases.deleteMany({ mail: id });
     },
 
-    async retryMail(id, nextAt, attempts) {
-      assertStrings({ id });
-      await outbox.updateOne({ _id: id }, { $set: { nextAt: Number(nextAt), attempts: Number(attempts) } });
+    async retryMail(id, lease, nextAt, attempts) {
+      assertStrings({ id, lease });
+      // Lease n is the latest while the next claim would take n + 1. (FerretDB 1.x reads this filter
+      // and then writes, not atomically: a claim landing between the two is the one race left.)
+      await outbox.updateOne(
+        { _id: id, claims: Number(lease) + 1 },
+        { $set: { nextAt: Number(nextAt), attempts: Number(attempts) } },
+      );
     },
   };
 }
