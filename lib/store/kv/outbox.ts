@@ -13,7 +13,7 @@ import { retryAtomic, retryWhileLocked } from "./retry.ts";
 interface StoredMail extends Omit<QueuedMail, "lease"> {
   /** Epoch ms: due from then on. */
   nextAt: number;
-  /** The latest claim's lease ("" before the first). */
+  /** The latest claim's lease (none before the first claim). */
   lease?: string;
 }
 

@@ -55,8 +55,8 @@ export function mongoOutbox(db: Db): OutboxStore {
   const outbox = db.collection<MailDoc>("outbox");
   const leases = db.collection<LeaseDoc>("outboxLeases");
 
-  /** Takes the next lease of `doc` (read as due at `now`): its number, or -1 when someone else holds the mail. */
-  async function lease(doc: MailDoc, now: number, leaseMs: number): Promise<number> {
+  /** Takes the next lease of `doc` (read as due at `now`): its number, or null when someone else holds the mail. */
+  async function lease(doc: MailDoc, now: number, leaseMs: number): Promise<number | null> {
     for (let n = doc.claims;; n++) {
       try {
         await leases.insertOne({ _id: leaseKey(doc._id, n), mail: doc._id, until: now + leaseMs });
@@ -64,14 +64,14 @@ export function mongoOutbox(db: Db): OutboxStore {
         if (!isDuplicateKey(error)) throw error;
         const held = await leases.findOne({ _id: leaseKey(doc._id, n) });
         // Held until later, or deleted since: the mail was finished.
-        if (!held || held.until > now) return -1;
+        if (!held || held.until > now) return null;
         continue;
       }
       // `doc` may be an old read: the mail must still be there, due, and not leased past n.
       const fresh = await outbox.findOne({ _id: doc._id });
       if (!fresh || fresh.nextAt > now || fresh.claims > n) {
         await leases.deleteOne({ _id: leaseKey(doc._id, n) });
-        return -1;
+        return null;
       }
       await outbox.updateOne({ _id: doc._id }, { $set: { claims: n + 1, nextAt: now + leaseMs } });
       return n;
@@ -100,7 +100,9 @@ export function mongoOutbox(db: Db): OutboxStore {
       const claimed: QueuedMail[] = [];
       for (const doc of due) {
         const n = await lease(doc, Number(now), Number(leaseMs));
-        if (n >= 0) claimed.push({ id: doc._id, mail: doc.mail, attempts: doc.attempts, lease: String(n) });
+        if (n !== null) {
+          claimed.push({ id: doc._id, mail: doc.mail, attempts: doc.attempts, lease: String(n) });
+        }
       }
       return claimed;
     },
