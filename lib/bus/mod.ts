@@ -1,9 +1,11 @@
 /**
- * Picks the bus from the configuration: Redis when `REDIS_URL` is set, else BroadcastChannel.
+ * Picks the bus from the configuration: Redis when `REDIS_URL` is set, else the ports to the other
+ * workers when `lib/ops/server.ts` gave some, else BroadcastChannel.
  */
 import type { Bus } from "@/lib/bus/types.ts";
 import { createBroadcastBus } from "@/lib/bus/broadcast.ts";
 import type { RedisBusOptions } from "@/lib/bus/redis.ts";
+import { createPortsBus } from "@/lib/bus/ports.ts";
 
 export type { Bus, BusEvent, BusListener } from "@/lib/bus/types.ts";
 export { createBroadcastBus } from "@/lib/bus/broadcast.ts";
@@ -21,11 +23,12 @@ export type CountingBus = Bus & { readonly dropped: number };
  */
 export function openBus(
   config: { redisUrl?: string },
-  options: RedisBusOptions & { broadcastChannel?: string } = {},
+  options: RedisBusOptions & { broadcastChannel?: string; peers?: MessagePort[] } = {},
 ): Promise<CountingBus> {
   // Loaded only when used: the client's modules cost a single-process deployment start-up time.
   if (config.redisUrl) {
     return import("@/lib/bus/redis.ts").then((m) => m.createRedisBus(config.redisUrl!, options));
   }
+  if (options.peers) return Promise.resolve(createPortsBus(options.peers));
   return Promise.resolve(createBroadcastBus(options.broadcastChannel));
 }

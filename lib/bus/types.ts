@@ -1,8 +1,9 @@
 /**
  * The bus carries events between the hubs of every isolate and process of one deployment.
- * Two implementations: BroadcastChannel (`broadcast.ts`, the default: the isolates of one
- * `deno serve --parallel` process or one Deno Deploy project) and Redis pub/sub (`redis.ts`).
- * Both are held to the contract suite in `contract.ts`.
+ * Three implementations: BroadcastChannel (`broadcast.ts`, the default: the isolates of one
+ * `deno serve --parallel` process or one Deno Deploy project), MessagePorts between the workers of
+ * one `lib/ops/server.ts` process (`ports.ts`) and Redis pub/sub (`redis.ts`). All are held to the
+ * contract suite in `contract.ts`.
  *
  * Delivery is at most once and may drop events (BroadcastChannel drops when a receiver lags),
  * so the hub never relies on the bus for correctness: messages carry `seq` and gaps are refilled
@@ -87,7 +88,7 @@ export interface ConsoleCounselor {
 export type BusListener = (event: BusEvent) => void;
 
 export interface Bus {
-  readonly kind: "broadcast" | "redis";
+  readonly kind: "broadcast" | "ports" | "redis";
   /** Sends to every other node of the deployment; never back to this node's own listeners. */
   publish(event: BusEvent): void;
   /** Returns a function that unsubscribes. */

@@ -38,13 +38,13 @@ export function hubPlugins(
  */
 export async function openServices(
   config: Config,
-  options: { kvAppends?: MessagePort } = {},
+  options: { kvAppends?: MessagePort; busPeers?: MessagePort[] } = {},
 ): Promise<Services> {
   const store = await openStore(config, options);
   let bus, files;
   try {
     files = await openFileStore(config);
-    bus = await openBus(config);
+    bus = await openBus(config, { peers: options.busPeers });
   } catch (err) {
     await files?.close();
     await store.close();

@@ -2,8 +2,8 @@
  * Parley's self-hosted entry (`deno task start`): one Worker per core (DENO_JOBS, else
  * `navigator.hardwareConcurrency`, as `deno serve --parallel`), each a `node:http` server with
  * `reusePort` on one port, WebSockets served by `ws` (which refuses an oversized frame from its
- * header; see docs/architecture.md, "Transports"). The workers share the BroadcastChannel bus as
- * `deno serve`'s isolates do. SIGTERM/SIGINT: every worker closes its sockets (1012) and services,
+ * header; see docs/architecture.md, "Transports"). The workers' bus is a MessagePort between every
+ * two of them (lib/bus/ports.ts), or Redis when set. SIGTERM/SIGINT: every worker closes its sockets (1012) and services,
  * then the process exits.
  *
  * Flags: `--host` (default 0.0.0.0) and `--port` (default PORT, else 8000; 0 picks a free one).
@@ -13,6 +13,7 @@ import { loadConfig } from "@/lib/ops/config.ts";
 import { fatal } from "@/lib/ops/fatal.ts";
 import type { FromWorker, ToWorker } from "@/lib/ops/worker.ts";
 import { openKvWriter } from "@/lib/store/kv/writer.ts";
+import { portMesh } from "@/lib/bus/ports.ts";
 
 const GRACE_MS = 4_000;
 
@@ -43,10 +44,16 @@ const workers = Array.from(
   () => new Worker(new URL("./worker.ts", import.meta.url), { type: "module" }),
 );
 const send = (worker: Worker, message: ToWorker) => worker.postMessage(message);
-for (const worker of workers) {
+// The workers' bus: a MessagePort between every two of them (lib/bus/ports.ts), unless Redis carries it.
+const mesh = config.redisUrl ? undefined : portMesh(jobs);
+workers.forEach((worker, i) => {
   const appends = writer?.connect();
-  worker.postMessage({ t: "init", appends } satisfies ToWorker, appends ? [appends] : []);
-}
+  const peers = mesh?.[i];
+  worker.postMessage({ t: "init", appends, peers } satisfies ToWorker, [
+    ...(appends ? [appends] : []),
+    ...(peers ?? []),
+  ]);
+});
 const next = (worker: Worker) =>
   new Promise<FromWorker>((resolve) =>
     worker.addEventListener("message", (e) => resolve(e.data), { once: true })

@@ -10,8 +10,11 @@ import { createApp } from "@/lib/web/app.ts";
 import { listenNode, type NodeServer } from "@/lib/web/transport/node_server.ts";
 
 export type ToWorker =
-  /** First, before anything opens: the port to the KV file's one writer, when the main thread holds it. */
-  | { t: "init"; appends?: MessagePort }
+  /**
+   * First, before anything opens: the port to the KV file's one writer, when the main thread holds
+   * it, and the bus's ports to the other workers (none with Redis, which carries the bus then).
+   */
+  | { t: "init"; appends?: MessagePort; peers?: MessagePort[] }
   | { t: "listen"; host: string; port: number }
   | { t: "stop" };
 export type FromWorker =
@@ -28,10 +31,10 @@ let node: NodeServer | undefined;
 let stopping: Promise<void> | undefined;
 
 const init = await new Promise<ToWorker>((resolve) => self.onmessage = (event) => resolve(event.data));
-const appends = init.t === "init" ? init.appends : undefined;
-const services = await Promise.resolve().then(() => openServices(loadConfig(), { kvAppends: appends })).catch(
-  fail,
-);
+const { appends, peers } = init.t === "init" ? init : {};
+const services = await Promise.resolve()
+  .then(() => openServices(loadConfig(), { kvAppends: appends, busPeers: peers }))
+  .catch(fail);
 if (services) {
   const app = createApp(services);
   self.onmessage = (event: MessageEvent<ToWorker>) => {
