@@ -231,7 +231,13 @@ export function kvAppender(kv: Deno.Kv, { maxEntries }: { maxEntries?: number } 
         const pending = { input, bytes: inputBytes(input), resolve, reject };
         if (waiting) waiting.push(pending);
         else queue.set(input.room, [pending]);
-        if (!running) drain();
+        // Started a microtask later, so appends queued together (one port message of the main
+        // thread's writer, one turn's frames) go in one commit, not a lone first one and the rest
+        // behind it. Nothing waits for a batch to fill.
+        if (!running) {
+          running = true;
+          queueMicrotask(drain);
+        }
       });
     },
   };

@@ -52,6 +52,34 @@ Deno.test("[store:kv] appendMessage - batches many rooms from two handles, gap-f
   });
 });
 
+Deno.test("[store:kv] appendMessage - appends of one turn on an idle store share one commit", async () => {
+  const store = await openKvStore(":memory:");
+  const probe = await Deno.openKv(":memory:");
+  const proto = Object.getPrototypeOf(probe.atomic());
+  const commit = proto.commit;
+  let commits = 0;
+  try {
+    const rooms = await Promise.all(Array.from({ length: 10 }, () => createPublic(store)));
+    proto.commit = function (this: Deno.AtomicOperation) {
+      commits++;
+      return commit.call(this);
+    };
+    // The first append used to start a commit of its own at once, the other nine waiting behind it.
+    const results = await Promise.all(
+      rooms.map((room) => store.appendMessage(randomMessage(room.id, randomUserRef()))),
+    );
+    assert.equal(commits, 1);
+    assert.deepEqual(results.map((r) => r.message.seq), rooms.map(() => 1));
+    // Alone, an append still commits at once (a microtask later), not when a batch would fill.
+    await store.appendMessage(randomMessage(rooms[0].id, randomUserRef()));
+    assert.equal(commits, 2);
+  } finally {
+    proto.commit = commit;
+    probe.close();
+    await store.close();
+  }
+});
+
 Deno.test("[store:kv] appendMessage - two identical appends in one batch store one message", async () => {
   const store = await openKvStore(":memory:");
   try {
@@ -160,8 +188,8 @@ Deno.test("[store:kv] appendMessage - one commit whose entries cross a segment b
   await twoHandles(async (a, _b, path) => {
     const room = (await createPublic(a)).id;
     const author = randomUserRef();
-    // 20 one at a time, then 40 at once: the first commits alone, the other 39 together (entries
-    // 22-60: the last 11 of segment 0 and 28 of segment 1).
+    // 20 one at a time, then 40 at once, in one commit (entries 21-60: the last 12 of segment 0 and
+    // 28 of segment 1).
     const inputs = Array.from({ length: 60 }, () => randomMessage(room, author));
     for (const input of inputs.slice(0, 20)) await a.appendMessage(input);
     const batch = await Promise.all(inputs.slice(20).map((input) => a.appendMessage(input)));

@@ -13,6 +13,7 @@
  */
 import type { AppendResult, NewMessage } from "../types.ts";
 import { kvAppender } from "./append.ts";
+import { storedMessage } from "./chunks.ts";
 import { retryWhileLocked } from "./retry.ts";
 import {
   StoreConflictError,
@@ -33,7 +34,14 @@ interface Failure {
   code?: string;
   message: string;
 }
-type Answer = { n: number; result: AppendResult } | { n: number; error: Failure };
+/**
+ * A new message comes back as its seq, id and time alone: the worker rebuilds it from the input it
+ * sent, as the writer built it (`storedMessage`), so only a duplicate's stored message is cloned.
+ */
+type Answer =
+  | { n: number; seq: number; id: string; at: string }
+  | { n: number; result: AppendResult }
+  | { n: number; error: Failure };
 type AppendRequest = { n: number; input: NewMessage };
 
 /** An error as it crosses a MessagePort: its class by name, its code and its message. */
@@ -88,7 +96,12 @@ export function serveAppends(appender: Appender, port: MessagePort): void {
   port.onmessage = (event: MessageEvent<AppendRequest[]>) => {
     for (const { n, input } of event.data) {
       appender.append(input).then(
-        (result) => answer({ n, result }),
+        (result) =>
+          answer(
+            result.duplicate
+              ? { n, result }
+              : { n, seq: result.message.seq, id: result.message.id, at: result.message.at },
+          ),
         (error) => answer({ n, error: describeError(error) }),
       );
     }
@@ -105,7 +118,10 @@ export function serveAppends(appender: Appender, port: MessagePort): void {
  */
 export function remoteAppender(port: MessagePort): Appender & { close(): void } {
   let next = 0;
-  const waiting = new Map<number, { resolve(r: AppendResult): void; reject(e: Error): void }>();
+  const waiting = new Map<
+    number,
+    { input: NewMessage; resolve(r: AppendResult): void; reject(e: Error): void }
+  >();
   let out: AppendRequest[] = [];
   const flush = () => {
     const requests = out;
@@ -118,14 +134,15 @@ export function remoteAppender(port: MessagePort): Appender & { close(): void } 
       if (!w) continue;
       waiting.delete(a.n);
       if ("error" in a) w.reject(reviveError(a.error));
-      else w.resolve(a.result);
+      else if ("result" in a) w.resolve(a.result);
+      else w.resolve({ message: storedMessage(w.input, a.seq, a.at, a.id), duplicate: false });
     }
   };
   return {
     append(input) {
       return new Promise<AppendResult>((resolve, reject) => {
         const n = next++;
-        waiting.set(n, { resolve, reject });
+        waiting.set(n, { input, resolve, reject });
         if (out.push({ n, input }) === 1) queueMicrotask(flush);
       });
     },

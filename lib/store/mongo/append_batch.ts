@@ -123,7 +123,11 @@ export function mongoBatcher(d: BatchDeps): { append(input: NewMessage): Promise
         const pending = { input, resolve, reject };
         if (waiting) waiting.push(pending);
         else queue.set(input.room, [pending]);
-        if (!running) drain();
+        // A microtask later, so the appends queued together go in one insert (see kv/append.ts).
+        if (!running) {
+          running = true;
+          queueMicrotask(drain);
+        }
       });
     },
   };
