@@ -2,7 +2,8 @@
  * A short closed-loop load on the send path, for before/after comparisons on one machine (the full,
  * side-by-side figures come from `deno task bench`): N rooms × (R readers + 1 sender), K sends in
  * flight per room, every message stored before its ack. Prints deliveries/s (message frames' lines
- * received by every socket in the room, the sender's included) and ack latency percentiles.
+ * received by every socket in the room, the sender's included), ack latency percentiles and the
+ * server's CPU, in all and per thread (workers, the main thread holding the KV writer, SQLite's, V8's).
  *
  * deno run -A scripts/send_path_load.ts --rooms=100 --readers=5 --inflight=8 --seconds=8
  *   [--root=/path/to/another/checkout] [--prof=/tmp/prof]   (--cpu-prof of each isolate)
@@ -160,9 +161,23 @@ function serverCpuMs(): number {
   const fields = Deno.readTextFileSync(`/proc/${child.pid}/stat`).split(") ")[1].split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
 }
+/** CPU time so far per thread name (worker-1, the main thread "deno", SQLite's, V8's), in ms. */
+function threadCpuMs(): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const task of Deno.readDirSync(`/proc/${child.pid}/task`)) {
+    try {
+      const dir = `/proc/${child.pid}/task/${task.name}`;
+      const name = Deno.readTextFileSync(`${dir}/comm`).trim();
+      const fields = Deno.readTextFileSync(`${dir}/stat`).split(") ")[1].split(" ");
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch { /* the thread ended */ }
+  }
+  return byName;
+}
 measuring = true;
 const started = performance.now();
 const cpu0 = serverCpuMs();
+const threads0 = threadCpuMs();
 if (f.rate) {
   // Open loop: a tick every 5 ms sends rate/200 messages, round robin over the rooms.
   let next = 0, owed = 0;
@@ -178,6 +193,8 @@ measuring = false;
 clearInterval(open_loop);
 const elapsed = (performance.now() - started) / 1000;
 const cpuMs = serverCpuMs() - cpu0;
+const threads = [...threadCpuMs()].map(([name, ms]) => [name, ms - (threads0.get(name) ?? 0)] as const)
+  .filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
 latencies.sort((a, b) => a - b);
 const pct = (p: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]?.toFixed(2);
@@ -193,6 +210,10 @@ console.log(JSON.stringify({
   p99: pct(0.99),
   serverCpuPercent: Math.round((cpuMs / 1000 / elapsed) * 100),
   serverCpuUsPerMessage: Math.round((cpuMs * 1000) / Math.max(1, latencies.length)),
+  // Threads of one name summed (two "V8 DefaultWorker"s); a thread that ended meanwhile is missing.
+  serverCpuPercentByThread: Object.fromEntries(
+    threads.map(([name, ms]) => [name, Math.round((ms / 1000 / elapsed) * 100)]),
+  ),
 }));
 for (const s of senders) s.ws.close();
 child.kill("SIGTERM");
