@@ -1,6 +1,6 @@
 /**
- * The server as deployed: `lib/ops/server.ts` with two workers sharing a KV file and a
- * BroadcastChannel bus. Cross-isolate delivery, shutdown, restart, and the slow-reader bound.
+ * The server as deployed: `lib/ops/server.ts` with two workers sharing a KV file, their bus a
+ * MessagePort between them. Cross-isolate delivery, shutdown, restart, and the slow-reader bound.
  */
 import assert from "node:assert/strict";
 import { startServer, withServer } from "@/tests/support/server.ts";
