@@ -185,14 +185,36 @@ export class Connection {
       if (frame.type === "join") return await this.#join(frame);
       // Frames of a room wait for its join in progress, as the client sent them; only then: an
       // await per message would cost a turn of the microtask queue.
-      const joining = "room" in frame && frame.type !== "leave" ? this.#joining?.get(frame.room) : undefined;
-      if (joining) await joining;
+      let held = "room" in frame && frame.type !== "leave" ? this.#joining?.get(frame.room) : undefined;
+      while (held) {
+        await held;
+        // A frame let go may hold the room again (a send that reads first): wait for that one too.
+        const next = this.#joining?.get((frame as { room: string }).room);
+        held = next === held ? undefined : next;
+      }
       await this.host.dispatch(this, frame);
     } catch {
       this.error("internal", "Something went wrong on our side");
     } finally {
       if (--this.#pending === 0) this.#closeIfAsked();
     }
+  }
+
+  /**
+   * Holds this socket's later frames of `room` until the returned release is called: a send that
+   * reads before it appends (its member state not in memory, a file or a program to look up) keeps
+   * its place in the order, as a join does.
+   */
+  holdRoom(room: string): () => void {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const holds = (this.#joining ??= new Map());
+    const before = holds.get(room);
+    const held = before ? before.then(() => promise) : promise;
+    holds.set(room, held);
+    return () => {
+      resolve();
+      if (holds.get(room) === held) holds.delete(room);
+    };
   }
 
   /** A join in progress; frames for its room that follow it wait for it. */

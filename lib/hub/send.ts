@@ -57,15 +57,25 @@ export async function sendFrame(hub: HubContext, conn: Connection, f: FrameOf<"s
       return refuse("bad_request", "console.err.notesSupport");
     }
   }
-  const state = hub.memberStates.peek(room, conn.user.id) ??
-    await hub.memberStates.get(room, conn.user.id).catch(() => null);
-  if (state === "muted") return refuse("forbidden", "messages.error.muted");
-  // Only valid sends spend tokens: a typo should not eat the user's burst.
-  const decision = hub.sendLimit.take(conn.user.id);
-  // Closed only once every send already on its way has been answered: a stored message is acked.
-  if (decision === "abuse") return conn.closeAfterPending(CloseCode.rateLimited, "Too many messages");
-  if (decision === "limited") return refuse("rate_limited", "Slow down: too many messages");
-  await hub.sender.send(conn, room, clientId, note ? { text, private: true, file } : { text, program, file });
+  const known = hub.memberStates.peek(room, conn.user.id);
+  // A send that reads before its append holds this socket's next frames of the room until its append
+  // is queued: one socket's messages are stored in the order it sent them.
+  const release = known === undefined || program !== undefined || file !== undefined
+    ? conn.holdRoom(room)
+    : undefined;
+  try {
+    const state = known ?? await hub.memberStates.get(room, conn.user.id).catch(() => null);
+    if (state === "muted") return refuse("forbidden", "messages.error.muted");
+    // Only valid sends spend tokens: a typo should not eat the user's burst.
+    const decision = hub.sendLimit.take(conn.user.id);
+    // Closed only once every send already on its way has been answered: a stored message is acked.
+    if (decision === "abuse") return conn.closeAfterPending(CloseCode.rateLimited, "Too many messages");
+    if (decision === "limited") return refuse("rate_limited", "Slow down: too many messages");
+    const content = note ? { text, private: true, file } : { text, program, file };
+    await hub.sender.send(conn, room, clientId, content, release);
+  } finally {
+    release?.();
+  }
 }
 
 /** Acks waiting for the end of this microtask checkpoint, per socket. */
@@ -122,6 +132,8 @@ export class SendPipeline {
     room: string,
     clientId: string,
     content: { text?: string; program?: string; private?: boolean; file?: string },
+    /** Called once the append is queued (the socket's next frames of the room may go then). */
+    queued?: () => void,
   ) {
     this.counters.messagesIn++;
     const where = { clientId, room };
@@ -157,7 +169,7 @@ export class SendPipeline {
       );
       resolve();
     });
-    this.hub.store.appendMessage({
+    const appended = this.hub.store.appendMessage({
       room,
       kind: program ? "program" : "text",
       author: conn.user,
@@ -165,7 +177,9 @@ export class SendPipeline {
       ...(program ? { program } : { text: content.text }),
       ...(content.private ? { private: true } : {}),
       ...(file ? { file } : {}),
-    }).then(({ message, duplicate }) => {
+    });
+    queued?.();
+    appended.then(({ message, duplicate }) => {
       done();
       // Delivered even when past the deadline or a duplicate: a resend of an append that timed out
       // yet was stored delivered nothing the first time, and with no later message in the room no

@@ -120,3 +120,31 @@ Deno.test("[hub] rejoin - joining again on the same socket never sends a seq twi
     await c.close();
   }
 });
+
+Deno.test("[hub] order - a send that reads its member state first keeps its place before the next send", async () => {
+  const kv = await openKvStore(":memory:");
+  let slow = false;
+  // The first send's read is slow, the second's quick: without the hold, the second would be stored first.
+  const store: Store = {
+    ...kv,
+    getMemberState: (room, user) => {
+      if (!slow) return kv.getMemberState(room, user);
+      slow = false;
+      return new Promise((resolve) => setTimeout(() => resolve(kv.getMemberState(room, user)), 50));
+    },
+  };
+  const c = await cluster({ store });
+  try {
+    const room = await store.createRoom({ name: "order", visibility: "public", ownerId: "u0" });
+    const s = c.connect(c.a);
+    await joined(s, room.id);
+    slow = true;
+    s.client({ type: "send", room: room.id, clientId: "first", text: "one" });
+    s.client({ type: "send", room: room.id, clientId: "second", text: "two" });
+    const first = await s.next((f) => f.type === "ack" && f.clientId === "first");
+    const second = await s.next((f) => f.type === "ack" && f.clientId === "second");
+    assert.deepEqual([first.seq, second.seq], [1, 2]);
+  } finally {
+    await c.close();
+  }
+});
