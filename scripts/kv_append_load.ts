@@ -7,6 +7,8 @@
  *
  * deno run -A scripts/kv_append_load.ts [--root=/path/to/another/checkout] [--rooms=100]
  *   [--inflight=8] [--seconds=5] [--handles=2]
+ *   [--rate=200]   (open loop instead: this many appends a second over the rooms, one every
+ *                   1000/rate ms; adds the append latency's p50, p99 and p99.9)
  */
 import { parseArgs } from "node:util";
 import { cpuUsage } from "node:process";
@@ -19,6 +21,7 @@ const { values: f } = parseArgs({
     inflight: { type: "string", default: "8" },
     seconds: { type: "string", default: "5" },
     handles: { type: "string", default: "2" },
+    rate: { type: "string" },
   },
 });
 const rooms = Number(f.rooms), inflight = Number(f.inflight), seconds = Number(f.seconds);
@@ -58,9 +61,36 @@ const cpu0 = cpuUsage();
 const started = performance.now();
 const deadline = started + seconds * 1000;
 timing = true;
+const latencies: number[] = [];
+const authorOf = (r: number) => ({ id: `u-${r}`, name: `Sender ${r}`, role: "user" as const });
+if (f.rate) {
+  // Open loop: appends at a fixed pace whatever the store answers, each timed from its call.
+  const every = 1000 / Number(f.rate);
+  const pending: Promise<void>[] = [];
+  for (let n = 0; performance.now() < deadline; n++) {
+    const due = started + n * every;
+    if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+    const r = n % rooms, t0 = performance.now();
+    const input = {
+      room: roomIds[r],
+      kind: "text" as const,
+      author: authorOf(r),
+      clientId: crypto.randomUUID(),
+      text,
+    };
+    pending.push(
+      stores[r % stores.length].appendMessage(input).then(() => {
+        latencies.push(performance.now() - t0);
+        appended++;
+      }),
+    );
+  }
+  await Promise.all(pending);
+}
 await Promise.all(roomIds.flatMap((room, r) => {
+  if (f.rate) return [];
   const store = stores[r % stores.length];
-  const author = { id: `u-${r}`, name: `Sender ${r}`, role: "user" };
+  const author = authorOf(r);
   return Array.from({ length: inflight }, async () => {
     while (performance.now() < deadline) {
       await store.appendMessage({ room, kind: "text", author, clientId: crypto.randomUUID(), text });
@@ -72,6 +102,8 @@ timing = false;
 const elapsed = (performance.now() - started) / 1000;
 const cpu = cpuUsage(cpu0);
 commits.sort((a, b) => a - b);
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => Math.round((latencies[Math.floor(latencies.length * p)] ?? 0) * 100) / 100;
 console.log(JSON.stringify({
   root: f.root,
   rooms,
@@ -84,6 +116,9 @@ console.log(JSON.stringify({
   messagesPerCommit: Math.round((appended / Math.max(1, commits.length)) * 10) / 10,
   commitMeanMs: Math.round((commits.reduce((a, b) => a + b, 0) / Math.max(1, commits.length)) * 100) / 100,
   commitP99Ms: Math.round((commits[Math.floor(commits.length * 0.99)] ?? 0) * 100) / 100,
+  ...(f.rate
+    ? { rate: Number(f.rate), appendP50Ms: pct(0.5), appendP99Ms: pct(0.99), appendP999Ms: pct(0.999) }
+    : {}),
 }));
 for (const store of stores) await store.close();
 probe.close();
