@@ -5,13 +5,10 @@
  * and a port queues what a busy receiver has not read yet instead of dropping it. Redis, when set,
  * still carries everything (other processes are on it too).
  */
-import type { Bus, BusListener } from "@/lib/bus/types.ts";
+import { type InProcessBus, inProcessBus } from "@/lib/bus/in_process.ts";
 
 /** A {@link Bus} over ports, counting what it could not send (after close, or not cloneable). */
-export interface PortsBus extends Bus {
-  readonly kind: "ports";
-  readonly dropped: number;
-}
+export type PortsBus = InProcessBus<"ports">;
 
 /**
  * One node's bus: `peers` holds one port to each other node. An event goes to every peer once and
@@ -24,54 +21,17 @@ export interface PortsBus extends Bus {
  * a.publish({ t: "sync", node: "a" });
  */
 export function createPortsBus(peers: MessagePort[]): PortsBus {
-  const listeners = new Set<BusListener>();
-  let dropped = 0;
-  let closed = false;
-  const receive = (e: MessageEvent) => {
-    for (const listener of [...listeners]) {
-      // One failing listener must not starve the others (the hub's socket fan-out among them).
-      try {
-        listener(e.data);
-      } catch (err) {
-        console.error(`[bus:ports] listener failed on "${e.data?.t}": ${err}`);
-      }
-    }
-  };
-  for (const port of peers) port.onmessage = receive;
-
-  return {
-    kind: "ports",
-    get dropped() {
-      return dropped;
+  const { bus, deliver } = inProcessBus(
+    "ports",
+    (event) => {
+      for (const port of peers) port.postMessage(event);
     },
-    publish(event) {
-      if (closed) {
-        dropped++;
-        return;
-      }
-      try {
-        for (const port of peers) port.postMessage(event);
-      } catch {
-        // Not structured-cloneable: a programming error, but the bus contract is "may drop".
-        dropped++;
-      }
+    () => {
+      for (const port of peers) port.close();
     },
-    subscribe(listener) {
-      // Wrapped so the same function subscribed twice is delivered twice and unsubscribed singly.
-      const entry: BusListener = (event) => listener(event);
-      listeners.add(entry);
-      return () => listeners.delete(entry);
-    },
-    healthy: () => true,
-    close() {
-      if (!closed) {
-        closed = true;
-        listeners.clear();
-        for (const port of peers) port.close();
-      }
-      return Promise.resolve();
-    },
-  };
+  );
+  for (const port of peers) port.onmessage = (e: MessageEvent) => deliver(e.data);
+  return bus;
 }
 
 /**
