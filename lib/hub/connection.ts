@@ -52,8 +52,11 @@ export class Connection {
   #closeWhenDone?: { code: number; reason: string };
   /** Made on first use: most sockets of a big room only read, and each idle socket's bytes count. */
   #throttled?: Map<string, number>;
-  /** Joins not yet answered, by room (made on first use: most sockets never need it). */
-  #joining?: Map<string, Promise<void>>;
+  /**
+   * What this socket's later frames of a room wait for, by room: a join not yet answered, or a send
+   * that reads before its append (made on first use: most sockets never need it).
+   */
+  #holds?: Map<string, Promise<void>>;
 
   /**
    * `session.locale` is the reader's language of the upgrade request (routes/ws.ts adds it): error
@@ -183,13 +186,14 @@ export class Connection {
     this.#pending++;
     try {
       if (frame.type === "join") return await this.#join(frame);
-      // Frames of a room wait for its join in progress, as the client sent them; only then: an
-      // await per message would cost a turn of the microtask queue.
-      let held = "room" in frame && frame.type !== "leave" ? this.#joining?.get(frame.room) : undefined;
+      // Frames of a room wait for its join in progress or a send that holds it (`holdRoom`), as the
+      // client sent them; only then: an await per message would cost a turn of the microtask queue.
+      const room = "room" in frame && frame.type !== "leave" ? frame.room : undefined;
+      let held = room === undefined ? undefined : this.#holds?.get(room);
       while (held) {
         await held;
         // A frame let go may hold the room again (a send that reads first): wait for that one too.
-        const next = this.#joining?.get((frame as { room: string }).room);
+        const next = this.#holds?.get(room!);
         held = next === held ? undefined : next;
       }
       await this.host.dispatch(this, frame);
@@ -207,7 +211,7 @@ export class Connection {
    */
   holdRoom(room: string): () => void {
     const { promise, resolve } = Promise.withResolvers<void>();
-    const holds = (this.#joining ??= new Map());
+    const holds = this.#holds ??= new Map();
     const before = holds.get(room);
     const held = before ? before.then(() => promise) : promise;
     holds.set(room, held);
@@ -220,11 +224,11 @@ export class Connection {
   /** A join in progress; frames for its room that follow it wait for it. */
   async #join(frame: Extract<ClientFrame, { type: "join" }>): Promise<void> {
     const joining = Promise.resolve(this.host.dispatch(this, frame));
-    (this.#joining ??= new Map()).set(frame.room, joining);
+    (this.#holds ??= new Map()).set(frame.room, joining);
     try {
       await joining;
     } finally {
-      if (this.#joining.get(frame.room) === joining) this.#joining.delete(frame.room);
+      if (this.#holds.get(frame.room) === joining) this.#holds.delete(frame.room);
     }
   }
 }

@@ -3,8 +3,8 @@
  * `navigator.hardwareConcurrency`, as `deno serve --parallel`), each a `node:http` server with
  * `reusePort` on one port, WebSockets served by `ws` (which refuses an oversized frame from its
  * header; see docs/architecture.md, "Transports"). The workers' bus is a MessagePort between every
- * two of them (lib/bus/ports.ts), or Redis when set. SIGTERM/SIGINT: every worker closes its sockets (1012) and services,
- * then the process exits.
+ * two of them (lib/bus/ports.ts), or Redis when set. SIGTERM/SIGINT: every worker closes its sockets
+ * (1012) and services, then the process exits.
  *
  * Flags: `--host` (default 0.0.0.0) and `--port` (default PORT, else 8000; 0 picks a free one).
  */

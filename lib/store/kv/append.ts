@@ -215,8 +215,8 @@ export function kvAppender(kv: Deno.Kv, { maxEntries }: { maxEntries?: number } 
     }
   }
 
+  /** Commits until the queue is empty; `append` set `running` when it scheduled this. */
   async function drain(): Promise<void> {
-    running = true;
     try {
       while (queue.size) await commit(take());
     } finally {

@@ -107,8 +107,8 @@ export function mongoBatcher(d: BatchDeps): { append(input: NewMessage): Promise
     mine.slice(stored).forEach(careful);
   }
 
+  /** Commits until the queue is empty; `append` set `running` when it scheduled this. */
   async function drain(): Promise<void> {
-    running = true;
     try {
       while (queue.size) await commit(take());
     } finally {
