@@ -21,7 +21,8 @@ const GRACE_MS = 4_000;
 async function openKvWriterAt(path: string) {
   const slash = path.lastIndexOf("/");
   if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
-  return await openKvWriter(path || undefined);
+  // A journal that cannot be written means no ack can be given: end, and replay on the next start.
+  return await openKvWriter(path || undefined, (error) => fatal(`message journal: ${error.message}`));
 }
 
 const config = await Promise.resolve().then(() => loadConfig()).catch(fatal);

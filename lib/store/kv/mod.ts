@@ -24,6 +24,9 @@ import { retryAtomic, retryWhileLocked } from "./retry.ts";
 import { kvProgramsAndSupport } from "./programs.ts";
 import { kvAppender } from "./append.ts";
 import { remoteAppender } from "./writer.ts";
+import { journalDir, lockBeside } from "./journal.ts";
+import { replayJournal } from "./journal_apply.ts";
+import { besideWriter, seeJournal } from "./journal_reads.ts";
 import { importKvMessages } from "./import.ts";
 import { ascending, descending } from "./chunks.ts";
 import { toChunkLayout } from "./legacy.ts";
@@ -43,6 +46,14 @@ type StoredRoom = Omit<Room, "lastSeq">;
 export async function openKvStore(path?: string, options: { appends?: MessagePort } = {}): Promise<Store> {
   // Isolates opening one file at the same moment can find it locked.
   const kv = await retryWhileLocked(() => Deno.openKv(path));
+  // A handle committing on its own must not run beside a journal's writer, and brings KV up to a
+  // journal left by one that stopped (journal.ts). A worker under the writer needs neither.
+  const { lock, beside } = path && path !== ":memory:" && !options.appends
+    ? await lockBeside(path, () => replayJournal(kv, journalDir(path))).catch((error) => {
+      kv.close();
+      throw error;
+    })
+    : { lock: undefined, beside: false };
   await indexPublicRooms(kv);
   // Before the appender or any reader runs: no reader looks at the pre-chunk layout (legacy.ts).
   await retryWhileLocked(() => toChunkLayout(kv));
@@ -52,6 +63,7 @@ export async function openKvStore(path?: string, options: { appends?: MessagePor
 
   async function withSeq(room: StoredRoom | null): Promise<Room | null> {
     if (!room) return null;
+    await remote?.synced(room.id);
     const seq = await kv.get<number>(["roomSeq", room.id]);
     return { ...room, lastSeq: seq.value ?? 0 };
   }
@@ -275,6 +287,7 @@ export async function openKvStore(path?: string, options: { appends?: MessagePor
     close() {
       remote?.close();
       kv.close();
+      lock?.close();
       return Promise.resolve();
     },
   };
@@ -291,7 +304,8 @@ export async function openKvStore(path?: string, options: { appends?: MessagePor
 
   // Plain reads and writes can meet "database is locked" too when isolates share the file; every
   // method is safe to run again (a refused write wrote nothing).
-  return wrapMethods(store, retryWhileLocked);
+  const journaled = remote ? seeJournal(store, remote) : beside ? besideWriter(store, path!) : store;
+  return wrapMethods(journaled, retryWhileLocked);
 }
 
 /**

@@ -3,18 +3,22 @@
  * connection write at a time: two handles committing to one file wait on each other's lock ("database
  * is locked", then a retry), and each commits smaller batches than one would. `lib/ops/server.ts` holds the
  * file's appender in its main thread, which serves nothing else, and hands each worker a MessagePort
- * to it; a worker's store sends its appends there instead of committing them itself. Everything
- * else (reads, changes, rooms, accounts) each handle still does itself: those are rare next to
- * messages, and the appender's counter check sees any room they moved. Under `deno serve` there is
- * no main thread to hold it, and each isolate commits its own appends (`kvAppender`).
+ * to it; a worker's store sends its appends there instead of committing them itself. On a file, the
+ * writer acks from its journal (journal.ts, journal_append.ts) and holds the file alone; a worker's
+ * reads wait for what was acked (journal_slots.ts), and its changes take the room at the writer
+ * first (journal_reads.ts). Under `deno serve` there is no main thread to hold it, and each isolate
+ * commits its own appends (`kvAppender`).
  *
- * An append still resolves only after the commit that holds it: the main thread answers once the
- * appender has, and the appends of one event-loop turn travel together each way.
+ * The appends of one event-loop turn travel together each way.
  */
 import type { AppendResult, NewMessage } from "../types.ts";
 import { kvAppender } from "./append.ts";
 import { storedMessage } from "./chunks.ts";
 import { retryWhileLocked } from "./retry.ts";
+import { journalDir, lockAsWriter } from "./journal.ts";
+import { journalAppender } from "./journal_append.ts";
+import { replayJournal } from "./journal_apply.ts";
+import { JournalSlots } from "./journal_slots.ts";
 import {
   StoreConflictError,
   StoreError,
@@ -24,9 +28,13 @@ import {
   StoreUnavailableError,
 } from "../errors.ts";
 
-/** What `kvAppender` and `remoteAppender` both are. */
+/** What `kvAppender`, `journalAppender` and `remoteAppender` are; a journal's also locks rooms. */
 export interface Appender {
   append(input: NewMessage): Promise<AppendResult>;
+  lock?(room: string): Promise<void>;
+  unlock?(room: string): void;
+  hurry?(room: string): void;
+  slots?: JournalSlots;
 }
 
 interface Failure {
@@ -41,8 +49,15 @@ interface Failure {
 type Answer =
   | { n: number; seq: number; id: string; at: string }
   | { n: number; result: AppendResult }
-  | { n: number; error: Failure };
-type AppendRequest = { n: number; input: NewMessage };
+  | { n: number; error: Failure }
+  | { n: number; locked: true };
+type Request =
+  | { n: number; input: NewMessage }
+  | { n: number; lock: string }
+  | { unlock: string }
+  | { hurry: string };
+/** The writer's first message on a port: the journal's shared slots, or null without a journal. */
+type Hello = { slots: SharedArrayBuffer | null };
 
 /** An error as it crosses a MessagePort: its class by name, its code and its message. */
 export function describeError(error: unknown): Failure {
@@ -76,7 +91,7 @@ export function reviveError(f: Failure): Error {
 
 /**
  * The main thread's side: appends arriving on `port` go to `appender`, and their answers go back,
- * those of one turn in one message.
+ * those of one turn in one message. With a journal, its slots go first, and room locks are served.
  *
  * @example
  * const { port1, port2 } = new MessageChannel();
@@ -93,9 +108,26 @@ export function serveAppends(appender: Appender, port: MessagePort): void {
   const answer = (a: Answer) => {
     if (due.push(a) === 1) queueMicrotask(flush);
   };
-  port.onmessage = (event: MessageEvent<AppendRequest[]>) => {
-    for (const { n, input } of event.data) {
-      appender.append(input).then(
+  port.postMessage({ slots: appender.slots?.buffer ?? null } satisfies Hello);
+  port.onmessage = (event: MessageEvent<Request[]>) => {
+    for (const request of event.data) {
+      if ("unlock" in request) {
+        appender.unlock?.(request.unlock);
+        continue;
+      }
+      if ("hurry" in request) {
+        appender.hurry?.(request.hurry);
+        continue;
+      }
+      const { n } = request;
+      if ("lock" in request) {
+        (appender.lock?.(request.lock) ?? Promise.resolve()).then(
+          () => answer({ n, locked: true }),
+          (error) => answer({ n, error: describeError(error) }),
+        );
+        continue;
+      }
+      appender.append(request.input).then(
         (result) =>
           answer(
             result.duplicate
@@ -108,6 +140,14 @@ export function serveAppends(appender: Appender, port: MessagePort): void {
   };
 }
 
+/** A worker's appender: `synced(room)` resolves once KV holds every acked message of the room. */
+export interface RemoteAppender extends Appender {
+  synced(room: string): Promise<void>;
+  /** Runs `write` (a change or an import that moves `room`'s counter) holding the room at the writer. */
+  holding<T>(room: string, write: () => Promise<T>): Promise<T>;
+  close(): void;
+}
+
 /**
  * A worker's side: an appender whose commits happen in the thread at the other end of `port`.
  * `close` fails what is still waiting (the store is closing).
@@ -116,55 +156,97 @@ export function serveAppends(appender: Appender, port: MessagePort): void {
  * const appender = remoteAppender(port);
  * const { message } = await appender.append(input);
  */
-export function remoteAppender(port: MessagePort): Appender & { close(): void } {
+export function remoteAppender(port: MessagePort): RemoteAppender {
   let next = 0;
-  const waiting = new Map<
-    number,
-    { input: NewMessage; resolve(r: AppendResult): void; reject(e: Error): void }
-  >();
-  let out: AppendRequest[] = [];
+  type Waiting = { resolve(r: AppendResult | null): void; reject(e: Error): void; input?: NewMessage };
+  const waiting = new Map<number, Waiting>();
+  let out: Request[] = [];
+  let hello!: (slots: JournalSlots | null) => void;
+  const slots = new Promise<JournalSlots | null>((resolve) => (hello = resolve));
   const flush = () => {
     const requests = out;
     out = [];
     port.postMessage(requests);
   };
-  port.onmessage = (event: MessageEvent<Answer[]>) => {
+  const post = (request: Request) => {
+    if (out.push(request) === 1) queueMicrotask(flush);
+  };
+  port.onmessage = (event: MessageEvent<Answer[] | Hello>) => {
+    if (!Array.isArray(event.data)) {
+      const buffer = event.data.slots;
+      return hello(buffer ? new JournalSlots(buffer) : null);
+    }
     for (const a of event.data) {
       const w = waiting.get(a.n);
       if (!w) continue;
       waiting.delete(a.n);
       if ("error" in a) w.reject(reviveError(a.error));
+      else if ("locked" in a) w.resolve(null);
       else if ("result" in a) w.resolve(a.result);
-      else w.resolve({ message: storedMessage(w.input, a.seq, a.at, a.id), duplicate: false });
+      else w.resolve({ message: storedMessage(w.input!, a.seq, a.at, a.id), duplicate: false });
     }
   };
+  const ask = <T>(make: (n: number) => Request, input?: NewMessage) =>
+    new Promise<T>((resolve, reject) => {
+      const n = next++;
+      waiting.set(n, { resolve: resolve as (r: AppendResult | null) => void, reject, input });
+      post(make(n));
+    });
   return {
     append(input) {
-      return new Promise<AppendResult>((resolve, reject) => {
-        const n = next++;
-        waiting.set(n, { input, resolve, reject });
-        if (out.push({ n, input }) === 1) queueMicrotask(flush);
-      });
+      return ask<AppendResult>((n) => ({ n, input }), input);
+    },
+    async synced(room) {
+      await (await slots)?.synced(room, () => post({ hurry: room }));
+    },
+    async holding(room, write) {
+      if (!(await slots)) return await write();
+      await ask<null>((n) => ({ n, lock: room }));
+      try {
+        return await write();
+      } finally {
+        post({ unlock: room });
+      }
     },
     close() {
       port.close();
+      hello(null);
       for (const w of waiting.values()) w.reject(new StoreUnavailableError("the store is closing"));
       waiting.clear();
     },
   };
 }
 
+/** Whether `path` names a file a journal can sit beside (not Deno's default, not `:memory:`). */
+const onDisk = (path?: string): path is string => !!path && path !== ":memory:";
+
 /**
  * The one writer of the KV file at `path`, for `lib/ops/server.ts`'s main thread: `connect()` makes a port
- * for one worker (give it to `openKvStore(path, { appends })` there).
+ * for one worker (give it to `openKvStore(path, { appends })` there). On a file, with its journal
+ * (journal.ts): the file is locked for this process, and the journal replayed into KV first.
+ * `broken` is told if the journal cannot be written any more (end the process: no ack can be given).
  *
  * @example
  * const writer = await openKvWriter("./data/parley.kv");
  * const port = writer.connect();
  */
-export async function openKvWriter(path?: string): Promise<{ connect(): MessagePort; close(): void }> {
+export async function openKvWriter(
+  path?: string,
+  broken?: (error: Error) => void,
+  options?: { applyEveryMs?: number },
+): Promise<{ connect(): MessagePort; close(): Promise<void> }> {
+  const lock = onDisk(path) ? await lockAsWriter(path) : undefined;
   const kv = await retryWhileLocked(() => Deno.openKv(path));
-  const appender = kvAppender(kv);
+  let appender: Appender & { close?(): Promise<void> };
+  try {
+    appender = onDisk(path)
+      ? await journalAppender(kv, path, await replayJournal(kv, journalDir(path)), broken, options)
+      : kvAppender(kv);
+  } catch (error) {
+    kv.close();
+    await lock?.release();
+    throw error;
+  }
   const ports: MessagePort[] = [];
   return {
     connect() {
@@ -173,9 +255,11 @@ export async function openKvWriter(path?: string): Promise<{ connect(): MessageP
       ports.push(port1);
       return port2;
     },
-    close() {
+    async close() {
       for (const port of ports) port.close();
+      await appender.close?.();
       kv.close();
+      await lock?.release();
     },
   };
 }

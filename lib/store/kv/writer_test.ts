@@ -21,7 +21,7 @@ async function openFresh(): Promise<Store & { path: string; writer: { connect():
     async close() {
       try {
         await store.close();
-        writer.close();
+        await writer.close();
       } finally {
         await Deno.remove(dir, { recursive: true }).catch(() => {});
       }
@@ -47,7 +47,7 @@ Deno.test("[store:kv-writer] appendMessage - gap-free from two workers through o
   } finally {
     await a.close();
     await b.close();
-    writer.close();
+    await writer.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
