@@ -10,9 +10,13 @@
  *   deno run -A scripts/soak.ts --duration=30m       # the long one
  *   options: --processes=3 --clients=12 --rooms=3 --rate=30 (messages a second, all clients)
  *            --faults=all|none|kill|pause|kill,pause (default all)
+ *            --store=kv: one `deno task start` process (two workers) on a Deno KV file instead, acking
+ *            from its journal; the kill takes the whole service down and it starts again on the
+ *            same file, and the pause stops the server itself (there is no database process)
  */
 import { parseArgs } from "node:util";
-import { startCluster } from "@/tests/support/cluster.ts";
+import { type Cluster, LOAD_ENV, startCluster } from "@/tests/support/cluster.ts";
+import { startServer, type TestServer } from "@/tests/support/server.ts";
 import { OutboxClient } from "@/tests/support/outbox_client.ts";
 import { createRoom, fullHistory, guestCookie } from "@/tests/support/room_http.ts";
 import { until } from "@/tests/support/changes.ts";
@@ -26,6 +30,8 @@ export interface SoakOptions {
   rate: number;
   /** Which faults to inject; default both. */
   faults?: { kill?: boolean; pause?: boolean };
+  /** "mongo" (the default): processes on FerretDB and Redis; "kv": one process on a KV file. */
+  store?: "mongo" | "kv";
   log?: (line: string) => void;
 }
 
@@ -44,6 +50,59 @@ export interface SoakResult {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What the soak needs of its servers: FerretDB and Redis processes, or one process on a KV file. */
+type SoakCluster = Pick<Cluster, "servers" | "url" | "wsUrls" | "restart" | "kill" | "stop"> & {
+  /** The database paused (SIGSTOP), or with KV the server itself. */
+  pause(): void;
+  resume(): void;
+  /** A direct append, for the diagnosis of a stuck run. */
+  probe(input: Parameters<Awaited<ReturnType<Cluster["store"]>>["appendMessage"]>[0]): Promise<string>;
+};
+
+async function mongoCluster(processes: number): Promise<SoakCluster> {
+  const cluster = await startCluster({ processes });
+  return Object.assign(cluster, {
+    pause: () => cluster.db.pause(),
+    resume: () => cluster.db.resume(),
+    probe: async (input: Parameters<SoakCluster["probe"]>[0]) =>
+      `seq ${(await (await cluster.store()).appendMessage(input)).message.seq}`,
+  });
+}
+
+/** One `lib/ops/server.ts` with two workers on a KV file, started again on the same file. */
+async function kvCluster(): Promise<SoakCluster> {
+  const dir = await Deno.makeTempDir({ prefix: "parley-soak-kv-" });
+  const start = () => startServer({ env: LOAD_ENV, jobs: 2, kvPath: `${dir}/parley.kv` });
+  const servers: (TestServer | null)[] = [await start()];
+  let last = servers[0]!.wsUrl;
+  const up = () =>
+    servers[0] ?? (() => {
+      throw new Error("the server is down");
+    })();
+  return {
+    servers,
+    url: () => up().url,
+    // While it is down, its last address: clients keep trying it (refused) until it is back.
+    wsUrls: () => [servers[0]?.wsUrl ?? last],
+    restart: async () => (servers[0] = await start()),
+    // Started again, it listens on a new port: the clients are told through wsUrls.
+    async kill() {
+      const server = servers[0];
+      servers[0] = null;
+      if (server) last = server.wsUrl;
+      server?.kill("SIGKILL");
+      await server?.stop(1_000);
+    },
+    pause: () => Deno.kill(up().pid, "SIGSTOP"),
+    resume: () => Deno.kill(up().pid, "SIGCONT"),
+    probe: () => Promise.resolve("no direct append beside a KV server's journal"),
+    async stop() {
+      await servers[0]?.stop(3_000);
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
 
 /**
@@ -60,7 +119,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     events.push(line);
     log(`[soak] ${line}`);
   };
-  const cluster = await startCluster({ processes: o.processes });
+  const kv = o.store === "kv";
+  const cluster = kv ? await kvCluster() : await mongoCluster(o.processes);
+  const processes = kv ? 1 : o.processes;
   const clients: OutboxClient[] = [];
   const urls = cluster.wsUrls(); // shared by every client; updated in place after a restart
   try {
@@ -72,11 +133,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       );
     }
     for (let i = 0; i < o.clients; i++) {
-      const { cookie } = await guestCookie(cluster.url(i % o.processes), `soak${i}`);
-      clients.push(new OutboxClient({ urls, cookie, rooms, first: i % o.processes }));
+      const { cookie } = await guestCookie(cluster.url(i % processes), `soak${i}`);
+      clients.push(new OutboxClient({ urls, cookie, rooms, first: i % processes }));
     }
     await until(() => clients.every((c) => c.open), 20_000, "every client connected");
-    event(`${o.processes} processes, ${o.clients} clients, ${o.rooms} rooms, ${o.rate} msg/s`);
+    event(
+      `${
+        kv ? "1 process on Deno KV" : `${processes} processes`
+      }, ${o.clients} clients, ${o.rooms} rooms, ${o.rate} msg/s`,
+    );
 
     // The faults, at fixed points of each cycle (one cycle per minute; a shorter run is one cycle):
     // a kill at 30 %, a database pause at 60 %, 3 s long, and in every second cycle 12 s, longer
@@ -88,7 +153,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
           sleep(Math.max(0, cycle * cycleMs + cycleMs * share - (Date.now() - started)));
         await at(0.3);
         if (o.faults?.kill !== false) {
-          const victim = 1 + Math.floor(Math.random() * (o.processes - 1));
+          const victim = kv ? 0 : 1 + Math.floor(Math.random() * (processes - 1));
           event(`SIGKILL process ${victim}`);
           await cluster.kill(victim);
           urls.splice(0, urls.length, ...cluster.wsUrls());
@@ -100,11 +165,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         await at(0.6);
         if (o.faults?.pause === false) continue;
         const pauseMs = cycle % 2 === 0 ? 3_000 : 12_000;
-        event(`database paused (SIGSTOP) for ${pauseMs / 1000} s`);
-        cluster.db.pause();
+        const what = kv ? "server" : "database";
+        event(`${what} paused (SIGSTOP) for ${pauseMs / 1000} s`);
+        cluster.pause();
         await sleep(pauseMs);
-        cluster.db.resume();
-        event("database resumed (SIGCONT)");
+        cluster.resume();
+        event(`${what} resumed (SIGCONT)`);
       }
     })();
 
@@ -142,18 +208,16 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         log(`[soak] process ${i} ${server?.url}: ${h.slice(0, 160)}`);
         log(`[soak] process ${i} output: ${server?.output().slice(-1500)}`);
       }
-      const store = await cluster.store();
       for (const room of rooms) {
         const t = Date.now();
         const r = await Promise.race([
-          store.appendMessage({
+          cluster.probe({
             room,
             kind: "text",
             author: { id: "probe", name: "p", role: "guest" },
             clientId: `p-${t}`,
             text: `probe-${t}`,
-          })
-            .then((m) => `seq ${m.message.seq}`, (e) => String(e)),
+          }).catch((e) => String(e)),
           sleep(5000).then(() => "hung 5 s"),
         ]);
         log(`[soak] direct append to ${room}: ${r} (${Date.now() - t} ms)`);
@@ -251,6 +315,7 @@ if (import.meta.main) {
       rooms: { type: "string", default: "3" },
       rate: { type: "string", default: "30" },
       faults: { type: "string", default: "all" },
+      store: { type: "string", default: "mongo" },
     },
   });
   const result = await runSoak({
@@ -260,6 +325,7 @@ if (import.meta.main) {
     rooms: Number(flags.rooms),
     rate: Number(flags.rate),
     faults: parseFaults(flags.faults),
+    store: flags.store === "kv" ? "kv" : "mongo",
   });
   const { events: _events, ...counts } = result;
   console.log(JSON.stringify(counts));
