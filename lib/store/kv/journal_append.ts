@@ -45,8 +45,8 @@ export interface JournalAppender {
   append(input: NewMessage): Promise<AppendResult>;
   /** Resolves once `room`'s backlog is in KV and no append of it is being decided; its appends wait. */
   lock(room: string): Promise<void>;
-  /** A reader waits for `room`: its backlog goes in the next commit, not after the pace. */
-  hurry(room: string): void;
+  /** Resolves once KV holds every message of `room` logged so far (committed now, not at the pace). */
+  synced(room: string): Promise<void>;
   /** Ends a `lock`: the room's counter is read again before its next append. */
   unlock(room: string): void;
   slots: JournalSlots;
@@ -278,8 +278,9 @@ export async function journalAppender(
       while (deciding.has(room)) await decided;
       await applied(() => !backlogs.has(room), room);
     },
-    hurry(room) {
-      if (backlogs.has(room)) void apply(room);
+    async synced(room) {
+      const last = memory.get(room)?.seq ?? 0;
+      await applied(() => !((backlogs.get(room)?.items[0]?.message.seq ?? Infinity) <= last), room);
     },
     unlock(room) {
       memory.forget(room);

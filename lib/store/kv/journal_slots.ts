@@ -2,8 +2,9 @@
  * What lets a worker's reads see every acked message while KV is behind the journal: two counters
  * per slot of rooms (a room's slot is a hash of its id), in memory shared by the writer and every
  * worker. The writer adds to `logged` before it acks, and to `applied` once KV holds those messages.
- * A read of a room whose slot has `applied` behind the `logged` it saw waits until KV caught up
- * (one apply, a few milliseconds under load); a quiet room reads at once. Counters wrap at 2^32.
+ * A read of a room whose slot is behind asks the writer, over its port, to answer once the room is
+ * in KV (journal_append.ts, `synced`: it knows the room's last seq, so a slot shared with a busy
+ * room does not hold the read); a quiet room reads at once.
  */
 const SLOTS = 4096;
 
@@ -17,7 +18,7 @@ function slotOf(room: string): number {
  * @example
  * const slots = new JournalSlots();            // the writer's
  * const view = new JournalSlots(slots.buffer); // a worker's, from the buffer posted to it
- * await view.synced(room);
+ * if (view.behind(room)) await askTheWriter(room);
  */
 export class JournalSlots {
   readonly buffer: SharedArrayBuffer;
@@ -42,17 +43,11 @@ export class JournalSlots {
   }
 
   /**
-   * Resolves once KV holds every message of `room`'s slot that was logged when it was called;
-   * `waiting` is called first if it has to wait (to ask the writer to hurry).
+   * Whether KV may lack a message of `room` that was logged by now: its slot's counters differ. When
+   * they do not, KV holds everything acked in the room so far, and a read can go straight to it.
    */
-  async synced(room: string, waiting?: () => void): Promise<void> {
+  behind(room: string): boolean {
     const slot = slotOf(room);
-    const target = Atomics.load(this.#logged, slot);
-    for (let first = true;; first = false) {
-      const now = Atomics.load(this.#applied, slot);
-      if (((now - target) | 0) >= 0) return;
-      if (first) waiting?.();
-      await Atomics.waitAsync(this.#applied, slot, now).value;
-    }
+    return Atomics.load(this.#logged, slot) !== Atomics.load(this.#applied, slot);
   }
 }

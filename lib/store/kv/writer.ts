@@ -19,6 +19,7 @@ import { journalDir, lockAsWriter } from "./journal.ts";
 import { journalAppender } from "./journal_append.ts";
 import { replayJournal } from "./journal_apply.ts";
 import { JournalSlots } from "./journal_slots.ts";
+import { toChunkLayout } from "./legacy.ts";
 import {
   StoreConflictError,
   StoreError,
@@ -33,7 +34,7 @@ export interface Appender {
   append(input: NewMessage): Promise<AppendResult>;
   lock?(room: string): Promise<void>;
   unlock?(room: string): void;
-  hurry?(room: string): void;
+  synced?(room: string): Promise<void>;
   slots?: JournalSlots;
 }
 
@@ -55,7 +56,7 @@ type Request =
   | { n: number; input: NewMessage }
   | { n: number; lock: string }
   | { unlock: string }
-  | { hurry: string };
+  | { n: number; synced: string };
 /** The writer's first message on a port: the journal's shared slots, or null without a journal. */
 type Hello = { slots: SharedArrayBuffer | null };
 
@@ -115,13 +116,10 @@ export function serveAppends(appender: Appender, port: MessagePort): void {
         appender.unlock?.(request.unlock);
         continue;
       }
-      if ("hurry" in request) {
-        appender.hurry?.(request.hurry);
-        continue;
-      }
       const { n } = request;
-      if ("lock" in request) {
-        (appender.lock?.(request.lock) ?? Promise.resolve()).then(
+      if ("lock" in request || "synced" in request) {
+        const done = "lock" in request ? appender.lock?.(request.lock) : appender.synced?.(request.synced);
+        (done ?? Promise.resolve()).then(
           () => answer({ n, locked: true }),
           (error) => answer({ n, error: describeError(error) }),
         );
@@ -197,7 +195,7 @@ export function remoteAppender(port: MessagePort): RemoteAppender {
       return ask<AppendResult>((n) => ({ n, input }), input);
     },
     async synced(room) {
-      await (await slots)?.synced(room, () => post({ hurry: room }));
+      if ((await slots)?.behind(room)) await ask<null>((n) => ({ n, synced: room }));
     },
     async holding(room, write) {
       if (!(await slots)) return await write();
@@ -239,6 +237,9 @@ export async function openKvWriter(
   const kv = await retryWhileLocked(() => Deno.openKv(path));
   let appender: Appender & { close?(): Promise<void> };
   try {
+    // A file from before chunks is moved here, before any append: the moves seed clientId segments,
+    // which the journal's commits write too (legacy.ts). The workers then find it done.
+    await retryWhileLocked(() => toChunkLayout(kv));
     appender = onDisk(path)
       ? await journalAppender(kv, path, await replayJournal(kv, journalDir(path)), broken, options)
       : kvAppender(kv);
