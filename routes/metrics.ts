@@ -10,7 +10,12 @@ export const handler = {
   async GET(c: AppContext) {
     const { hub, bus, store } = c.var.services;
     const nodes = await metricsGatherer(bus, () => nodeMetrics(hub.stats(), bus)).gather();
-    const body = renderMetrics({ nodes, busKind: bus.kind, storeKind: store.kind });
+    const body = renderMetrics({
+      nodes,
+      busKind: bus.kind,
+      storeKind: store.kind,
+      journalBacklog: store.journalBacklog?.(),
+    });
     c.header("Cache-Control", "no-store");
     return c.body(body, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
   },

@@ -89,6 +89,8 @@ export interface MetricsInput {
   nodes: NodeMetrics[];
   busKind: string;
   storeKind: string;
+  /** KV with its journal: messages acked and not yet in KV, for the whole process. */
+  journalBacklog?: number;
 }
 
 interface Family {
@@ -111,7 +113,7 @@ const EACH = "One sample per node (isolate) of this process; sum over node.";
  * @example
  * const text = renderMetrics({ nodes: [nodeMetrics(hub.stats(), bus)], busKind: "broadcast", storeKind: "kv" });
  */
-export function renderMetrics({ nodes, busKind, storeKind }: MetricsInput): string {
+export function renderMetrics({ nodes, busKind, storeKind, journalBacklog }: MetricsInput): string {
   const families: Family[] = [
     {
       name: "parley_connections",
@@ -208,6 +210,13 @@ export function renderMetrics({ nodes, busKind, storeKind }: MetricsInput): stri
     "# TYPE parley_nodes gauge",
     `parley_nodes ${sorted.length}`,
   ];
+  if (journalBacklog !== undefined) {
+    lines.push(
+      "# HELP parley_kv_journal_backlog_messages Messages acked from the KV journal and not yet in KV (this process).",
+      "# TYPE parley_kv_journal_backlog_messages gauge",
+      `parley_kv_journal_backlog_messages ${journalBacklog}`,
+    );
+  }
   for (const f of families) {
     lines.push(`# HELP ${f.name} ${f.help} ${EACH}`, `# TYPE ${f.name} ${f.type}`);
     for (const n of sorted) lines.push(`${f.name}{${node(n)}} ${f.value(n)}`);

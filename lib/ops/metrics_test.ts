@@ -53,6 +53,19 @@ Deno.test("[metrics] render - several nodes: each family once, one sample per no
   match(text, /^parley_nodes 2$/m);
 });
 
+Deno.test("[metrics] render - the KV journal's backlog once for the process, only where there is one", () => {
+  const withJournal = renderMetrics({
+    nodes: [node("a", 1)],
+    busKind: "ports",
+    storeKind: "kv",
+    journalBacklog: 12,
+  });
+  match(withJournal, /^# TYPE parley_kv_journal_backlog_messages gauge$/m);
+  match(withJournal, /^parley_kv_journal_backlog_messages 12$/m);
+  const without = renderMetrics({ nodes: [node("a", 1)], busKind: "redis", storeKind: "mongo" });
+  equal(without.includes("parley_kv_journal_backlog_messages"), false);
+});
+
 Deno.test("[metrics] gather - the nodes of one process answer; another process's do not", async () => {
   const name = `parley-test-${crypto.randomUUID()}`;
   const buses = [createBroadcastBus(name), createBroadcastBus(name), createBroadcastBus(name)];

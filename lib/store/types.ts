@@ -160,6 +160,8 @@ export interface Store extends ToolsStore, ChangeMethods, OutboxStore {
    * no clientId was used before and that nobody else appends to the room meanwhile.
    */
   importMessages?(inputs: NewMessage[]): Promise<number>;
+  /** KV under `deno task start`: messages acked from the journal and not yet in KV (for /metrics). */
+  journalBacklog?(): number | undefined;
 
   // Sessions and users.
   putSession(session: Session): Promise<void>;

@@ -46,6 +46,15 @@ export class JournalSlots {
    * Whether KV may lack a message of `room` that was logged by now: its slot's counters differ. When
    * they do not, KV holds everything acked in the room so far, and a read can go straight to it.
    */
+  /** Messages logged and not yet in KV, over every slot. */
+  backlog(): number {
+    let n = 0;
+    for (let slot = 0; slot < SLOTS; slot++) {
+      n += (Atomics.load(this.#logged, slot) - Atomics.load(this.#applied, slot)) | 0;
+    }
+    return n;
+  }
+
   behind(room: string): boolean {
     const slot = slotOf(room);
     return Atomics.load(this.#logged, slot) !== Atomics.load(this.#applied, slot);

@@ -214,3 +214,22 @@ Deno.test("[store:kv-journal] appendMessage - a message KV could not hold is ref
     }
   });
 });
+
+Deno.test("[store:kv-journal] journalBacklog - counts what is acked and not in KV, back to 0 once read", async () => {
+  await withDir(async (path) => {
+    const writer = await openKvWriter(path, undefined, { applyEveryMs: 60_000 });
+    const store = await openKvStore(path, { appends: writer.connect() });
+    try {
+      const room = (await createPublic(store)).id;
+      const author = randomUserRef();
+      await store.appendMessage(randomMessage(room, author)); // the first batch goes to KV at once
+      await Promise.all([1, 2, 3].map(() => store.appendMessage(randomMessage(room, author))));
+      assert.equal(store.journalBacklog?.(), 3);
+      await store.listMessages(room, { after: 0, limit: 10 }); // a read brings the room into KV
+      assert.equal(store.journalBacklog?.(), 0);
+    } finally {
+      await store.close();
+      await writer.close();
+    }
+  });
+});

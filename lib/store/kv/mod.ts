@@ -305,7 +305,9 @@ export async function openKvStore(path?: string, options: { appends?: MessagePor
   // Plain reads and writes can meet "database is locked" too when isolates share the file; every
   // method is safe to run again (a refused write wrote nothing).
   const journaled = remote ? seeJournal(store, remote) : beside ? besideWriter(store, path!) : store;
-  return wrapMethods(journaled, retryWhileLocked);
+  const wrapped = wrapMethods(journaled, retryWhileLocked);
+  // Not wrapped: a plain number for /metrics, not a call that can meet a locked file.
+  return remote ? { ...wrapped, journalBacklog: () => remote.backlog() } : wrapped;
 }
 
 /**

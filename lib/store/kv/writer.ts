@@ -141,6 +141,8 @@ export function serveAppends(appender: Appender, port: MessagePort): void {
 /** A worker's appender: `synced(room)` resolves once KV holds every acked message of the room. */
 export interface RemoteAppender extends Appender {
   synced(room: string): Promise<void>;
+  /** The journal's backlog; undefined without a journal (or before the writer's first message came). */
+  backlog(): number | undefined;
   /** Runs `write` (a change or an import that moves `room`'s counter) holding the room at the writer. */
   holding<T>(room: string, write: () => Promise<T>): Promise<T>;
   close(): void;
@@ -160,7 +162,8 @@ export function remoteAppender(port: MessagePort): RemoteAppender {
   const waiting = new Map<number, Waiting>();
   let out: Request[] = [];
   let hello!: (slots: JournalSlots | null) => void;
-  const slots = new Promise<JournalSlots | null>((resolve) => (hello = resolve));
+  let known: JournalSlots | null = null;
+  const slots = new Promise<JournalSlots | null>((resolve) => (hello = resolve)).then((s) => (known = s));
   const flush = () => {
     const requests = out;
     out = [];
@@ -194,6 +197,7 @@ export function remoteAppender(port: MessagePort): RemoteAppender {
     append(input) {
       return ask<AppendResult>((n) => ({ n, input }), input);
     },
+    backlog: () => known?.backlog(),
     async synced(room) {
       if ((await slots)?.behind(room)) await ask<null>((n) => ({ n, synced: room }));
     },
