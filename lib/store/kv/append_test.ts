@@ -4,6 +4,7 @@ import type { AppendResult, Store } from "../types.ts";
 import { createPublic, randomMessage, randomUserRef } from "../contract/mod.ts";
 import type { Message } from "@/lib/shared/protocol.ts";
 import { kvAppender } from "./append.ts";
+import { openKvWriter } from "./writer.ts";
 
 async function twoHandles(fn: (a: Store, b: Store, path: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "parley_kv_append_" });
@@ -100,23 +101,41 @@ Deno.test("[store:kv] appendMessage - two identical appends in one batch store o
   }
 });
 
+/** Over KV's 64 KiB value limit, among two that fit: refused alone, its neighbours stored. */
+async function oversizedFailsAlone(store: Store) {
+  const room = (await createPublic(store)).id;
+  const author = randomUserRef();
+  const huge = { ...randomMessage(room, author), text: "é".repeat(70_000) };
+  const outcomes = await Promise.allSettled([
+    store.appendMessage(randomMessage(room, author)),
+    store.appendMessage(huge),
+    store.appendMessage(randomMessage(room, author)),
+  ]);
+  assert.deepEqual(outcomes.map((o) => o.status), ["fulfilled", "rejected", "fulfilled"]);
+  const stored = await store.listMessages(room, { after: 0, limit: 10 });
+  assert.deepEqual(stored.map((m) => m.seq), [1, 2]);
+}
+
 Deno.test("[store:kv] appendMessage - one message KV refuses fails alone, not its batch", async () => {
+  // Refused by the commit, not by a check.
   const store = await openKvStore(":memory:");
   try {
-    const room = (await createPublic(store)).id;
-    const author = randomUserRef();
-    // Over KV's 64 KiB value limit: refused by the commit, not by a check.
-    const huge = { ...randomMessage(room, author), text: "é".repeat(70_000) };
-    const outcomes = await Promise.allSettled([
-      store.appendMessage(randomMessage(room, author)),
-      store.appendMessage(huge),
-      store.appendMessage(randomMessage(room, author)),
-    ]);
-    assert.deepEqual(outcomes.map((o) => o.status), ["fulfilled", "rejected", "fulfilled"]);
-    const stored = await store.listMessages(room, { after: 0, limit: 10 });
-    assert.deepEqual(stored.map((m) => m.seq), [1, 2]);
+    await oversizedFailsAlone(store);
   } finally {
     await store.close();
+  }
+});
+
+Deno.test("[store:kv-journal] appendMessage - one message KV could not hold is refused before its ack, alone", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley_kv_append_" });
+  const writer = await openKvWriter(`${dir}/store.kv`);
+  const store = await openKvStore(`${dir}/store.kv`, { appends: writer.connect() });
+  try {
+    await oversizedFailsAlone(store);
+  } finally {
+    await store.close();
+    await writer.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

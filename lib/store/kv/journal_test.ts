@@ -193,28 +193,6 @@ Deno.test("[store:kv-journal] replay - every message acked before a crash is the
   });
 });
 
-Deno.test("[store:kv-journal] appendMessage - a message KV could not hold is refused before its ack, alone", async () => {
-  await withDir(async (path) => {
-    const writer = await openKvWriter(path);
-    const store = await openKvStore(path, { appends: writer.connect() });
-    try {
-      const room = (await createPublic(store)).id;
-      const author = randomUserRef();
-      const huge = { ...randomMessage(room, author), text: "é".repeat(70_000) };
-      const outcomes = await Promise.allSettled([
-        store.appendMessage(randomMessage(room, author)),
-        store.appendMessage(huge),
-        store.appendMessage(randomMessage(room, author)),
-      ]);
-      assert.deepEqual(outcomes.map((o) => o.status), ["fulfilled", "rejected", "fulfilled"]);
-      assert.deepEqual((await store.listMessages(room, { after: 0, limit: 10 })).map((m) => m.seq), [1, 2]);
-    } finally {
-      await store.close();
-      await writer.close();
-    }
-  });
-});
-
 Deno.test("[store:kv-journal] journalBacklog - counts what is acked and not in KV, back to 0 once read", async () => {
   await withDir(async (path) => {
     const writer = await openKvWriter(path, undefined, { applyEveryMs: 60_000 });
