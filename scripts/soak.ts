@@ -20,6 +20,7 @@ import { startServer, type TestServer } from "@/tests/support/server.ts";
 import { OutboxClient } from "@/tests/support/outbox_client.ts";
 import { createRoom, fullHistory, guestCookie } from "@/tests/support/room_http.ts";
 import { until } from "@/tests/support/changes.ts";
+import type { NewMessage } from "@/lib/store/types.ts";
 
 export interface SoakOptions {
   durationMs: number;
@@ -50,6 +51,7 @@ export interface SoakResult {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
 
 /** What the soak needs of its servers: FerretDB and Redis processes, or one process on a KV file. */
 type SoakCluster = Pick<Cluster, "servers" | "url" | "wsUrls" | "restart" | "kill" | "stop"> & {
@@ -57,7 +59,7 @@ type SoakCluster = Pick<Cluster, "servers" | "url" | "wsUrls" | "restart" | "kil
   pause(): void;
   resume(): void;
   /** A direct append, for the diagnosis of a stuck run. */
-  probe(input: Parameters<Awaited<ReturnType<Cluster["store"]>>["appendMessage"]>[0]): Promise<string>;
+  probe(input: NewMessage): Promise<string>;
 };
 
 async function mongoCluster(processes: number): Promise<SoakCluster> {
@@ -65,7 +67,7 @@ async function mongoCluster(processes: number): Promise<SoakCluster> {
   return Object.assign(cluster, {
     pause: () => cluster.db.pause(),
     resume: () => cluster.db.resume(),
-    probe: async (input: Parameters<SoakCluster["probe"]>[0]) =>
+    probe: async (input: NewMessage) =>
       `seq ${(await (await cluster.store()).appendMessage(input)).message.seq}`,
   });
 }
@@ -76,17 +78,17 @@ async function kvCluster(): Promise<SoakCluster> {
   const start = () => startServer({ env: LOAD_ENV, jobs: 2, kvPath: `${dir}/parley.kv` });
   const servers: (TestServer | null)[] = [await start()];
   let last = servers[0]!.wsUrl;
-  const up = () =>
-    servers[0] ?? (() => {
-      throw new Error("the server is down");
-    })();
+  const up = () => {
+    if (!servers[0]) throw new Error("the server is down");
+    return servers[0];
+  };
   return {
     servers,
     url: () => up().url,
     // While it is down, its last address: clients keep trying it (refused) until it is back.
     wsUrls: () => [servers[0]?.wsUrl ?? last],
-    restart: async () => (servers[0] = await start()),
     // Started again, it listens on a new port: the clients are told through wsUrls.
+    restart: async () => (servers[0] = await start()),
     async kill() {
       const server = servers[0];
       servers[0] = null;
@@ -103,7 +105,6 @@ async function kvCluster(): Promise<SoakCluster> {
     },
   };
 }
-const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
 
 /**
  * @example

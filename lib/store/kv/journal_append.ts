@@ -9,7 +9,7 @@
  * a worker's change or import of a room first takes the room here (`lock`): its backlog is applied,
  * its appends wait, and its counter is read again after. Reads see acked messages through
  * journal_slots.ts. On open, every journal entry KV lacks is applied before anything is served
- * (journal_replay.ts).
+ * (`replayJournal`, journal_apply.ts).
  */
 import type { Message } from "@/lib/shared/protocol.ts";
 import type { AppendResult, NewMessage } from "../types.ts";
@@ -36,6 +36,8 @@ const MAX_MESSAGE_BYTES = 60_000;
 
 interface Pending {
   input: NewMessage;
+  /** `inputBytes(input)`, once: the size check and the backlog's chunking both need it. */
+  bytes: number;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -77,8 +79,8 @@ export async function journalAppender(
   let backlogSize = 0;
   /** Messages per journal file not in KV yet. */
   const outstanding = new Map<number, number>();
-  /** Per locked room: the holders' releases, first holder first; appends of the room wait. */
-  const locks = new Map<string, Promise<void>[]>();
+  /** Per locked room, its holders in turn (the first holds it); appends of the room wait. */
+  const locks = new Map<string, { released: Promise<void>; release(): void }[]>();
   /** Rooms of the batch being decided and logged now, and its end. */
   let deciding = new Set<string>();
   let decided: Promise<void> = Promise.resolve();
@@ -192,7 +194,7 @@ export async function journalAppender(
       const message = storedMessage(input, seq, at, messageId(time, seq, randoms[n]));
       fresh.set(id, message);
       results.push({ message, duplicate: false });
-      entries.push({ clientId: input.clientId, message, bytes: inputBytes(input) });
+      entries.push({ clientId: input.clientId, message, bytes: batch[n].bytes });
       const pair = pairId(input);
       const add = added.get(pair) ??
         added.set(pair, { room: input.room, author: input.author.id, ids: [], seqs: [] }).get(pair)!;
@@ -208,8 +210,8 @@ export async function journalAppender(
       const b = backlogs.get(message.room) ?? backlogs.set(message.room, emptyBacklog()).get(message.room)!;
       b.items.push({ message, bytes, file });
     }
-    for (const { room, author, ids, seqs } of added.values()) {
-      const history = read.histories.get(`${room}\u0000${author}`)!;
+    for (const [pair, { room, author, ids, seqs }] of added) {
+      const history = read.histories.get(pair)!;
       const plan = planAppend(history, ids, seqs);
       const segments = backlogs.get(room)!.segments;
       for (const [segment, value] of plan.writes) {
@@ -233,7 +235,7 @@ export async function journalAppender(
       let done!: () => void;
       decided = new Promise((resolve) => (done = resolve));
       const ok = batch.filter((p) => {
-        if (inputBytes(p.input) <= MAX_MESSAGE_BYTES) return true;
+        if (p.bytes <= MAX_MESSAGE_BYTES) return true;
         p.reject(new TypeError("Value too large (max 65536 bytes)"));
       });
       try {
@@ -262,18 +264,17 @@ export async function journalAppender(
       if (failure) return Promise.reject(unavailable());
       return new Promise<AppendResult>((resolve, reject) => {
         const waiting = queue.get(input.room);
-        const pending = { input, resolve, reject };
+        const pending = { input, bytes: inputBytes(input), resolve, reject };
         if (waiting) waiting.push(pending);
         else queue.set(input.room, [pending]);
         kick();
       });
     },
     async lock(room) {
-      let release!: () => void;
-      const mine = new Promise<void>((resolve) => (release = resolve));
       const holders = locks.get(room) ?? locks.set(room, []).get(room)!;
-      const before = holders.at(-1);
-      holders.push(Object.assign(mine, { release }));
+      const before = holders.at(-1)?.released;
+      const { promise: released, resolve: release } = Promise.withResolvers<void>();
+      holders.push({ released, release });
       await before;
       while (deciding.has(room)) await decided;
       await applied(() => !backlogs.has(room), room);
@@ -285,8 +286,7 @@ export async function journalAppender(
     unlock(room) {
       memory.forget(room);
       const holders = locks.get(room);
-      const first = holders?.shift() as (Promise<void> & { release(): void }) | undefined;
-      first?.release();
+      holders?.shift()?.release();
       if (holders?.length === 0) locks.delete(room);
       if (queue.has(room)) kick();
     },

@@ -30,8 +30,9 @@ export const emptyBacklog = (): Backlog => ({ items: [], segments: new Map() });
 
 /**
  * Commits `backlogs` to KV until none is left (`once`: one commit), each commit as much as fits,
- * whatever joins them meanwhile included, room `first` first. An item leaves its backlog only once its commit returned, so a resend finds
- * it in one place or the other; `done(room, n, files)` is told what each commit brought in.
+ * whatever joins them meanwhile included, room `first` first. An item leaves its backlog only once
+ * its commit returned, so a resend finds it in one place or the other; `done(room, n, files)` is
+ * told what each commit brought in.
  *
  * @example
  * await applyBacklogs(kv, backlogs, (room, n) => slots.applied(room, n));
@@ -47,18 +48,18 @@ export async function applyBacklogs(
     const op = kv.atomic();
     const taken: { room: string; b: Backlog; n: number; segments: [string, Uint8Array][] }[] = [];
     let mutations = 0, bytes = 0;
-    const hurried = first === undefined ? undefined : backlogs.get(first);
-    const order = hurried ? [[first!, hurried] as const, ...backlogs] : backlogs;
+    const order = first !== undefined && backlogs.has(first)
+      ? [[first, backlogs.get(first)!] as const, ...[...backlogs].filter(([r]) => r !== first)]
+      : backlogs;
     for (const [room, b] of order) {
-      if (taken.some((t) => t.b === b)) continue;
       const segs = b.segments.size, segBytes = segs * SEGMENT_WRITE_BYTES;
       let n = 0, roomBytes = 0;
       // Per room: its chunks, the counter and its segments; a room larger than a commit goes in parts.
       for (; n < b.items.length; n++) {
         const grown = roomBytes + b.items[n].bytes;
         const more = 1 + Math.floor((2 * grown) / CHUNK_BYTES) + 1 + segs;
-        const first = taken.length === 0 && n === 0;
-        if (!first && (mutations + more > MAX_MUTATIONS || bytes + grown + segBytes > MAX_BYTES)) break;
+        const opening = taken.length === 0 && n === 0;
+        if (!opening && (mutations + more > MAX_MUTATIONS || bytes + grown + segBytes > MAX_BYTES)) break;
         roomBytes = grown;
       }
       if (n === 0 && b.items.length > 0) break;

@@ -1,7 +1,8 @@
 /**
- * Handles of a KV file beside its journal. A worker's: its reads of a room wait until KV holds every message acked in
- * that room (journal_slots.ts; at once when the room is quiet), and its changes and imports, which
- * move a room's counter, run holding the room at the writer (journal_append.ts, `lock`).
+ * Handles of a KV file beside its journal. A worker's: its reads of a room wait until KV holds every
+ * message acked in that room (journal_slots.ts; at once when the room is quiet), and its changes and
+ * imports, which move a room's counter, run holding the room at the writer (journal_append.ts,
+ * `lock`). A handle of its own opened while a writer runs: no messages (`besideWriter`).
  */
 import type { Store } from "../types.ts";
 import { StoreUnavailableError } from "../errors.ts";

@@ -46,8 +46,8 @@ type StoredRoom = Omit<Room, "lastSeq">;
 export async function openKvStore(path?: string, options: { appends?: MessagePort } = {}): Promise<Store> {
   // Isolates opening one file at the same moment can find it locked.
   const kv = await retryWhileLocked(() => Deno.openKv(path));
-  // A handle committing on its own must not run beside a journal's writer, and brings KV up to a
-  // journal left by one that stopped (journal.ts). A worker under the writer needs neither.
+  // A handle committing on its own writes no messages beside a running journal's writer, and brings
+  // KV up to a journal left by one that stopped (journal.ts). A worker under the writer needs neither.
   const { lock, beside } = path && path !== ":memory:" && !options.appends
     ? await lockBeside(path, () => replayJournal(kv, journalDir(path))).catch((error) => {
       kv.close();

@@ -51,7 +51,7 @@ type Answer =
   | { n: number; seq: number; id: string; at: string }
   | { n: number; result: AppendResult }
   | { n: number; error: Failure }
-  | { n: number; locked: true };
+  | { n: number; done: true };
 type Request =
   | { n: number; input: NewMessage }
   | { n: number; lock: string }
@@ -120,7 +120,7 @@ export function serveAppends(appender: Appender, port: MessagePort): void {
       if ("lock" in request || "synced" in request) {
         const done = "lock" in request ? appender.lock?.(request.lock) : appender.synced?.(request.synced);
         (done ?? Promise.resolve()).then(
-          () => answer({ n, locked: true }),
+          () => answer({ n, done: true }),
           (error) => answer({ n, error: describeError(error) }),
         );
         continue;
@@ -182,7 +182,7 @@ export function remoteAppender(port: MessagePort): RemoteAppender {
       if (!w) continue;
       waiting.delete(a.n);
       if ("error" in a) w.reject(reviveError(a.error));
-      else if ("locked" in a) w.resolve(null);
+      else if ("done" in a) w.resolve(null);
       else if ("result" in a) w.resolve(a.result);
       else w.resolve({ message: storedMessage(w.input!, a.seq, a.at, a.id), duplicate: false });
     }
