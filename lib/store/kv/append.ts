@@ -38,7 +38,8 @@ const MAX_CHECKS = 100;
 const MAX_MUTATIONS = 1000;
 const MAX_BYTES = 600_000;
 
-interface Pending {
+/** An append waiting for its write (here and in journal_append.ts). */
+export interface Pending {
   input: NewMessage;
   /** A rough upper bound of the stored size (V8 serialization, two bytes per character at worst). */
   bytes: number;

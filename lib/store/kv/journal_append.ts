@@ -22,6 +22,7 @@ import { idemId, pairId, readMissing } from "./append_read.ts";
 import { journalDir, type JournalEntry, openJournal } from "./journal.ts";
 import { JournalSlots } from "./journal_slots.ts";
 import { applyBacklogs, type Backlog, emptyBacklog } from "./journal_apply.ts";
+import type { Pending } from "./append.ts";
 
 /** The least time between the starts of two commits of the backlog (see `applySoon`). */
 const APPLY_EVERY_MS = 200;
@@ -33,14 +34,6 @@ const MAX_BATCH = 2000;
 const MAX_BACKLOG = 50_000;
 /** Deno KV refuses a value over 64 KiB: a message that could not be applied is refused before its ack. */
 const MAX_MESSAGE_BYTES = 60_000;
-
-interface Pending {
-  input: NewMessage;
-  /** `inputBytes(input)`, once: the size check and the backlog's chunking both need it. */
-  bytes: number;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}
 
 /** What `journalAppender` gives the writer: appends, room locks for changes, and its shared slots. */
 export interface JournalAppender {
