@@ -15,6 +15,7 @@ import {
 import { parseClientFrame } from "@/lib/shared/protocol_schema.ts";
 import { type Locale, localizeError } from "@/lib/shared/i18n/mod.ts";
 import { type HubSocket, ReadyState } from "@/lib/web/transport/types.ts";
+import type { SharedFrame } from "@/lib/web/transport/frame.ts";
 
 /**
  * The close reason of 1009, whichever limit refused the frame (the app's, or the ws transport's own
@@ -75,17 +76,19 @@ export class Connection {
   }
 
   /**
-   * Sends one serialized frame. Returns false when the socket is closed or was just closed for
-   * being too slow (its buffer already held more than the bound).
+   * Sends one serialized frame, or one shared by many sockets. Returns false when the socket is
+   * closed or was just closed for being too slow (its buffer already held more than the bound).
    */
-  send(raw: string): boolean {
+  send(raw: string | SharedFrame): boolean {
     if (this.#closing || this.socket.readyState !== ReadyState.open) return false;
     if (this.socket.bufferedAmount > this.host.config.maxBufferedBytes) {
       this.close(CloseCode.slowReader, "Too slow: outgoing buffer full");
       return false;
     }
     try {
-      this.socket.send(raw);
+      if (typeof raw === "string") this.socket.send(raw);
+      else if (this.socket.sendShared) this.socket.sendShared(raw);
+      else this.socket.send(raw.text);
       this.host.counters.messagesOut++;
       return true;
     } catch {
@@ -115,7 +118,7 @@ export class Connection {
    * Sends a room's frame of messages (`lines`, with `seqs`, joined as `frame`), leaving out any this
    * socket already has; the whole frame, shared by every reader, unless a join raced it.
    */
-  sendMessages(room: string, seqs: number[], frame: string, lines: string[]): void {
+  sendMessages(room: string, seqs: number[], frame: SharedFrame, lines: string[]): void {
     const last = this.rooms.get(room);
     const newest = seqs[seqs.length - 1];
     if (last === undefined || newest <= last) return;

@@ -7,6 +7,7 @@ import { CloseCode, type SupportSummary, type UserRef } from "@/lib/shared/proto
 import type { LiveRooms } from "@/lib/hub/live_rooms.ts";
 import type { Bus } from "@/lib/bus/types.ts";
 import type { Registry } from "@/lib/hub/registry.ts";
+import { SharedFrame } from "@/lib/web/transport/frame.ts";
 
 /**
  * Tells the room's other local readers that `user` is typing.
@@ -21,7 +22,7 @@ export function typingLocal(
 ): void {
   const live = rooms.get(room);
   if (!live) return;
-  const raw = JSON.stringify({ type: "typing", room, user });
+  const raw = new SharedFrame(JSON.stringify({ type: "typing", room, user }));
   for (const conn of live.conns) if (conn.user.id !== user.id) conn.send(raw);
 }
 
@@ -36,7 +37,7 @@ export function readLocal(rooms: LiveRooms, room: string, user: UserRef, seq: nu
   bus?.publish({ t: "read", room, user, seq });
   const live = rooms.get(room);
   if (!live) return;
-  const raw = JSON.stringify({ type: "read", room, user, seq });
+  const raw = new SharedFrame(JSON.stringify({ type: "read", room, user, seq }));
   for (const conn of live.conns) conn.send(raw);
 }
 
@@ -47,7 +48,7 @@ export function readLocal(rooms: LiveRooms, room: string, user: UserRef, seq: nu
  * supportLocal(registry, summary);
  */
 export function supportLocal(registry: Registry, conversation: SupportSummary): void {
-  const raw = JSON.stringify({ type: "support", conversation });
+  const raw = new SharedFrame(JSON.stringify({ type: "support", conversation }));
   for (const conn of registry.all()) {
     if (conn.user.role === "counselor" || conn.user.id === conversation.user.id) conn.send(raw);
   }

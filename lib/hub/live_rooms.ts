@@ -13,6 +13,7 @@ import type { Connection } from "@/lib/hub/connection.ts";
 import type { HubPlugin } from "@/lib/hub/plugins.ts";
 import { log } from "@/lib/ops/log.ts";
 import { setImmediate } from "node:timers";
+import { SharedFrame } from "@/lib/web/transport/frame.ts";
 
 /**
  * A room event as its frame: `{type:"message"}`, or `{type:"update"}` for a change (edit, delete,
@@ -297,7 +298,7 @@ export class LiveRooms {
     const lines = room.out, seqs = room.outSeqs;
     room.out = [];
     room.outSeqs = [];
-    const frame = lines.length === 1 ? lines[0] : lines.join("\n");
+    const frame = new SharedFrame(lines.length === 1 ? lines[0] : lines.join("\n"));
     for (const conn of room.conns) conn.sendMessages(room.id, seqs, frame, lines);
   }
 }

@@ -5,12 +5,18 @@
  * the WHATWG WebSocket (0 connecting, 1 open, 2 closing, 3 closed).
  */
 import type { IncomingMessage } from "node:http";
+import type { SharedFrame } from "@/lib/web/transport/frame.ts";
 
 export interface HubSocket extends EventTarget {
   readonly readyState: number;
   /** Bytes queued to the peer and not yet written: the hub's backpressure bound reads it. */
   readonly bufferedAmount: number;
   send(data: string): void;
+  /**
+   * Sends a frame that goes to many sockets, written from its shared wire bytes; transports
+   * without it (the native one) get `send(frame.text)`.
+   */
+  sendShared?(frame: SharedFrame): void;
   close(code?: number, reason?: string): void;
   addEventListener(
     type: "message",

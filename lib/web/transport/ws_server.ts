@@ -57,6 +57,9 @@ export function handleUpgrades(server: Server, fetch: Fetch, options: WsServerOp
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxPayload,
+    // Off (ws's default, said here because WsSocket.sendShared relies on it): with compression ws
+    // queues frames while it deflates, and a shared frame written beside the queue could overtake them.
+    perMessageDeflate: false,
     handleProtocols: (_offered, req) => pending.get(req)?.options.protocol ?? false,
   });
   const live = new Set<WsSocket>();
@@ -89,7 +92,7 @@ export function handleUpgrades(server: Server, fetch: Fetch, options: WsServerOp
     wss.handleUpgrade(req, socket, head, (ws) => {
       live.add(hub);
       ws.once("close", () => live.delete(hub));
-      hub.bind(ws);
+      hub.bind(ws, socket);
     });
   });
 

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { handleUpgrades } from "@/lib/web/transport/ws_server.ts";
 import type { HubSocket, WsEnv } from "@/lib/web/transport/types.ts";
+import { SharedFrame } from "@/lib/web/transport/frame.ts";
 
 /** A node:http server whose "app" accepts /ok (echoing), refuses /no with 403, and closes /bye at once. */
 async function serve(idleTimeout = 30) {
@@ -114,6 +115,37 @@ Deno.test("[transport/ws] keep-alive - a peer that answers no ping is dropped", 
     const ms = Date.now() - started;
     assert.ok(ms >= 900 && ms < 5_000, `dropped after ${ms} ms`);
     assert.equal(s.sockets[0].readyState, 3);
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("[transport/ws] shared frames - every length form and Hangul arrive whole, in order with ws's own sends, then the close", async () => {
+  const s = await serve();
+  try {
+    const readers = [open(`${s.url}/ok`), open(`${s.url}/ok`)];
+    await Promise.all(readers.map((r) => r.opened));
+    const received = readers.map((r) => {
+      const got: string[] = [];
+      r.ws.onmessage = (e) => got.push(String(e.data));
+      return got;
+    });
+    // 0, 125 (7-bit length), 126 and 65,535 (16-bit), 65,536 (64-bit) bytes; "한" is 3 bytes of UTF-8.
+    const texts = ["", "a".repeat(125), "b".repeat(126), "한".repeat(21_845), "c".repeat(65_536), "안녕 hi"];
+    const sent: string[] = [];
+    for (const [i, text] of texts.entries()) {
+      const frame = new SharedFrame(text);
+      for (const hub of s.sockets) hub.sendShared!(frame);
+      sent.push(text);
+      // Interleaved with ws.send: a shared frame must not overtake it, nor it a shared frame.
+      for (const hub of s.sockets) hub.send(`plain ${i}`);
+      sent.push(`plain ${i}`);
+    }
+    for (const hub of s.sockets) hub.close(4008, "Too slow");
+    const closes = await Promise.all(readers.map((r) => r.closed));
+    for (const got of received) assert.deepEqual(got, sent);
+    assert.deepEqual(closes.map((c) => c.code), [4008, 4008]);
+    assert.throws(() => s.sockets[0].sendShared!(new SharedFrame("late")), /not open/);
   } finally {
     await s.close();
   }

@@ -8,6 +8,7 @@
 import type { WebSocket as WsWebSocket } from "ws";
 import { type HubSocket, ReadyState, type UpgradeOptions } from "@/lib/web/transport/types.ts";
 import type { Duplex } from "node:stream";
+import type { SharedFrame } from "@/lib/web/transport/frame.ts";
 import { log } from "@/lib/ops/log.ts";
 
 /** How long a peer has to read the 1009 close frame before its refused connection is cut. */
@@ -15,6 +16,7 @@ const CUT_AFTER_MS = 1_000;
 
 export class WsSocket extends EventTarget implements HubSocket {
   #ws?: WsWebSocket;
+  #tcp?: Duplex;
   #state: number = ReadyState.connecting;
   #closeOnOpen?: { code?: number; reason?: string };
   /** Set by the server's keep-alive sweep; any frame or pong from the peer counts as heard. */
@@ -68,15 +70,29 @@ export class WsSocket extends EventTarget implements HubSocket {
     this.#ws.send(data);
   }
 
+  /**
+   * Writes the frame's shared bytes straight to the TCP socket, in order with ws's own writes:
+   * without permessage-deflate (ws_server.ts turns it off) ws's sender writes each frame at once
+   * and queues nothing, so a frame written here cannot overtake one given to `ws.send` before it.
+   * `bufferedAmount` counts it too (ws reads the socket's writable length).
+   */
+  sendShared(frame: SharedFrame): void {
+    if (!this.#tcp || this.#ws?.readyState !== ReadyState.open) {
+      throw new DOMException("The socket is not open", "InvalidStateError");
+    }
+    this.#tcp.write(frame.wire);
+  }
+
   close(code?: number, reason?: string): void {
     if (this.#ws) return this.#ws.close(code, reason);
     // Not bound yet: closed as soon as the handshake is written.
     this.#closeOnOpen ??= { code, reason };
   }
 
-  /** The handshake is written: events flow from `ws`. */
-  bind(ws: WsWebSocket): void {
+  /** The handshake is written on `tcp`: events flow from `ws`. */
+  bind(ws: WsWebSocket, tcp: Duplex): void {
     this.#ws = ws;
+    this.#tcp = tcp;
     ws.binaryType = "arraybuffer";
     // ws answers a frame over maxPayload with close(1009) and no reason, from its header alone; the
     // reason the app gives its own frame limit goes with it.
@@ -90,8 +106,7 @@ export class WsSocket extends EventTarget implements HubSocket {
     // reset would reach the peer before it read the close frame, which it would then never see).
     ws.on("error", (err) => {
       log.info("ws.error", { error: String(err) });
-      const tcp = (ws as unknown as { _socket?: Duplex })._socket;
-      if (!tcp || tcp.destroyed) return;
+      if (tcp.destroyed) return;
       const cut = () => {
         tcp.pause();
         setTimeout(() => tcp.destroy(), CUT_AFTER_MS);
