@@ -2,10 +2,14 @@
  * The floor under Parley's latency at a light load (one event every 5 ms, as 200 msg/s): what each
  * step of an acked send costs on this machine with nothing else of Parley around it.
  *
+ * - `timer`: nothing but the 5 ms wait (its lateness, and the CPU of a timer's wake): the baseline.
  * - `sync`: a journal record's write and `fdatasync` (lib/store/kv/journal.ts), on $TMPDIR's disk.
  * - `port`: a round trip over a MessagePort between two threads (a worker and the KV writer).
  * - `socket`: a round trip over a loopback WebSocket to an echo on `node:http` + `ws` (the ws
  *   transport), the client a `ws` socket in another process as in the bench.
+ *
+ * Each line also gives this process's CPU per sample: the sync's, both ends of the port's, the
+ * echo server's (the client is another process), each with the 5 ms timer's own wake.
  *
  * deno run -A scripts/latency_floor.ts [--samples=2000] [--every=5]
  */
@@ -44,6 +48,13 @@ if (f.mode === "socket-client") {
   console.log(JSON.stringify(times));
   Deno.exit(0);
 } else {
+  let cpuBefore = process.cpuUsage();
+  /** This process's CPU per sample since the last call (the 5 ms timer's own wake included). */
+  const cpuPerSample = () => {
+    const used = process.cpuUsage(cpuBefore);
+    cpuBefore = process.cpuUsage();
+    return Number(((used.user + used.system) / samples).toFixed(1));
+  };
   const summary = (probe: string, times: number[]) => {
     const sorted = times.toSorted((a, b) => a - b);
     const at = (q: number) =>
@@ -56,13 +67,25 @@ if (f.mode === "socket-client") {
       p90: at(0.9),
       p99: at(0.99),
       max: at(1),
+      cpuUsPerSample: cpuPerSample(),
     };
   };
+
+  // The baseline: the 5 ms timer's wake alone, which every probe below includes.
+  const idle: number[] = [];
+  cpuBefore = process.cpuUsage();
+  for (let i = 0; i < samples; i++) {
+    const start = performance.now();
+    await pause();
+    idle.push(performance.now() - start - every);
+  }
+  console.log(JSON.stringify(summary("timer", idle)));
 
   const dir = await Deno.makeTempDir({ prefix: "parley-floor-" });
   const file = await Deno.open(`${dir}/1.log`, { create: true, write: true });
   const record = new Uint8Array(600).fill(0x7b);
   const sync: number[] = [];
+  cpuBefore = process.cpuUsage();
   for (let i = 0; i < samples; i++) {
     await pause();
     const start = performance.now();
@@ -79,6 +102,7 @@ if (f.mode === "socket-client") {
   const { port1, port2 } = new MessageChannel();
   worker.postMessage(port2, [port2]);
   const port: number[] = [];
+  cpuBefore = process.cpuUsage();
   for (let i = 0; i < samples; i++) {
     await pause();
     const start = performance.now();
@@ -96,6 +120,7 @@ if (f.mode === "socket-client") {
       wss.handleUpgrade(req, tcp, head, (ws) => ws.on("message", (data) => ws.send(String(data)))),
   );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  cpuBefore = process.cpuUsage();
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
