@@ -35,6 +35,12 @@ const MAX_BACKLOG = 50_000;
 /** Deno KV refuses a value over 64 KiB: a message that could not be applied is refused before its ack. */
 const MAX_MESSAGE_BYTES = 60_000;
 
+/** The journal's pace and bound; the defaults are the constants above (tests shrink them). */
+export interface JournalOptions {
+  applyEveryMs?: number;
+  maxBacklog?: number;
+}
+
 /** What `journalAppender` gives the writer: appends, room locks for changes, and its shared slots. */
 export interface JournalAppender {
   append(input: NewMessage): Promise<AppendResult>;
@@ -62,7 +68,7 @@ export async function journalAppender(
   path: string,
   after: number[],
   broken: (error: Error) => void = () => {},
-  { applyEveryMs = APPLY_EVERY_MS }: { applyEveryMs?: number } = {},
+  { applyEveryMs = APPLY_EVERY_MS, maxBacklog = MAX_BACKLOG }: JournalOptions = {},
 ): Promise<JournalAppender> {
   const journal = await openJournal(journalDir(path), after);
   const slots = new JournalSlots();
@@ -232,7 +238,7 @@ export async function journalAppender(
         p.reject(new TypeError("Value too large (max 65536 bytes)"));
       });
       try {
-        if (backlogSize > MAX_BACKLOG) await applied(() => backlogSize <= MAX_BACKLOG);
+        if (backlogSize > maxBacklog) await applied(() => backlogSize <= maxBacklog);
         const results = await decide(ok);
         ok.forEach((p, i) => p.resolve(results[i]));
         applySoon();

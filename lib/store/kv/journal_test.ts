@@ -211,3 +211,30 @@ Deno.test("[store:kv-journal] journalBacklog - counts what is acked and not in K
     }
   });
 });
+
+Deno.test("[store:kv-journal] backlog bound - past it, the next batch waits for KV to catch up; every message is acked and kept", async () => {
+  await withDir(async (path) => {
+    // No timed commit of the backlog after the first: only the bound brings KV up to date.
+    const writer = await openKvWriter(path, undefined, { applyEveryMs: 60_000, maxBacklog: 4 });
+    const store = await openKvStore(path, { appends: writer.connect() });
+    try {
+      const room = (await createPublic(store)).id;
+      const author = randomUserRef();
+      await store.appendMessage(randomMessage(room, author)); // the first batch goes to KV at once
+      const seen: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        await store.appendMessage(randomMessage(room, author));
+        seen.push(store.journalBacklog!()!);
+      }
+      // One-message batches: the backlog climbs to the bound plus the batch that crossed it, then
+      // the next batch commits it to KV first.
+      assert.deepEqual(seen, [1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2]);
+      assert.deepEqual(await rawSeqs(path, room), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      const all = await store.listMessages(room, { after: 0, limit: 50 });
+      assert.deepEqual(all.map((m) => m.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    } finally {
+      await store.close();
+      await writer.close();
+    }
+  });
+});

@@ -16,7 +16,7 @@ import { kvAppender } from "./append.ts";
 import { storedMessage } from "./chunks.ts";
 import { retryWhileLocked } from "./retry.ts";
 import { journalDir, lockAsWriter } from "./journal.ts";
-import { journalAppender } from "./journal_append.ts";
+import { journalAppender, type JournalOptions } from "./journal_append.ts";
 import { replayJournal } from "./journal_apply.ts";
 import { JournalSlots } from "./journal_slots.ts";
 import { toChunkLayout } from "./legacy.ts";
@@ -235,7 +235,7 @@ const onDisk = (path?: string): path is string => !!path && path !== ":memory:";
 export async function openKvWriter(
   path?: string,
   broken?: (error: Error) => void,
-  options?: { applyEveryMs?: number },
+  options?: JournalOptions,
 ): Promise<{ connect(): MessagePort; close(): Promise<void> }> {
   const lock = onDisk(path) ? await lockAsWriter(path) : undefined;
   const kv = await retryWhileLocked(() => Deno.openKv(path));
