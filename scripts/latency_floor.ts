@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import http from "node:http";
 // @ts-types="@types/ws"
 import { WebSocket, WebSocketServer } from "ws";
+import { summarize } from "./bench/stats.ts";
 
 const { values: f } = parseArgs({
   args: Deno.args,
@@ -56,17 +57,15 @@ if (f.mode === "socket-client") {
     return Number(((used.user + used.system) / samples).toFixed(1));
   };
   const summary = (probe: string, times: number[]) => {
-    const sorted = times.toSorted((a, b) => a - b);
-    const at = (q: number) =>
-      Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(3));
+    const { p50, p99, max } = summarize(times);
+    const ms = (v: number) => Number(v.toFixed(3));
     return {
       probe,
       samples: times.length,
       everyMs: every,
-      p50: at(0.5),
-      p90: at(0.9),
-      p99: at(0.99),
-      max: at(1),
+      p50: ms(p50),
+      p99: ms(p99),
+      max: ms(max),
       cpuUsPerSample: cpuPerSample(),
     };
   };
