@@ -201,6 +201,8 @@ Deno.test("[store:kv-journal] journalBacklog - counts what is acked and not in K
       const room = (await createPublic(store)).id;
       const author = randomUserRef();
       await store.appendMessage(randomMessage(room, author)); // the first batch goes to KV at once
+      // ...in a commit that may still be running: a read waits for the room to be in KV.
+      await store.listMessages(room, { after: 0, limit: 1 });
       await Promise.all([1, 2, 3].map(() => store.appendMessage(randomMessage(room, author))));
       assert.equal(store.journalBacklog?.(), 3);
       await store.listMessages(room, { after: 0, limit: 10 }); // a read brings the room into KV
@@ -221,6 +223,9 @@ Deno.test("[store:kv-journal] backlog bound - past it, the next batch waits for 
       const room = (await createPublic(store)).id;
       const author = randomUserRef();
       await store.appendMessage(randomMessage(room, author)); // the first batch goes to KV at once
+      // ...in a commit that may still be running: a read waits for the room to be in KV.
+      await store.listMessages(room, { after: 0, limit: 1 });
+      assert.equal(store.journalBacklog?.(), 0);
       const seen: number[] = [];
       for (let i = 0; i < 12; i++) {
         await store.appendMessage(randomMessage(room, author));
